@@ -1,0 +1,122 @@
+//! The login / refresh / protected app of Flask-JWT-Extended's refresh-token documentation,
+//! on Rocket with jwt-ext.
+//!
+//! - `POST /login` with `{"username": "test", "password": "test"}` → a fresh access token and
+//!   a refresh token;
+//! - `GET` or `POST /refresh` with the refresh token → a new, non-fresh access token;
+//! - `GET /protected` with an access token → `{"logged_in_as": "test"}`;
+//! - `GET /fresh` with a fresh access token → the same.
+
+use argon2::{Argon2, PasswordHash, PasswordVerifier};
+use jwt_ext::{AccessJwt, EncodeError, FreshJwt, JwtManager, RefreshJwt};
+use rocket::http::Status;
+use rocket::response::status::Custom;
+use rocket::serde::json::{self, json, Json, Value};
+use rocket::serde::Deserialize;
+use rocket::{catch, catchers, get, post, routes, Build, Request, Rocket};
+
+/// The app's one user, `test`, with the Argon2id hash of the password `test`.
+const USERS: &[(&str, &str)] = &[(
+    "test",
+    "$argon2id$v=19$m=19456,t=2,p=1$8QVMmHO7b4nFsIMZqTp32A$oUXhcgg7NdRKYjrmdY9hh1UXCzKc1F8Nzxcc9mlfx2c",
+)];
+
+/// Checked when the username is unknown, so that a wrong username takes as long as a wrong
+/// password and does not reveal which usernames exist.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$q/mnHSsujUTMoHmjteIzrA$dBpc+4OY9Ib06CErTdNev+/pqr500tefmMgiFlMR+Gs";
+
+/// The body of `POST /login`.
+#[derive(Deserialize)]
+#[serde(crate = "rocket::serde")]
+struct Credentials {
+    username: String,
+    password: String,
+}
+
+fn message(status: Status, msg: impl Into<String>) -> Custom<Value> {
+    Custom(status, json!({ "msg": msg.into() }))
+}
+
+/// Verifies the password with Argon2 off the async executor: a hash takes tens of
+/// milliseconds, which must not stall other requests.
+async fn password_matches(username: String, password: String) -> bool {
+    rocket::tokio::task::spawn_blocking(move || {
+        let (known, hash) = USERS
+            .iter()
+            .find(|(name, _)| *name == username)
+            .map_or((false, DUMMY_HASH), |(_, hash)| (true, *hash));
+        let verified = PasswordHash::new(hash).is_ok_and(|hash| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &hash)
+                .is_ok()
+        });
+        known && verified
+    })
+    .await
+    .unwrap_or(false)
+}
+
+#[post("/login", data = "<credentials>")]
+async fn login(
+    jwt: &JwtManager,
+    credentials: Result<Json<Credentials>, json::Error<'_>>,
+) -> Result<Custom<Value>, EncodeError> {
+    let credentials = match credentials {
+        Ok(credentials) => credentials.into_inner(),
+        Err(json::Error::Io(error)) => {
+            return Ok(message(Status::BadRequest, format!("Could not read the body: {error}")));
+        }
+        Err(json::Error::Parse(_, error)) if error.is_data() => {
+            return Ok(message(Status::UnprocessableEntity, format!("Bad JSON body: {error}")));
+        }
+        Err(json::Error::Parse(_, error)) => {
+            return Ok(message(Status::BadRequest, format!("Bad JSON body: {error}")));
+        }
+    };
+    if !password_matches(credentials.username.clone(), credentials.password).await {
+        return Ok(message(Status::Unauthorized, "Bad username or password"));
+    }
+    let body = json!({
+        "access_token": jwt.access_token(&credentials.username).fresh(true).create()?,
+        "refresh_token": jwt.create_refresh_token(&credentials.username)?,
+    });
+    Ok(Custom(Status::Ok, body))
+}
+
+#[get("/refresh")]
+fn refresh_get(jwt: &JwtManager, token: RefreshJwt) -> Result<Value, EncodeError> {
+    Ok(json!({ "access_token": jwt.create_access_token(token.identity())? }))
+}
+
+#[post("/refresh")]
+fn refresh_post(jwt: &JwtManager, token: RefreshJwt) -> Result<Value, EncodeError> {
+    refresh_get(jwt, token)
+}
+
+#[get("/protected")]
+fn protected(token: AccessJwt) -> Value {
+    json!({ "logged_in_as": token.identity() })
+}
+
+#[get("/fresh")]
+fn fresh(token: FreshJwt) -> Value {
+    json!({ "logged_in_as": token.identity() })
+}
+
+/// Every other error answers JSON too, as an API should.
+#[catch(default)]
+fn json_error(status: Status, _request: &Request<'_>) -> Value {
+    json!({ "msg": status.reason().unwrap_or("Error") })
+}
+
+/// The application: jwt-ext's fairing, the four routes and a JSON catcher.
+pub fn rocket() -> Rocket<Build> {
+    rocket::build()
+        .attach(JwtManager::fairing())
+        .mount(
+            "/",
+            routes![login, refresh_get, refresh_post, protected, fresh],
+        )
+        .register("/", catchers![json_error])
+}

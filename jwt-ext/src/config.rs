@@ -1,0 +1,851 @@
+//! Settings, with Flask-JWT-Extended's names and defaults, and their checks.
+//!
+//! Flask's `JWT_FOO` option is `jwt_foo` in `Rocket.toml` and `ROCKET_JWT_FOO` in the
+//! environment; [`Config::from_figment`] reads them from Rocket's figment and
+//! [`Config::validate`] checks the result. Both report every bad key at once.
+
+use std::fmt;
+
+use jsonwebtoken::{Algorithm, AlgorithmFamily};
+use rocket::figment::value::{Dict, Value as FigValue};
+use rocket::figment::Figment;
+use rocket::time::Duration;
+
+/// How long a kind of token lives.
+///
+/// # Example
+///
+/// ```
+/// use jwt_ext::Lifetime;
+/// use rocket::time::Duration;
+///
+/// let fifteen_minutes = Lifetime::Expires(Duration::minutes(15));
+/// assert_eq!(fifteen_minutes.duration(), Some(Duration::seconds(900)));
+/// assert_eq!(Lifetime::Never.duration(), None);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lifetime {
+    /// The token gets `exp = iat + duration`. A zero duration expires at once.
+    Expires(Duration),
+    /// The token has no `exp` claim (Flask's `False`).
+    Never,
+}
+
+impl Lifetime {
+    /// The duration, or `None` for [`Lifetime::Never`].
+    #[must_use]
+    pub fn duration(self) -> Option<Duration> {
+        match self {
+            Self::Expires(duration) => Some(duration),
+            Self::Never => None,
+        }
+    }
+}
+
+impl From<Duration> for Lifetime {
+    fn from(duration: Duration) -> Self {
+        Self::Expires(duration)
+    }
+}
+
+/// A claim value that is either one string or a list of them (`aud`, `iss`).
+///
+/// # Example
+///
+/// ```
+/// use jwt_ext::OneOrMany;
+///
+/// let one: OneOrMany = "api".into();
+/// assert!(one.contains("api"));
+/// let many = OneOrMany::Many(vec!["api".into(), "admin".into()]);
+/// assert!(many.contains("admin") && !many.contains("web"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OneOrMany {
+    /// A single string, written as a JSON string.
+    One(String),
+    /// Several strings, written as a JSON array.
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    /// Whether `value` is (one of) the string(s).
+    #[must_use]
+    pub fn contains(&self, value: &str) -> bool {
+        match self {
+            Self::One(one) => one == value,
+            Self::Many(many) => many.iter().any(|item| item == value),
+        }
+    }
+
+    /// The strings, as a slice-like iterator.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        let slice = match self {
+            Self::One(one) => std::slice::from_ref(one),
+            Self::Many(many) => many.as_slice(),
+        };
+        slice.iter().map(String::as_str)
+    }
+
+    pub(crate) fn to_json(&self) -> serde_json::Value {
+        match self {
+            Self::One(one) => one.clone().into(),
+            Self::Many(many) => many.clone().into(),
+        }
+    }
+}
+
+impl From<&str> for OneOrMany {
+    fn from(value: &str) -> Self {
+        Self::One(value.to_owned())
+    }
+}
+
+impl From<String> for OneOrMany {
+    fn from(value: String) -> Self {
+        Self::One(value)
+    }
+}
+
+impl From<Vec<String>> for OneOrMany {
+    fn from(value: Vec<String>) -> Self {
+        Self::Many(value)
+    }
+}
+
+/// The HMAC secret. Its `Debug` output never shows the value.
+///
+/// Tokens are signed with the UTF-8 bytes of the string, exactly as PyJWT does, so the same
+/// secret on a Flask-JWT-Extended app and a jwt-ext app gives tokens each side accepts.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretKey(String);
+
+impl SecretKey {
+    /// Wraps a secret.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use jwt_ext::SecretKey;
+    ///
+    /// let key = SecretKey::new("a-secret-of-at-least-32-bytes!!!");
+    /// assert_eq!(format!("{key:?}"), "SecretKey(<redacted>)");
+    /// ```
+    pub fn new(secret: impl Into<String>) -> Self {
+        Self(secret.into())
+    }
+
+    /// The secret's bytes, as they key the HMAC.
+    #[must_use]
+    pub fn as_bytes(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
+impl fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretKey(<redacted>)")
+    }
+}
+
+impl<S: Into<String>> From<S> for SecretKey {
+    fn from(secret: S) -> Self {
+        Self::new(secret)
+    }
+}
+
+/// The largest `jwt_decode_leeway`, in seconds. A bigger clock skew means a broken clock.
+pub const MAX_LEEWAY_SECONDS: u64 = 3600;
+
+/// The longest token lifetime accepted in configuration (100 years).
+pub const MAX_LIFETIME: Duration = Duration::days(36_525);
+
+/// The default of `jwt_max_token_length`, in bytes. Flask-JWT-Extended has no such limit;
+/// tokens it issues are a few hundred bytes.
+pub const DEFAULT_MAX_TOKEN_LENGTH: usize = 8 * 1024;
+
+/// jwt-ext's settings: Flask-JWT-Extended's options under Rocket's names.
+///
+/// Read from Rocket's figment by [`JwtManager::fairing`](crate::JwtManager::fairing), or built in
+/// code, starting from [`Config::default`] (Flask's defaults) and chaining the setters, for
+/// [`JwtManager::fairing_with`](crate::JwtManager::fairing_with) or
+/// [`JwtManager::new`](crate::JwtManager::new).
+///
+/// | key (`Rocket.toml`; `ROCKET_` + upper case in the environment) | field | default |
+/// |---|---|---|
+/// | `jwt_secret_key` | [`secret_key`](Self::secret_key) | none (debug: a random one) |
+/// | `jwt_algorithm` | [`algorithm`](Self::algorithm) | `"HS256"` |
+/// | `jwt_decode_algorithms` | [`decode_algorithms`](Self::decode_algorithms) | `[jwt_algorithm]` |
+/// | `jwt_access_token_expires` | [`access_token_expires`](Self::access_token_expires) | `900` (s) |
+/// | `jwt_refresh_token_expires` | [`refresh_token_expires`](Self::refresh_token_expires) | `2592000` (s) |
+/// | `jwt_identity_claim` | [`identity_claim`](Self::identity_claim) | `"sub"` |
+/// | `jwt_error_message_key` | [`error_message_key`](Self::error_message_key) | `"msg"` |
+/// | `jwt_header_name` | [`header_name`](Self::header_name) | `"Authorization"` |
+/// | `jwt_header_type` | [`header_type`](Self::header_type) | `"Bearer"` |
+/// | `jwt_token_location` | — | `"headers"` (the only location of this version) |
+/// | `jwt_decode_leeway` | [`decode_leeway`](Self::decode_leeway) | `0` (s) |
+/// | `jwt_encode_nbf` | [`encode_nbf`](Self::encode_nbf) | `true` |
+/// | `jwt_verify_sub` | [`verify_sub`](Self::verify_sub) | `true` |
+/// | `jwt_encode_audience` | [`encode_audience`](Self::encode_audience) | none |
+/// | `jwt_decode_audience` | [`decode_audience`](Self::decode_audience) | none |
+/// | `jwt_encode_issuer` | [`encode_issuer`](Self::encode_issuer) | none |
+/// | `jwt_decode_issuer` | [`decode_issuer`](Self::decode_issuer) | none |
+/// | `jwt_cookie_csrf_protect` | [`cookie_csrf_protect`](Self::cookie_csrf_protect) | `true` |
+/// | `jwt_max_token_length` | [`max_token_length`](Self::max_token_length) | `8192` (bytes) |
+///
+/// Lifetimes are integer seconds, or `false` for "never expires".
+///
+/// # Example
+///
+/// ```
+/// use jwt_ext::{Config, Lifetime};
+/// use rocket::time::Duration;
+///
+/// let config = Config::default()
+///     .secret_key("change-me-to-32-random-bytes-or-more")
+///     .access_token_expires(Lifetime::Expires(Duration::hours(1)))
+///     .refresh_token_expires(Lifetime::Never);
+/// assert!(config.validate(true).is_ok());
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Config {
+    /// The HMAC secret (`jwt_secret_key`). _Default:_ none. Required outside the `debug`
+    /// profile, where it must be at least as long as the hash: 32, 48 or 64 bytes for
+    /// HS256, HS384 or HS512. In `debug` a missing secret is replaced by a random one, with a
+    /// warning (tokens then die with the process).
+    pub secret_key: Option<SecretKey>,
+    /// The signing algorithm (`jwt_algorithm`). _Default:_ `HS256`.
+    pub algorithm: Algorithm,
+    /// The algorithms accepted when decoding (`jwt_decode_algorithms`);
+    /// [`algorithm`](Self::algorithm) is always added. _Default:_ none, meaning `[algorithm]`.
+    pub decode_algorithms: Option<Vec<Algorithm>>,
+    /// Lifetime of access tokens (`jwt_access_token_expires`). _Default:_ 15 minutes.
+    pub access_token_expires: Lifetime,
+    /// Lifetime of refresh tokens (`jwt_refresh_token_expires`). _Default:_ 30 days.
+    pub refresh_token_expires: Lifetime,
+    /// The claim holding the identity (`jwt_identity_claim`). _Default:_ `"sub"`.
+    pub identity_claim: String,
+    /// The key of the message in JSON error bodies (`jwt_error_message_key`).
+    /// _Default:_ `"msg"`.
+    pub error_message_key: String,
+    /// The request header carrying the token (`jwt_header_name`). _Default:_ `"Authorization"`.
+    pub header_name: String,
+    /// The scheme word before the token, compared case-sensitively; empty for a bare token
+    /// (`jwt_header_type`). _Default:_ `"Bearer"`.
+    pub header_type: String,
+    /// Clock leeway for `exp`, `nbf` and `iat`, in seconds, at most [`MAX_LEEWAY_SECONDS`]
+    /// (`jwt_decode_leeway`). _Default:_ `0`.
+    pub decode_leeway: u64,
+    /// Write `nbf = iat` into new tokens (`jwt_encode_nbf`). _Default:_ `true`.
+    pub encode_nbf: bool,
+    /// Require a string `sub` (`jwt_verify_sub`); creating a token whose `sub` is not a string
+    /// is then an error. _Default:_ `true`.
+    pub verify_sub: bool,
+    /// `aud` written into new tokens (`jwt_encode_audience`). _Default:_ none.
+    pub encode_audience: Option<OneOrMany>,
+    /// Accepted audiences (`jwt_decode_audience`). When set, `aud` is required and must
+    /// overlap; when unset, `aud` is not checked, as in Flask. _Default:_ none.
+    pub decode_audience: Option<OneOrMany>,
+    /// `iss` written into new tokens (`jwt_encode_issuer`). _Default:_ none.
+    pub encode_issuer: Option<String>,
+    /// Accepted issuers (`jwt_decode_issuer`). When set, `iss` is required and must be one of
+    /// them (exact match). _Default:_ none.
+    pub decode_issuer: Option<OneOrMany>,
+    /// Write a random `csrf` claim into every token (`jwt_cookie_csrf_protect`), as
+    /// Flask-JWT-Extended 4.6+ does. _Default:_ `true`.
+    pub cookie_csrf_protect: bool,
+    /// Longest token accepted, in bytes; longer ones are refused before any decoding
+    /// (`jwt_max_token_length`). _Default:_ [`DEFAULT_MAX_TOKEN_LENGTH`].
+    pub max_token_length: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            secret_key: None,
+            algorithm: Algorithm::HS256,
+            decode_algorithms: None,
+            access_token_expires: Lifetime::Expires(Duration::minutes(15)),
+            refresh_token_expires: Lifetime::Expires(Duration::days(30)),
+            identity_claim: "sub".into(),
+            error_message_key: "msg".into(),
+            header_name: "Authorization".into(),
+            header_type: "Bearer".into(),
+            decode_leeway: 0,
+            encode_nbf: true,
+            verify_sub: true,
+            encode_audience: None,
+            decode_audience: None,
+            encode_issuer: None,
+            decode_issuer: None,
+            cookie_csrf_protect: true,
+            max_token_length: DEFAULT_MAX_TOKEN_LENGTH,
+        }
+    }
+}
+
+macro_rules! setters {
+    ($($(#[$doc:meta])* $name:ident: $ty:ty => $value:expr;)*) => {
+        impl Config {
+            $(
+                $(#[$doc])*
+                #[must_use]
+                pub fn $name(mut self, value: $ty) -> Self {
+                    self.$name = $value(value);
+                    self
+                }
+            )*
+        }
+    };
+}
+
+setters! {
+    /// Sets [`secret_key`](Self::secret_key).
+    secret_key: impl Into<SecretKey> => |v: _| Some(Into::into(v));
+    /// Sets [`algorithm`](Self::algorithm).
+    algorithm: Algorithm => |v| v;
+    /// Sets [`decode_algorithms`](Self::decode_algorithms).
+    decode_algorithms: Vec<Algorithm> => Some;
+    /// Sets [`access_token_expires`](Self::access_token_expires).
+    access_token_expires: Lifetime => |v| v;
+    /// Sets [`refresh_token_expires`](Self::refresh_token_expires).
+    refresh_token_expires: Lifetime => |v| v;
+    /// Sets [`identity_claim`](Self::identity_claim).
+    identity_claim: impl Into<String> => Into::into;
+    /// Sets [`error_message_key`](Self::error_message_key).
+    error_message_key: impl Into<String> => Into::into;
+    /// Sets [`header_name`](Self::header_name).
+    header_name: impl Into<String> => Into::into;
+    /// Sets [`header_type`](Self::header_type).
+    header_type: impl Into<String> => Into::into;
+    /// Sets [`decode_leeway`](Self::decode_leeway), in seconds.
+    decode_leeway: u64 => |v| v;
+    /// Sets [`encode_nbf`](Self::encode_nbf).
+    encode_nbf: bool => |v| v;
+    /// Sets [`verify_sub`](Self::verify_sub).
+    verify_sub: bool => |v| v;
+    /// Sets [`encode_audience`](Self::encode_audience).
+    encode_audience: impl Into<OneOrMany> => |v: _| Some(Into::into(v));
+    /// Sets [`decode_audience`](Self::decode_audience).
+    decode_audience: impl Into<OneOrMany> => |v: _| Some(Into::into(v));
+    /// Sets [`encode_issuer`](Self::encode_issuer).
+    encode_issuer: impl Into<String> => |v: _| Some(Into::into(v));
+    /// Sets [`decode_issuer`](Self::decode_issuer).
+    decode_issuer: impl Into<OneOrMany> => |v: _| Some(Into::into(v));
+    /// Sets [`cookie_csrf_protect`](Self::cookie_csrf_protect).
+    cookie_csrf_protect: bool => |v| v;
+    /// Sets [`max_token_length`](Self::max_token_length), in bytes.
+    max_token_length: usize => |v| v;
+}
+
+/// One bad configuration key and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigProblem {
+    /// The key, as written in `Rocket.toml` (e.g. `jwt_access_token_expires`).
+    pub key: String,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+/// Every problem found in a configuration, reported together.
+///
+/// # Example
+///
+/// ```
+/// use jwt_ext::Config;
+///
+/// let error = Config::default().header_name("").validate(true).unwrap_err();
+/// let text = error.to_string();
+/// assert!(text.contains("jwt_secret_key") && text.contains("jwt_header_name"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    /// The problems, in key order.
+    pub problems: Vec<ConfigProblem>,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid jwt-ext configuration:")?;
+        for problem in &self.problems {
+            write!(f, "\n  `{}`: {}", problem.key, problem.message)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Collects problems while reading and checking a configuration.
+#[derive(Default)]
+struct Problems(Vec<ConfigProblem>);
+
+impl Problems {
+    fn add(&mut self, key: &str, message: impl Into<String>) {
+        self.0.push(ConfigProblem {
+            key: key.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    fn finish<T>(self, value: T) -> Result<T, ConfigError> {
+        if self.0.is_empty() {
+            Ok(value)
+        } else {
+            Err(ConfigError { problems: self.0 })
+        }
+    }
+}
+
+/// Every key this version reads. Flask options it does not implement yet are refused rather
+/// than silently ignored.
+const KNOWN_KEYS: &[&str] = &[
+    "jwt_secret_key",
+    "jwt_algorithm",
+    "jwt_decode_algorithms",
+    "jwt_access_token_expires",
+    "jwt_refresh_token_expires",
+    "jwt_identity_claim",
+    "jwt_error_message_key",
+    "jwt_header_name",
+    "jwt_header_type",
+    "jwt_token_location",
+    "jwt_decode_leeway",
+    "jwt_encode_nbf",
+    "jwt_verify_sub",
+    "jwt_encode_audience",
+    "jwt_decode_audience",
+    "jwt_encode_issuer",
+    "jwt_decode_issuer",
+    "jwt_cookie_csrf_protect",
+    "jwt_max_token_length",
+];
+
+/// Flask-JWT-Extended options (REFERENCE §2) that this version does not implement yet.
+const FLASK_KEYS_NOT_YET_SUPPORTED: &[&str] = &[
+    "jwt_private_key",
+    "jwt_public_key",
+    "jwt_access_cookie_name",
+    "jwt_refresh_cookie_name",
+    "jwt_access_cookie_path",
+    "jwt_refresh_cookie_path",
+    "jwt_cookie_secure",
+    "jwt_cookie_domain",
+    "jwt_cookie_samesite",
+    "jwt_session_cookie",
+    "jwt_csrf_methods",
+    "jwt_csrf_in_cookies",
+    "jwt_access_csrf_cookie_name",
+    "jwt_refresh_csrf_cookie_name",
+    "jwt_access_csrf_cookie_path",
+    "jwt_refresh_csrf_cookie_path",
+    "jwt_access_csrf_header_name",
+    "jwt_refresh_csrf_header_name",
+    "jwt_csrf_check_form",
+    "jwt_access_csrf_field_name",
+    "jwt_refresh_csrf_field_name",
+    "jwt_query_string_name",
+    "jwt_query_string_value_prefix",
+    "jwt_json_key",
+    "jwt_refresh_json_key",
+];
+
+impl Config {
+    /// Reads every `jwt_*` key of the figment's selected profile over Flask's defaults.
+    ///
+    /// Unknown `jwt_*` keys are errors (a typo must not silently fall back to a default), with
+    /// the closest known key suggested. Only the reading is checked here; call
+    /// [`validate`](Self::validate) for the rules between values.
+    ///
+    /// # Errors
+    ///
+    /// A [`ConfigError`] naming every key that is unknown or of the wrong type.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use jwt_ext::{Config, Lifetime};
+    /// use rocket::figment::Figment;
+    /// use rocket::time::Duration;
+    ///
+    /// let figment = Figment::from(rocket::Config::default())
+    ///     .merge(("jwt_access_token_expires", 3600))
+    ///     .merge(("jwt_refresh_token_expires", false));
+    /// let config = Config::from_figment(&figment).unwrap();
+    /// assert_eq!(config.access_token_expires, Lifetime::Expires(Duration::hours(1)));
+    /// assert_eq!(config.refresh_token_expires, Lifetime::Never);
+    /// ```
+    pub fn from_figment(figment: &Figment) -> Result<Self, ConfigError> {
+        let mut problems = Problems::default();
+        let root: Dict = figment.extract().unwrap_or_default();
+        let mut config = Self::default();
+        for (key, value) in &root {
+            if !key.starts_with("jwt_") {
+                continue;
+            }
+            if let Err(message) = config.read_key(key, value) {
+                problems.add(key, message);
+            }
+        }
+        problems.finish(config)
+    }
+
+    /// Parses one known key into its field, or says why it cannot.
+    fn read_key(&mut self, key: &str, value: &FigValue) -> Result<(), String> {
+        match key {
+            "jwt_secret_key" => {
+                self.secret_key = Some(SecretKey::new(read_secret(value)?));
+            }
+            "jwt_algorithm" => self.algorithm = read_algorithm(value)?,
+            "jwt_decode_algorithms" => {
+                self.decode_algorithms = Some(
+                    read_string_list(value)?
+                        .iter()
+                        .map(|name| parse_algorithm(name))
+                        .collect::<Result<_, _>>()?,
+                );
+            }
+            "jwt_access_token_expires" => self.access_token_expires = read_lifetime(value)?,
+            "jwt_refresh_token_expires" => self.refresh_token_expires = read_lifetime(value)?,
+            "jwt_identity_claim" => self.identity_claim = read_string(value)?,
+            "jwt_error_message_key" => self.error_message_key = read_string(value)?,
+            "jwt_header_name" => self.header_name = read_string(value)?,
+            "jwt_header_type" => self.header_type = read_string(value)?,
+            "jwt_token_location" => {
+                let locations = read_string_list(value)?;
+                if locations.iter().any(|location| location != "headers") || locations.is_empty() {
+                    return Err(format!(
+                        "this version of jwt-ext reads tokens from `headers` only; got {locations:?}"
+                    ));
+                }
+            }
+            "jwt_decode_leeway" => self.decode_leeway = read_seconds(value)?,
+            "jwt_encode_nbf" => self.encode_nbf = read_bool(value)?,
+            "jwt_verify_sub" => self.verify_sub = read_bool(value)?,
+            "jwt_encode_audience" => self.encode_audience = Some(read_one_or_many(value)?),
+            "jwt_decode_audience" => self.decode_audience = Some(read_one_or_many(value)?),
+            "jwt_encode_issuer" => self.encode_issuer = Some(read_string(value)?),
+            "jwt_decode_issuer" => self.decode_issuer = Some(read_one_or_many(value)?),
+            "jwt_cookie_csrf_protect" => self.cookie_csrf_protect = read_bool(value)?,
+            "jwt_max_token_length" => {
+                self.max_token_length =
+                    usize::try_from(read_seconds(value)?).map_err(|_| "is too large".to_owned())?;
+            }
+            _ if FLASK_KEYS_NOT_YET_SUPPORTED.contains(&key) => {
+                return Err(
+                    "is a Flask-JWT-Extended option that this version of jwt-ext does not support yet"
+                        .into(),
+                );
+            }
+            _ => {
+                let mut message = "is not a jwt-ext setting".to_owned();
+                if let Some(near) = closest_key(key) {
+                    message = format!("{message}; did you mean `{near}`?");
+                }
+                return Err(message);
+            }
+        }
+        Ok(())
+    }
+
+    /// The decode allow-list: [`decode_algorithms`](Self::decode_algorithms) with
+    /// [`algorithm`](Self::algorithm) appended when missing, as Flask does.
+    #[must_use]
+    pub fn effective_decode_algorithms(&self) -> Vec<Algorithm> {
+        let mut algorithms = self.decode_algorithms.clone().unwrap_or_default();
+        if !algorithms.contains(&self.algorithm) {
+            algorithms.push(self.algorithm);
+        }
+        algorithms
+    }
+
+    /// Checks the rules between values. `strict` is the release rule set: a secret is then
+    /// required and must be at least as long as the algorithm's hash output.
+    ///
+    /// Returns the warnings worth logging (a short secret outside `strict`).
+    ///
+    /// # Errors
+    ///
+    /// A [`ConfigError`] naming every bad key.
+    pub fn validate(&self, strict: bool) -> Result<Vec<String>, ConfigError> {
+        let mut problems = Problems::default();
+        let mut warnings = Vec::new();
+
+        let algorithms = self.effective_decode_algorithms();
+        for algorithm in &algorithms {
+            if algorithm.family() != AlgorithmFamily::Hmac {
+                let key = if *algorithm == self.algorithm {
+                    "jwt_algorithm"
+                } else {
+                    "jwt_decode_algorithms"
+                };
+                problems.add(
+                    key,
+                    format!(
+                        "{algorithm:?} needs a public/private key pair, which this version of \
+                         jwt-ext does not support yet; use HS256, HS384 or HS512"
+                    ),
+                );
+            }
+        }
+
+        self.check_secret(&algorithms, strict, &mut problems, &mut warnings);
+
+        for (key, lifetime) in [
+            ("jwt_access_token_expires", self.access_token_expires),
+            ("jwt_refresh_token_expires", self.refresh_token_expires),
+        ] {
+            if let Lifetime::Expires(duration) = lifetime {
+                if duration.is_negative() {
+                    problems.add(key, "must not be negative");
+                } else if duration > MAX_LIFETIME {
+                    problems.add(key, "is longer than 100 years; use `false` for never");
+                }
+            }
+        }
+
+        if self.header_name.is_empty() {
+            problems.add("jwt_header_name", "must not be empty");
+        } else if !self.header_name.bytes().all(is_header_name_byte) {
+            problems.add("jwt_header_name", "is not a valid HTTP header name");
+        }
+        if self
+            .header_type
+            .chars()
+            .any(|c| c.is_whitespace() || c == ',')
+        {
+            problems.add(
+                "jwt_header_type",
+                "must be one word (no spaces or commas), or empty for a bare token",
+            );
+        }
+        if self.identity_claim.is_empty() {
+            problems.add("jwt_identity_claim", "must not be empty");
+        }
+        if self.error_message_key.is_empty() {
+            problems.add("jwt_error_message_key", "must not be empty");
+        }
+        if self.decode_leeway > MAX_LEEWAY_SECONDS {
+            problems.add(
+                "jwt_decode_leeway",
+                format!("is more than {MAX_LEEWAY_SECONDS} seconds"),
+            );
+        }
+        for (key, list) in [
+            ("jwt_encode_audience", &self.encode_audience),
+            ("jwt_decode_audience", &self.decode_audience),
+            ("jwt_decode_issuer", &self.decode_issuer),
+        ] {
+            if list
+                .as_ref()
+                .is_some_and(|list| list.iter().next().is_none() || list.iter().any(str::is_empty))
+            {
+                problems.add(key, "must not be empty or contain an empty string");
+            }
+        }
+        if self.encode_issuer.as_deref() == Some("") {
+            problems.add("jwt_encode_issuer", "must not be empty");
+        }
+        if !(128..=1024 * 1024).contains(&self.max_token_length) {
+            problems.add(
+                "jwt_max_token_length",
+                "must be between 128 and 1048576 bytes",
+            );
+        }
+        problems.finish(warnings)
+    }
+
+    /// The secret rules: present (strict), not empty, long enough for the hash (strict: an
+    /// error; otherwise a warning).
+    fn check_secret(
+        &self,
+        algorithms: &[Algorithm],
+        strict: bool,
+        problems: &mut Problems,
+        warnings: &mut Vec<String>,
+    ) {
+        match &self.secret_key {
+            None if strict => problems.add(
+                "jwt_secret_key",
+                "is required (set it in Rocket.toml or ROCKET_JWT_SECRET_KEY); \
+                 generate one with `openssl rand -base64 48`",
+            ),
+            None => {}
+            Some(secret) if secret.as_bytes().is_empty() => {
+                problems.add("jwt_secret_key", "is empty");
+            }
+            Some(secret) => {
+                let needed = algorithms
+                    .iter()
+                    .map(|algorithm| min_secret_len(*algorithm))
+                    .max()
+                    .unwrap_or(32);
+                let have = secret.as_bytes().len();
+                if have < needed {
+                    let message = format!(
+                        "is {have} bytes; {} needs at least {needed} (RFC 7518 §3.2)",
+                        algorithm_list(algorithms)
+                    );
+                    if strict {
+                        problems.add("jwt_secret_key", message);
+                    } else {
+                        warnings.push(format!("`jwt_secret_key` {message}"));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// RFC 7518 §3.2: an HMAC key at least as long as the hash output.
+fn min_secret_len(algorithm: Algorithm) -> usize {
+    match algorithm {
+        Algorithm::HS384 => 48,
+        Algorithm::HS512 => 64,
+        _ => 32,
+    }
+}
+
+fn algorithm_list(algorithms: &[Algorithm]) -> String {
+    let names: Vec<String> = algorithms.iter().map(|a| format!("{a:?}")).collect();
+    names.join("/")
+}
+
+fn is_header_name_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
+}
+
+fn describe(value: &FigValue) -> &'static str {
+    match value {
+        FigValue::String(..) => "a string",
+        FigValue::Char(..) => "a character",
+        FigValue::Bool(..) => "a boolean",
+        FigValue::Num(..) => "a number",
+        FigValue::Empty(..) => "empty",
+        FigValue::Dict(..) => "a table",
+        FigValue::Array(..) => "an array",
+    }
+}
+
+fn read_string(value: &FigValue) -> Result<String, String> {
+    match value {
+        FigValue::String(_, s) => Ok(s.clone()),
+        FigValue::Char(_, c) => Ok(c.to_string()),
+        other => Err(format!("must be a string, not {}", describe(other))),
+    }
+}
+
+fn read_secret(value: &FigValue) -> Result<String, String> {
+    match value {
+        FigValue::Num(..) | FigValue::Bool(..) => Err(
+            "must be a string; quote it (`ROCKET_JWT_SECRET_KEY='\"...\"'`) so it is not read as \
+             a number or boolean"
+                .into(),
+        ),
+        other => read_string(other),
+    }
+}
+
+fn read_bool(value: &FigValue) -> Result<bool, String> {
+    match value {
+        FigValue::Bool(_, b) => Ok(*b),
+        other => Err(format!(
+            "must be `true` or `false`, not {}",
+            describe(other)
+        )),
+    }
+}
+
+fn read_seconds(value: &FigValue) -> Result<u64, String> {
+    match value {
+        FigValue::Num(_, num) => match num.to_i128() {
+            Some(n) if n < 0 => Err("must not be negative".into()),
+            Some(n) => u64::try_from(n).map_err(|_| "is too large".to_owned()),
+            None => Err("must be a whole number".into()),
+        },
+        other => Err(format!("must be a whole number, not {}", describe(other))),
+    }
+}
+
+fn read_lifetime(value: &FigValue) -> Result<Lifetime, String> {
+    match value {
+        FigValue::Bool(_, false) => Ok(Lifetime::Never),
+        FigValue::Bool(_, true) => Err(
+            "must be a number of seconds, or `false` for tokens that never expire; `true` means \
+             nothing"
+                .into(),
+        ),
+        FigValue::Num(..) => {
+            let seconds = read_seconds(value)?;
+            let seconds = i64::try_from(seconds).map_err(|_| "is too large".to_owned())?;
+            Ok(Lifetime::Expires(Duration::seconds(seconds)))
+        }
+        other => Err(format!(
+            "must be a number of seconds, or `false` for tokens that never expire; not {}",
+            describe(other)
+        )),
+    }
+}
+
+fn read_string_list(value: &FigValue) -> Result<Vec<String>, String> {
+    match value {
+        FigValue::Array(_, items) => items.iter().map(read_string).collect(),
+        other => Ok(vec![read_string(other).map_err(|_| {
+            format!(
+                "must be a string or a list of strings, not {}",
+                describe(other)
+            )
+        })?]),
+    }
+}
+
+fn read_one_or_many(value: &FigValue) -> Result<OneOrMany, String> {
+    match value {
+        FigValue::Array(..) => read_string_list(value).map(OneOrMany::Many),
+        other => read_string(other).map(OneOrMany::One).map_err(|_| {
+            format!(
+                "must be a string or a list of strings, not {}",
+                describe(other)
+            )
+        }),
+    }
+}
+
+fn read_algorithm(value: &FigValue) -> Result<Algorithm, String> {
+    parse_algorithm(&read_string(value)?)
+}
+
+fn parse_algorithm(name: &str) -> Result<Algorithm, String> {
+    name.parse().map_err(|_| {
+        format!(
+            "unknown algorithm `{name}`; expected one of HS256, HS384, HS512, RS256, RS384, \
+             RS512, PS256, PS384, PS512, ES256, ES384, EdDSA"
+        )
+    })
+}
+
+/// The known key closest to a misspelt one, if any is close enough to be a typo.
+fn closest_key(key: &str) -> Option<&'static str> {
+    KNOWN_KEYS
+        .iter()
+        .chain(FLASK_KEYS_NOT_YET_SUPPORTED)
+        .map(|known| (strsim::levenshtein(key, known), *known))
+        .filter(|(distance, _)| *distance <= 3)
+        .min()
+        .map(|(_, known)| known)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn near_miss_keys_are_suggested() {
+        assert_eq!(
+            closest_key("jwt_acess_token_expires"),
+            Some("jwt_access_token_expires")
+        );
+        assert_eq!(closest_key("jwt_completely_different"), None);
+    }
+}

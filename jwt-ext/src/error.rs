@@ -1,0 +1,156 @@
+//! Why a request's token was refused, and the HTTP answer for each reason.
+//!
+//! Every variant maps to the status and message Flask-JWT-Extended gives for the same condition
+//! (REFERENCE §4 of the project docs), so a client written against a Flask API sees the same
+//! answers from a Rocket one.
+
+use rocket::http::Status;
+use serde_json::{Map, Value};
+
+/// A token was missing from the request, or present and refused.
+///
+/// The [`status`](Self::status) and [`message`](Self::message) are Flask-JWT-Extended's for the
+/// same condition. As a Rocket [`Responder`](rocket::response::Responder) it answers
+/// `{"msg": message}` with that status (the key is `jwt_error_message_key`), plus
+/// `WWW-Authenticate: Bearer` on a 401.
+///
+/// # Example
+///
+/// ```
+/// use jwt_ext::JwtError;
+/// use rocket::http::Status;
+///
+/// let error = JwtError::WrongTokenType { refresh_required: true };
+/// assert_eq!(error.status(), Status::UnprocessableEntity);
+/// assert_eq!(error.message(), "Only refresh tokens are allowed");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum JwtError {
+    /// No token where one was looked for (Flask's `NoAuthorizationError`): 401.
+    ///
+    /// The message names what was missing, e.g. `Missing Authorization Header`.
+    NoAuthorization(String),
+    /// The header that should carry the token is malformed (Flask's `InvalidHeaderError`): 422.
+    InvalidHeader(String),
+    /// The token could not be decoded or failed verification (PyJWT's errors): 422.
+    ///
+    /// The message is PyJWT's, e.g. `Signature verification failed`.
+    Invalid(String),
+    /// An access token was sent where a refresh token is required, or the reverse: 422.
+    WrongTokenType {
+        /// `true` when the route requires a refresh token and got another type.
+        refresh_required: bool,
+    },
+    /// The token's `exp` is in the past: 401 `Token has expired`.
+    ///
+    /// Carries the token's header and claims (verified but for `exp`), as Flask's
+    /// `expired_token_loader` receives them.
+    Expired(Box<RefusedToken>),
+    /// The route requires a fresh token and this one is not (or no longer) fresh:
+    /// 401 `Fresh token required`. Carries the token's header and claims, as Flask's
+    /// `needs_fresh_token_loader` receives them.
+    FreshRequired(Box<RefusedToken>),
+    /// jwt-ext is not set up for this request: its fairing was not attached. 500.
+    ///
+    /// A route that uses a jwt-ext guard refuses to launch without the fairing (a Rocket
+    /// sentinel), so this is only seen when a guard is called by hand.
+    NotConfigured,
+}
+
+/// The header and claims of a token that was verified but refused (expired, not fresh).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RefusedToken {
+    /// The token's JOSE header.
+    pub header: Map<String, Value>,
+    /// The token's claims.
+    pub claims: Map<String, Value>,
+}
+
+impl JwtError {
+    /// The HTTP status Flask-JWT-Extended answers for this error.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use jwt_ext::JwtError;
+    /// # use rocket::http::Status;
+    /// let missing = JwtError::NoAuthorization("Missing Authorization Header".into());
+    /// assert_eq!(missing.status(), Status::Unauthorized);
+    /// ```
+    #[must_use]
+    pub fn status(&self) -> Status {
+        match self {
+            Self::NoAuthorization(_) | Self::Expired(_) | Self::FreshRequired(_) => {
+                Status::Unauthorized
+            }
+            Self::InvalidHeader(_) | Self::Invalid(_) | Self::WrongTokenType { .. } => {
+                Status::UnprocessableEntity
+            }
+            Self::NotConfigured => Status::InternalServerError,
+        }
+    }
+
+    /// The message of the JSON body, word for word Flask-JWT-Extended's.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use jwt_ext::JwtError;
+    /// let wrong = JwtError::WrongTokenType { refresh_required: false };
+    /// assert_eq!(wrong.message(), "Only non-refresh tokens are allowed");
+    /// ```
+    #[must_use]
+    pub fn message(&self) -> &str {
+        match self {
+            Self::NoAuthorization(msg) | Self::InvalidHeader(msg) | Self::Invalid(msg) => msg,
+            Self::WrongTokenType {
+                refresh_required: true,
+            } => "Only refresh tokens are allowed",
+            Self::WrongTokenType {
+                refresh_required: false,
+            } => "Only non-refresh tokens are allowed",
+            Self::Expired(_) => "Token has expired",
+            Self::FreshRequired(_) => "Fresh token required",
+            Self::NotConfigured => "jwt-ext is not configured: attach `JwtManager::fairing()`",
+        }
+    }
+
+    /// Whether the request carried a token at all (as opposed to none being found).
+    ///
+    /// RFC 6750 asks for `error="invalid_token"` in `WWW-Authenticate` only in that case.
+    #[must_use]
+    pub fn token_was_present(&self) -> bool {
+        !matches!(self, Self::NoAuthorization(_) | Self::NotConfigured)
+    }
+
+    /// The value of the `WWW-Authenticate` header for a 401 answer, `None` for other statuses.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use jwt_ext::JwtError;
+    /// let missing = JwtError::NoAuthorization("Missing Authorization Header".into());
+    /// assert_eq!(missing.www_authenticate(), Some("Bearer"));
+    /// let wrong = JwtError::WrongTokenType { refresh_required: true };
+    /// assert_eq!(wrong.www_authenticate(), None);
+    /// ```
+    #[must_use]
+    pub fn www_authenticate(&self) -> Option<&'static str> {
+        if self.status() != Status::Unauthorized {
+            None
+        } else if self.token_was_present() {
+            Some(r#"Bearer error="invalid_token""#)
+        } else {
+            Some("Bearer")
+        }
+    }
+}
+
+impl std::fmt::Display for JwtError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
+impl std::error::Error for JwtError {}

@@ -1,0 +1,108 @@
+//! # jwt-ext: Flask-JWT-Extended for Rocket
+//!
+//! Access and refresh tokens for Rocket 0.5 with the behaviour of Flask-JWT-Extended 4.x: the
+//! same claims on the wire (a token minted by either side with the same secret is accepted by
+//! the other), the same configuration names and defaults, the same statuses and JSON error
+//! bodies.
+//!
+//! ## Quickstart
+//!
+//! ```no_run
+//! use jwt_ext::{AccessJwt, EncodeError, JwtManager, RefreshJwt};
+//! use rocket::serde::json::{json, Value};
+//! use rocket::{get, launch, post, routes};
+//!
+//! #[post("/login")]
+//! fn login(jwt: &JwtManager) -> Result<Value, EncodeError> {
+//!     // ... check the user's password first ...
+//!     Ok(json!({
+//!         "access_token": jwt.access_token("test").fresh(true).create()?,
+//!         "refresh_token": jwt.create_refresh_token("test")?,
+//!     }))
+//! }
+//!
+//! #[post("/refresh")]
+//! fn refresh(jwt: &JwtManager, token: RefreshJwt) -> Result<Value, EncodeError> {
+//!     Ok(json!({ "access_token": jwt.create_access_token(token.identity())? }))
+//! }
+//!
+//! #[get("/protected")]
+//! fn protected(token: AccessJwt) -> Value {
+//!     json!({ "logged_in_as": token.identity() })
+//! }
+//!
+//! #[launch]
+//! fn rocket() -> _ {
+//!     rocket::build()
+//!         .attach(JwtManager::fairing())
+//!         .mount("/", routes![login, refresh, protected])
+//! }
+//! ```
+//!
+//! Settings come from `Rocket.toml` or `ROCKET_JWT_*` variables (see [`Config`]), e.g.
+//! `ROCKET_JWT_SECRET_KEY`. In the `debug` profile a missing secret is replaced by a random
+//! one; any other profile refuses to launch without a secret of at least 32 bytes (HS256).
+//!
+//! ## From Flask-JWT-Extended
+//!
+//! | Flask-JWT-Extended | jwt-ext |
+//! |---|---|
+//! | `JWTManager(app)` | `.attach(JwtManager::fairing())` |
+//! | `app.config["JWT_SECRET_KEY"]` | `jwt_secret_key` in `Rocket.toml`, `ROCKET_JWT_SECRET_KEY`, or [`Config::secret_key`] |
+//! | `@jwt_required()` | an [`AccessJwt`] parameter |
+//! | `@jwt_required(refresh=True)` | a [`RefreshJwt`] parameter |
+//! | `@jwt_required(fresh=True)` | a [`FreshJwt`] parameter |
+//! | `@jwt_required(optional=True)` | an [`OptionalJwt`] parameter |
+//! | `@jwt_required(verify_type=False)` | an [`AnyJwt`] parameter |
+//! | `create_access_token(identity, fresh=..., expires_delta=..., additional_claims=..., additional_headers=...)` | [`JwtManager::access_token`]`(identity).fresh(..).expires_in(..).additional_claims(..).additional_headers(..).create()` |
+//! | `create_refresh_token(identity)` | [`JwtManager::create_refresh_token`] |
+//! | `decode_token(token, allow_expired=...)` | [`JwtManager::decode_token`], [`JwtManager::decode_token_allow_expired`] |
+//! | `get_jwt_identity()` | [`DecodedToken::identity`], [`DecodedToken::identity_as`] |
+//! | `get_jwt()` | [`DecodedToken::claims`], [`DecodedToken::claims_as`] |
+//! | `get_jwt_header()` | [`DecodedToken::header`] |
+//! | `expired_token_loader`, `invalid_token_loader`, `unauthorized_loader`, `needs_fresh_token_loader` | [`JwtFairing::on_error`] |
+//!
+//! ## Errors
+//!
+//! A refused request gets Flask-JWT-Extended's status and body, `{"msg": "..."}` (the key is
+//! `jwt_error_message_key`), written by the fairing whatever catchers the application has;
+//! 401s also carry `WWW-Authenticate: Bearer` (RFC 6750). See [`JwtError`] for every case and
+//! [`JwtFairing::on_error`] to answer differently.
+//!
+//! ## Safer than the defaults underneath
+//!
+//! `alg: none` (any casing) and every algorithm outside `jwt_decode_algorithms` are refused
+//! before any signature work; tokens with a `crit` header, non-numeric `exp`/`nbf`/`iat`,
+//! duplicate claim names or more than `jwt_max_token_length` bytes are refused; the leeway is
+//! bounded so that no clock arithmetic can overflow; the crypto provider is installed and
+//! tested at ignite.
+
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+#![warn(clippy::pedantic)]
+// Builder-style setters and guards return `Self`; `#[must_use]` on each adds nothing.
+#![allow(clippy::must_use_candidate, clippy::return_self_not_must_use)]
+
+mod claims;
+mod config;
+mod decode;
+mod error;
+mod fairing;
+mod guard;
+mod location;
+mod manager;
+mod provider;
+mod response;
+mod token;
+
+pub use claims::{DecodedToken, Freshness, TokenType};
+pub use config::{
+    Config, ConfigError, ConfigProblem, Lifetime, OneOrMany, SecretKey, DEFAULT_MAX_TOKEN_LENGTH,
+    MAX_LEEWAY_SECONDS, MAX_LIFETIME,
+};
+pub use error::{JwtError, RefusedToken};
+pub use fairing::JwtFairing;
+pub use guard::{kind, AccessJwt, AnyJwt, FreshJwt, Jwt, OptionalJwt, RefreshJwt};
+pub use jsonwebtoken::Algorithm;
+pub use manager::{ErrorHandler, JwtManager};
+pub use token::{EncodeError, TokenBuilder};

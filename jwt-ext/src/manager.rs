@@ -1,0 +1,245 @@
+//! [`JwtManager`]: the validated settings and keys, managed by Rocket; Flask's `JWTManager`.
+
+use std::sync::Arc;
+
+use jsonwebtoken::EncodingKey;
+use rocket::http::Status;
+use rocket::request::{FromRequest, Outcome, Request};
+use rocket::{Ignite, Rocket, Sentinel};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::claims::DecodedToken;
+use crate::config::{Config, ConfigError, SecretKey};
+use crate::decode::Verifier;
+use crate::error::JwtError;
+use crate::fairing::JwtFairing;
+use crate::guard::kind;
+use crate::token::{EncodeError, TokenBuilder};
+
+/// The application's own answer for a refused token: a status and a JSON body.
+pub type ErrorHandler = Arc<dyn Fn(&JwtError) -> Option<(Status, Value)> + Send + Sync>;
+
+/// jwt-ext's state: the checked configuration and the keys. Creates and decodes tokens.
+///
+/// Attach [`JwtManager::fairing`] to Rocket; it reads the configuration at ignite and manages
+/// the `JwtManager`, which handlers then take as a guard (`jwt: &JwtManager`).
+///
+/// # Example
+///
+/// ```
+/// use jwt_ext::{JwtManager, RefreshJwt};
+/// use rocket::serde::json::{json, Value};
+/// use rocket::{launch, post, routes};
+///
+/// #[post("/refresh")]
+/// fn refresh(jwt: &JwtManager, token: RefreshJwt) -> Result<Value, jwt_ext::EncodeError> {
+///     let access_token = jwt.create_access_token(token.identity())?;
+///     Ok(json!({ "access_token": access_token }))
+/// }
+///
+/// #[launch]
+/// fn rocket() -> _ {
+///     rocket::build().attach(JwtManager::fairing()).mount("/", routes![refresh])
+/// }
+/// ```
+pub struct JwtManager {
+    config: Config,
+    encoding_key: EncodingKey,
+    verifier: Verifier,
+    error_handler: Option<ErrorHandler>,
+}
+
+impl std::fmt::Debug for JwtManager {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JwtManager")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl JwtManager {
+    /// The fairing that reads `jwt_*` settings from Rocket's figment at ignite, checks them,
+    /// and manages the `JwtManager`. Bad settings stop the launch, naming every bad key.
+    ///
+    /// It also writes the JSON body of every refused request, whatever catchers the
+    /// application registers.
+    #[must_use]
+    pub fn fairing() -> JwtFairing {
+        JwtFairing::from_figment()
+    }
+
+    /// Like [`fairing`](Self::fairing), with settings built in code instead of read from the
+    /// figment.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use jwt_ext::{Config, JwtManager};
+    ///
+    /// let config = Config::default().secret_key("a-32-byte-secret-for-the-example");
+    /// let rocket = rocket::build().attach(JwtManager::fairing_with(config));
+    /// ```
+    #[must_use]
+    pub fn fairing_with(config: Config) -> JwtFairing {
+        JwtFairing::with_config(config)
+    }
+
+    /// A manager outside Rocket (scripts, tests), under the release rules: a secret is
+    /// required and must be long enough.
+    ///
+    /// # Errors
+    ///
+    /// A [`ConfigError`] naming every bad setting, or a crypto-provider problem.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use jwt_ext::{Config, JwtManager};
+    ///
+    /// assert!(JwtManager::new(Config::default()).is_err()); // no secret
+    /// let jwt = JwtManager::new(Config::default().secret_key("k".repeat(32))).unwrap();
+    /// assert!(jwt.create_refresh_token("alice").is_ok());
+    /// ```
+    pub fn new(config: Config) -> Result<Self, ConfigError> {
+        Self::build(config, true).map(|(manager, _warnings)| manager)
+    }
+
+    /// Checks `config` and builds the manager; outside `strict`, a missing secret is replaced
+    /// by a random one. Returns the warnings to log.
+    pub(crate) fn build(
+        mut config: Config,
+        strict: bool,
+    ) -> Result<(Self, Vec<String>), ConfigError> {
+        crate::provider::install();
+        let mut warnings = config.validate(strict)?;
+        if config.secret_key.is_none() {
+            config.secret_key = Some(random_secret()?);
+            warnings.push(
+                "`jwt_secret_key` is not set: using a random secret for this run only; tokens \
+                 will not survive a restart, and a release build refuses to start without one"
+                    .into(),
+            );
+        }
+        let secret = config
+            .secret_key
+            .as_ref()
+            .map(SecretKey::as_bytes)
+            .unwrap_or_default();
+        let manager = Self {
+            encoding_key: EncodingKey::from_secret(secret),
+            verifier: Verifier::new(&config, secret),
+            config,
+            error_handler: None,
+        };
+        crate::provider::self_test(&manager)?;
+        Ok((manager, warnings))
+    }
+
+    pub(crate) fn set_error_handler(&mut self, handler: Option<ErrorHandler>) {
+        self.error_handler = handler;
+    }
+
+    pub(crate) fn error_handler(&self) -> Option<&ErrorHandler> {
+        self.error_handler.as_ref()
+    }
+
+    /// The effective configuration.
+    #[must_use]
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub(crate) fn encoding_key(&self) -> &EncodingKey {
+        &self.encoding_key
+    }
+
+    pub(crate) fn verifier(&self) -> &Verifier {
+        &self.verifier
+    }
+
+    /// Flask's `create_access_token(identity)` with the configured defaults: not fresh,
+    /// `jwt_access_token_expires`. For the other options use [`access_token`](Self::access_token).
+    ///
+    /// # Errors
+    ///
+    /// An [`EncodeError`], e.g. when the identity is not a string while `jwt_verify_sub` is on.
+    pub fn create_access_token(&self, identity: impl Serialize) -> Result<String, EncodeError> {
+        self.access_token(identity).create()
+    }
+
+    /// Flask's `create_refresh_token(identity)` with the configured lifetime.
+    ///
+    /// # Errors
+    ///
+    /// An [`EncodeError`], as for [`create_access_token`](Self::create_access_token).
+    pub fn create_refresh_token(&self, identity: impl Serialize) -> Result<String, EncodeError> {
+        self.refresh_token(identity).create()
+    }
+
+    /// Starts an access token with Flask's options: `fresh`, `expires_delta`,
+    /// `additional_claims`, `additional_headers`.
+    pub fn access_token(&self, identity: impl Serialize) -> TokenBuilder<'_, kind::Access> {
+        TokenBuilder::new(self, identity)
+    }
+
+    /// Starts a refresh token with Flask's options: `expires_delta`, `additional_claims`,
+    /// `additional_headers`.
+    pub fn refresh_token(&self, identity: impl Serialize) -> TokenBuilder<'_, kind::Refresh> {
+        TokenBuilder::new(self, identity)
+    }
+
+    /// Verifies a token outside a request guard (Flask's `decode_token`): signature, `alg`,
+    /// `exp`, `nbf`, `iat`, `aud`, `iss`, `sub` and the identity claim, but not the token
+    /// type or freshness.
+    ///
+    /// # Errors
+    ///
+    /// The [`JwtError`] a guard would answer with; as a responder it gives the same response.
+    pub fn decode_token(&self, token: &str) -> Result<DecodedToken, JwtError> {
+        self.verifier.decode(token, false)
+    }
+
+    /// Like [`decode_token`](Self::decode_token), but an expired token is returned rather than
+    /// refused (Flask's `allow_expired=True`). Everything else is still verified.
+    ///
+    /// # Errors
+    ///
+    /// As for [`decode_token`](Self::decode_token), never [`JwtError::Expired`].
+    pub fn decode_token_allow_expired(&self, token: &str) -> Result<DecodedToken, JwtError> {
+        self.verifier.decode(token, true)
+    }
+}
+
+/// 64 random bytes, URL-safe base64: the stand-in secret of a debug run.
+fn random_secret() -> Result<SecretKey, ConfigError> {
+    use base64::Engine;
+    let mut bytes = [0u8; 64];
+    getrandom::fill(&mut bytes).map_err(|error| ConfigError {
+        problems: vec![crate::config::ConfigProblem {
+            key: "jwt_secret_key".into(),
+            message: format!("is not set, and no random one could be generated: {error}"),
+        }],
+    })?;
+    Ok(SecretKey::new(
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes),
+    ))
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for &'r JwtManager {
+    type Error = JwtError;
+
+    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, JwtError> {
+        match request.rocket().state::<JwtManager>() {
+            Some(manager) => Outcome::Success(manager),
+            None => Outcome::Error((Status::InternalServerError, JwtError::NotConfigured)),
+        }
+    }
+}
+
+impl Sentinel for JwtManager {
+    fn abort(rocket: &Rocket<Ignite>) -> bool {
+        crate::guard::fairing_missing(rocket)
+    }
+}

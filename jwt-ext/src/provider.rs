@@ -1,0 +1,55 @@
+//! jsonwebtoken's crypto provider, chosen explicitly and checked before the first request.
+//!
+//! jsonwebtoken 10+ picks its provider from its cargo features, and when cargo's feature
+//! unification turns on both `aws_lc_rs` and `rust_crypto` (or neither) its choice is a
+//! provider that panics at the first sign or verify. jwt-ext installs the aws-lc-rs provider
+//! itself, then signs and verifies one token under `catch_unwind`, so a broken provider stops
+//! the launch with a message instead of panicking in a request.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use crate::config::{ConfigError, ConfigProblem};
+use crate::manager::JwtManager;
+
+/// Installs aws-lc-rs as jsonwebtoken's process-wide provider, unless the application
+/// installed one first (its choice is kept, and checked by [`self_test`]).
+pub(crate) fn install() {
+    // `Err` only means a provider is already installed.
+    let _ = jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER.install_default();
+}
+
+/// Signs and verifies a token with the manager's keys; any error or panic is a launch error.
+pub(crate) fn self_test(manager: &JwtManager) -> Result<(), ConfigError> {
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        let token = manager
+            .access_token("self-test")
+            .create()
+            .map_err(|error| error.to_string())?;
+        manager
+            .decode_token(&token)
+            .map(|_| ())
+            .map_err(|error| error.to_string())
+    }));
+    let message = match outcome {
+        Ok(Ok(())) => return Ok(()),
+        Ok(Err(error)) => format!("signing and verifying a test token failed: {error}"),
+        Err(panic) => {
+            let reason = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("(no message)");
+            format!(
+                "jsonwebtoken's crypto provider panicked while signing a test token: {}; make \
+                 sure no other crate installs a broken `CryptoProvider`",
+                reason.trim()
+            )
+        }
+    };
+    Err(ConfigError {
+        problems: vec![ConfigProblem {
+            key: "jsonwebtoken crypto provider".into(),
+            message,
+        }],
+    })
+}

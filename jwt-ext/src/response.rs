@@ -1,0 +1,73 @@
+//! Writing a refusal out: Flask's JSON body and status, and `WWW-Authenticate` on 401s.
+
+use std::io::Cursor;
+
+use rocket::http::{ContentType, Header, Status};
+use rocket::request::Request;
+use rocket::response::{self, Responder, Response};
+use serde_json::{Map, Value};
+
+use crate::error::JwtError;
+use crate::manager::JwtManager;
+
+/// The status and JSON body for `error`: the application's
+/// [`ErrorHandler`](crate::ErrorHandler) if it gives one, else
+/// `{"<jwt_error_message_key>": message}`.
+fn status_and_body(manager: Option<&JwtManager>, error: &JwtError) -> (Status, Value) {
+    if let Some(custom) = manager
+        .and_then(JwtManager::error_handler)
+        .and_then(|handler| handler(error))
+    {
+        return custom;
+    }
+    let key = manager.map_or("msg", |manager| manager.config().error_message_key.as_str());
+    let mut body = Map::new();
+    body.insert(key.to_owned(), error.message().into());
+    (error.status(), Value::Object(body))
+}
+
+/// Replaces `response`'s status, body and auth headers with the answer for `error`.
+pub(crate) fn write_error(
+    manager: Option<&JwtManager>,
+    error: &JwtError,
+    response: &mut Response<'_>,
+) {
+    let (status, body) = status_and_body(manager, error);
+    let body = body.to_string();
+    response.set_status(status);
+    response.set_header(ContentType::JSON);
+    response.remove_header("WWW-Authenticate");
+    if status == Status::Unauthorized {
+        let challenge = error.www_authenticate().unwrap_or("Bearer");
+        response.set_header(Header::new("WWW-Authenticate", challenge));
+    }
+    response.set_sized_body(body.len(), Cursor::new(body));
+}
+
+/// The same answer as a refused guard gives, so a handler can return `Result<_, JwtError>`
+/// from [`JwtManager::decode_token`] and get Flask's responses.
+impl<'r> Responder<'r, 'static> for JwtError {
+    fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
+        let mut response = Response::new();
+        write_error(request.rocket().state::<JwtManager>(), &self, &mut response);
+        Ok(response)
+    }
+}
+
+/// A handler that could not create a token answers 500 with a JSON message; the cause (a
+/// server-side bug, e.g. a non-string `sub`) is logged, not sent.
+impl<'r> Responder<'r, 'static> for crate::token::EncodeError {
+    fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
+        log::error!("jwt-ext: could not create a token: {self}");
+        let manager = request.rocket().state::<JwtManager>();
+        let key = manager.map_or("msg", |manager| manager.config().error_message_key.as_str());
+        let mut body = Map::new();
+        body.insert(key.to_owned(), "Could not create the token".into());
+        let body = Value::Object(body).to_string();
+        Response::build()
+            .status(Status::InternalServerError)
+            .header(ContentType::JSON)
+            .sized_body(body.len(), Cursor::new(body))
+            .ok()
+    }
+}
