@@ -60,6 +60,10 @@ impl Verifier {
         }
     }
 
+    pub(crate) fn key(&self) -> &DecodingKey {
+        &self.key
+    }
+
     /// Verifies `token` completely; with `allow_expired` an expired token is returned instead of
     /// refused (Flask's `decode_token(..., allow_expired=True)`).
     pub(crate) fn decode(

@@ -154,6 +154,10 @@ impl JwtManager {
         &self.encoding_key
     }
 
+    pub(crate) fn decoding_key(&self) -> &jsonwebtoken::DecodingKey {
+        self.verifier.key()
+    }
+
     pub(crate) fn verifier(&self) -> &Verifier {
         &self.verifier
     }

@@ -18,21 +18,23 @@ pub(crate) fn install() {
     let _ = jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER.install_default();
 }
 
-/// Signs and verifies a token with the manager's keys; any error or panic is a launch error.
+/// Signs and verifies a message with the manager's keys and algorithm; any error or panic is
+/// a launch error.
 pub(crate) fn self_test(manager: &JwtManager) -> Result<(), ConfigError> {
+    const MESSAGE: &[u8] = b"jwt-ext provider self-test";
     let outcome = catch_unwind(AssertUnwindSafe(|| {
-        let token = manager
-            .access_token("self-test")
-            .create()
+        let algorithm = manager.config().algorithm;
+        let signature = jsonwebtoken::crypto::sign(MESSAGE, manager.encoding_key(), algorithm)
             .map_err(|error| error.to_string())?;
-        manager
-            .decode_token(&token)
-            .map(|_| ())
-            .map_err(|error| error.to_string())
+        match jsonwebtoken::crypto::verify(&signature, MESSAGE, manager.decoding_key(), algorithm) {
+            Ok(true) => Ok(()),
+            Ok(false) => Err("the signature did not verify".to_owned()),
+            Err(error) => Err(error.to_string()),
+        }
     }));
     let message = match outcome {
         Ok(Ok(())) => return Ok(()),
-        Ok(Err(error)) => format!("signing and verifying a test token failed: {error}"),
+        Ok(Err(error)) => format!("signing and verifying a test message failed: {error}"),
         Err(panic) => {
             let reason = panic
                 .downcast_ref::<String>()
@@ -40,7 +42,7 @@ pub(crate) fn self_test(manager: &JwtManager) -> Result<(), ConfigError> {
                 .or_else(|| panic.downcast_ref::<&str>().copied())
                 .unwrap_or("(no message)");
             format!(
-                "jsonwebtoken's crypto provider panicked while signing a test token: {}; make \
+                "jsonwebtoken's crypto provider panicked while signing a test message: {}; make \
                  sure no other crate installs a broken `CryptoProvider`",
                 reason.trim()
             )

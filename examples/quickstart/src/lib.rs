@@ -65,13 +65,22 @@ async fn login(
     let credentials = match credentials {
         Ok(credentials) => credentials.into_inner(),
         Err(json::Error::Io(error)) => {
-            return Ok(message(Status::BadRequest, format!("Could not read the body: {error}")));
+            return Ok(message(
+                Status::BadRequest,
+                format!("Could not read the body: {error}"),
+            ));
         }
         Err(json::Error::Parse(_, error)) if error.is_data() => {
-            return Ok(message(Status::UnprocessableEntity, format!("Bad JSON body: {error}")));
+            return Ok(message(
+                Status::UnprocessableEntity,
+                format!("Bad JSON body: {error}"),
+            ));
         }
         Err(json::Error::Parse(_, error)) => {
-            return Ok(message(Status::BadRequest, format!("Bad JSON body: {error}")));
+            return Ok(message(
+                Status::BadRequest,
+                format!("Bad JSON body: {error}"),
+            ));
         }
     };
     if !password_matches(credentials.username.clone(), credentials.password).await {
