@@ -676,6 +676,11 @@ impl Config {
                 problems.add("jwt_secret_key", "is empty");
             }
             Some(secret) => {
+                let algorithms: Vec<Algorithm> = algorithms
+                    .iter()
+                    .copied()
+                    .filter(|algorithm| algorithm.family() == AlgorithmFamily::Hmac)
+                    .collect();
                 let needed = algorithms
                     .iter()
                     .map(|algorithm| min_secret_len(*algorithm))
@@ -685,7 +690,7 @@ impl Config {
                 if have < needed {
                     let message = format!(
                         "is {have} bytes; {} needs at least {needed} (RFC 7518 §3.2)",
-                        algorithm_list(algorithms)
+                        algorithm_list(&algorithms)
                     );
                     if strict {
                         problems.add("jwt_secret_key", message);
@@ -759,10 +764,10 @@ fn read_bool(value: &FigValue) -> Result<bool, String> {
 
 fn read_seconds(value: &FigValue) -> Result<u64, String> {
     match value {
-        FigValue::Num(_, num) => match num.to_i128() {
-            Some(n) if n < 0 => Err("must not be negative".into()),
-            Some(n) => u64::try_from(n).map_err(|_| "is too large".to_owned()),
-            None => Err("must be a whole number".into()),
+        FigValue::Num(_, num) => match (num.to_u128_lossy(), num.to_i128()) {
+            (Some(n), _) => u64::try_from(n).map_err(|_| "is too large".to_owned()),
+            (None, Some(_)) => Err("must not be negative".into()),
+            (None, None) => Err("must be a whole number".into()),
         },
         other => Err(format!("must be a whole number, not {}", describe(other))),
     }

@@ -1,0 +1,281 @@
+//! Configuration from Rocket's figment (`Rocket.toml` keys, `ROCKET_JWT_*` variables) and its
+//! checks at ignite: Flask's defaults, every bad key named at once, debug vs release rules.
+
+mod common;
+
+use jwt_ext::{Algorithm, Config, JwtManager, Lifetime, OneOrMany};
+use rocket::figment::providers::{Env, Format, Toml};
+use rocket::figment::Figment;
+use rocket::http::{Header, Status};
+use rocket::local::blocking::Client;
+use rocket::time::Duration;
+use rocket::{Build, Rocket};
+
+fn figment(profile: &str) -> Figment {
+    Figment::from(rocket::Config::default()).select(profile)
+}
+
+fn rocket_from(figment: Figment) -> Rocket<Build> {
+    common::bare_rocket()
+        .configure(figment)
+        .attach(JwtManager::fairing())
+}
+
+/// Whether the launch fails at ignite (a fairing error), reading the error so Rocket does not
+/// panic on an unhandled one.
+fn launch_fails(rocket: Rocket<Build>) -> bool {
+    match Client::tracked(rocket) {
+        Ok(_) => false,
+        Err(error) => matches!(error.kind(), rocket::error::ErrorKind::FailedFairings(_)),
+    }
+}
+
+fn problems(figment: &Figment) -> Vec<(String, String)> {
+    let config = match Config::from_figment(figment) {
+        Ok(config) => config,
+        Err(error) => {
+            return error
+                .problems
+                .into_iter()
+                .map(|p| (p.key, p.message))
+                .collect()
+        }
+    };
+    let strict = figment.profile() != "debug";
+    config
+        .validate(strict)
+        .err()
+        .map(|error| error.problems.into_iter().map(|p| (p.key, p.message)).collect())
+        .unwrap_or_default()
+}
+
+fn keys(problems: &[(String, String)]) -> Vec<&str> {
+    problems.iter().map(|(key, _)| key.as_str()).collect()
+}
+
+#[test]
+fn defaults_are_flasks() {
+    let config = Config::from_figment(&figment("debug")).unwrap();
+    assert_eq!(config, Config::default());
+    assert_eq!(config.algorithm, Algorithm::HS256);
+    assert_eq!(config.effective_decode_algorithms(), [Algorithm::HS256]);
+    assert_eq!(config.access_token_expires, Lifetime::Expires(Duration::minutes(15)));
+    assert_eq!(config.refresh_token_expires, Lifetime::Expires(Duration::days(30)));
+    assert_eq!(config.identity_claim, "sub");
+    assert_eq!(config.error_message_key, "msg");
+    assert_eq!(config.header_name, "Authorization");
+    assert_eq!(config.header_type, "Bearer");
+    assert_eq!(config.decode_leeway, 0);
+    assert!(config.encode_nbf && config.verify_sub && config.cookie_csrf_protect);
+    assert_eq!(config.encode_audience, None);
+    assert_eq!(config.decode_issuer, None);
+}
+
+#[test]
+fn every_key_is_read_from_rocket_toml() {
+    let toml = r#"
+        [default]
+        jwt_secret_key = "a-secret-from-rocket-toml-of-64-bytes-aaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+        jwt_algorithm = "HS512"
+        jwt_decode_algorithms = ["HS256", "HS384"]
+        jwt_access_token_expires = 60
+        jwt_refresh_token_expires = false
+        jwt_identity_claim = "identity"
+        jwt_error_message_key = "error"
+        jwt_header_name = "X-Token"
+        jwt_header_type = ""
+        jwt_token_location = ["headers"]
+        jwt_decode_leeway = 5
+        jwt_encode_nbf = false
+        jwt_verify_sub = false
+        jwt_encode_audience = ["a", "b"]
+        jwt_decode_audience = "a"
+        jwt_encode_issuer = "me"
+        jwt_decode_issuer = ["me", "you"]
+        jwt_cookie_csrf_protect = false
+        jwt_max_token_length = 4096
+    "#;
+    let figment = figment("debug").merge(Toml::string(toml).nested());
+    let config = Config::from_figment(&figment).unwrap();
+    assert_eq!(config.secret_key.as_ref().unwrap().as_bytes().len(), 67);
+    assert_eq!(config.algorithm, Algorithm::HS512);
+    assert_eq!(
+        config.effective_decode_algorithms(),
+        [Algorithm::HS256, Algorithm::HS384, Algorithm::HS512]
+    );
+    assert_eq!(config.access_token_expires, Lifetime::Expires(Duration::minutes(1)));
+    assert_eq!(config.refresh_token_expires, Lifetime::Never);
+    assert_eq!(config.identity_claim, "identity");
+    assert_eq!(config.error_message_key, "error");
+    assert_eq!(config.header_name, "X-Token");
+    assert_eq!(config.header_type, "");
+    assert_eq!(config.decode_leeway, 5);
+    assert!(!config.encode_nbf && !config.verify_sub && !config.cookie_csrf_protect);
+    assert_eq!(config.encode_audience, Some(OneOrMany::Many(vec!["a".into(), "b".into()])));
+    assert_eq!(config.decode_audience, Some(OneOrMany::One("a".into())));
+    assert_eq!(config.encode_issuer.as_deref(), Some("me"));
+    assert_eq!(config.decode_issuer, Some(OneOrMany::Many(vec!["me".into(), "you".into()])));
+    assert_eq!(config.max_token_length, 4096);
+    assert!(config.validate(true).is_ok());
+}
+
+#[test]
+fn environment_variables_are_read() {
+    figment::Jail::expect_with(|jail| {
+        jail.set_env("ROCKET_JWT_SECRET_KEY", "an-env-secret-of-at-least-48-bytes-for-hs384-xxxxx");
+        jail.set_env("ROCKET_JWT_ACCESS_TOKEN_EXPIRES", "120");
+        jail.set_env("ROCKET_JWT_REFRESH_TOKEN_EXPIRES", "false");
+        jail.set_env("ROCKET_JWT_DECODE_ALGORITHMS", "[HS256, HS384]");
+        jail.set_env("ROCKET_JWT_HEADER_TYPE", "JWT");
+        let figment = figment("release").merge(Env::prefixed("ROCKET_").global());
+        let config = Config::from_figment(&figment).unwrap();
+        assert_eq!(config.access_token_expires, Lifetime::Expires(Duration::minutes(2)));
+        assert_eq!(config.refresh_token_expires, Lifetime::Never);
+        assert_eq!(config.header_type, "JWT");
+        assert_eq!(
+            config.effective_decode_algorithms(),
+            [Algorithm::HS256, Algorithm::HS384]
+        );
+        assert!(config.validate(true).is_ok());
+        Ok(())
+    });
+}
+
+#[test]
+fn every_bad_key_is_named_at_once() {
+    let figment = figment("release")
+        .merge(("jwt_algorithm", "HS257"))
+        .merge(("jwt_access_token_expires", "soon"))
+        .merge(("jwt_refresh_token_expires", true))
+        .merge(("jwt_decode_leeway", -1))
+        .merge(("jwt_acess_token_expires", 5))
+        .merge(("jwt_cookie_secure", true))
+        .merge(("jwt_token_location", ["cookies"]));
+    let problems = problems(&figment);
+    let mut named = keys(&problems);
+    named.sort_unstable();
+    assert_eq!(
+        named,
+        [
+            "jwt_access_token_expires",
+            "jwt_acess_token_expires",
+            "jwt_algorithm",
+            "jwt_cookie_secure",
+            "jwt_decode_leeway",
+            "jwt_refresh_token_expires",
+            "jwt_token_location",
+        ]
+    );
+    let message = |key: &str| &problems.iter().find(|(k, _)| k == key).unwrap().1;
+    assert!(message("jwt_algorithm").contains("unknown algorithm `HS257`"));
+    assert!(message("jwt_acess_token_expires").contains("did you mean `jwt_access_token_expires`"));
+    assert!(message("jwt_refresh_token_expires").contains("`false`"));
+    assert!(message("jwt_cookie_secure").contains("does not support yet"));
+}
+
+#[test]
+fn value_rules_are_checked_together() {
+    let config = Config::default()
+        .secret_key("short")
+        .header_name("")
+        .header_type("Bearer token")
+        .identity_claim("")
+        .error_message_key("")
+        .decode_leeway(100_000)
+        .access_token_expires(Lifetime::Expires(Duration::seconds(-1)))
+        .refresh_token_expires(Lifetime::Expires(Duration::days(365 * 200)))
+        .decode_audience(Vec::<String>::new())
+        .max_token_length(10)
+        .decode_algorithms(vec![Algorithm::RS256]);
+    let error = config.validate(true).unwrap_err();
+    let mut named: Vec<&str> = error.problems.iter().map(|p| p.key.as_str()).collect();
+    named.sort_unstable();
+    assert_eq!(
+        named,
+        [
+            "jwt_access_token_expires",
+            "jwt_decode_algorithms",
+            "jwt_decode_audience",
+            "jwt_decode_leeway",
+            "jwt_error_message_key",
+            "jwt_header_name",
+            "jwt_header_type",
+            "jwt_identity_claim",
+            "jwt_max_token_length",
+            "jwt_refresh_token_expires",
+            "jwt_secret_key",
+        ]
+    );
+    let text = error.to_string();
+    assert!(text.starts_with("invalid jwt-ext configuration:"), "{text}");
+    assert!(text.contains("`jwt_secret_key`: is 5 bytes; HS256 needs at least 32"), "{text}");
+}
+
+#[test]
+fn secret_length_follows_the_hash() {
+    for (algorithm, needed) in [(Algorithm::HS256, 32), (Algorithm::HS384, 48), (Algorithm::HS512, 64)] {
+        let short = Config::default().algorithm(algorithm).secret_key("k".repeat(needed - 1));
+        assert!(short.validate(true).is_err(), "{algorithm:?}");
+        assert_eq!(short.validate(false).unwrap().len(), 1, "debug warns");
+        let enough = Config::default().algorithm(algorithm).secret_key("k".repeat(needed));
+        assert!(enough.validate(true).unwrap().is_empty(), "{algorithm:?}");
+    }
+    // The longest hash of the decode list sets the bar.
+    let mixed = Config::default()
+        .secret_key("k".repeat(32))
+        .decode_algorithms(vec![Algorithm::HS512]);
+    assert!(mixed.validate(true).is_err());
+}
+
+#[test]
+fn release_profile_refuses_to_launch_without_a_secret() {
+    assert!(launch_fails(rocket_from(figment("release"))));
+    let short = figment("release").merge(("jwt_secret_key", "too-short"));
+    assert!(launch_fails(rocket_from(short)));
+
+    let good = figment("release").merge(("jwt_secret_key", common::SECRET));
+    assert!(Client::tracked(rocket_from(good)).is_ok());
+}
+
+#[test]
+fn debug_profile_generates_a_secret_and_works() {
+    let client = Client::tracked(rocket_from(figment("debug"))).unwrap();
+    let jwt = client.rocket().state::<JwtManager>().unwrap();
+    let token = jwt.create_access_token("alice").unwrap();
+    let response = client
+        .get("/protected")
+        .header(Header::new("Authorization", format!("Bearer {token}")))
+        .dispatch();
+    assert_eq!(response.status(), Status::Ok);
+
+    // The random secret is not a fixed one: a token from another debug run is refused.
+    let other = Client::tracked(rocket_from(figment("debug"))).unwrap();
+    let response = other
+        .get("/protected")
+        .header(Header::new("Authorization", format!("Bearer {token}")))
+        .dispatch();
+    assert_eq!(response.status(), Status::UnprocessableEntity);
+}
+
+#[test]
+fn debug_profile_still_refuses_bad_values() {
+    let figment = figment("debug").merge(("jwt_header_name", ""));
+    assert!(launch_fails(rocket_from(figment)));
+}
+
+#[test]
+fn numeric_secret_from_the_environment_is_explained() {
+    let figment = figment("release").merge(("jwt_secret_key", 1234));
+    let problems = problems(&figment);
+    assert_eq!(keys(&problems), ["jwt_secret_key"]);
+    assert!(problems[0].1.contains("quote it"));
+}
+
+#[test]
+fn settings_given_in_code_ignore_the_figment() {
+    let figment = figment("release").merge(("jwt_header_name", ""));
+    let rocket = common::bare_rocket()
+        .configure(figment)
+        .attach(JwtManager::fairing_with(common::config()));
+    assert!(Client::tracked(rocket).is_ok());
+}
