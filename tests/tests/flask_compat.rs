@@ -1,0 +1,148 @@
+//! Wire compatibility with the real Flask-JWT-Extended, both ways: tokens it mints are accepted
+//! here, tokens minted here decode there with the same claims.
+//!
+//! The vendored vectors need nothing. The live round trip runs Flask-JWT-Extended 4.7.4 from a
+//! virtualenv under cargo's target directory, created on first use with `python3 -m venv` and
+//! `pip install` (set `JWT_EXT_FLASK_PYTHON` to use another interpreter that has it).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use common::{client, config, get_with_token, manager, post_with_token};
+use jwt_ext::{Config, JwtManager};
+use rocket::http::Status;
+use rocket::time::Duration;
+use serde_json::{json, Value};
+
+const FLASK_JWT_EXTENDED: &str = "flask-jwt-extended==4.7.4";
+
+fn vectors() -> Value {
+    let text = include_str!("../vectors/flask-jwt-extended-4.7.4.json");
+    serde_json::from_str(text).unwrap()
+}
+
+fn vector_config() -> Config {
+    Config::default().secret_key(vectors()["secret"].as_str().unwrap())
+}
+
+#[test]
+fn vendored_flask_tokens_are_accepted() {
+    let vectors = vectors();
+    let tokens = &vectors["tokens"];
+    let token = |name: &str| tokens[name].as_str().unwrap().to_owned();
+    let client = client(vector_config());
+
+    let answer = get_with_token(&client, "/protected", &token("access_never_expires"));
+    assert_eq!(answer.body, json!({ "identity": "alice", "fresh": false }));
+    let answer = get_with_token(&client, "/fresh", &token("fresh_access_never_expires"));
+    assert_eq!(answer.status, Status::Ok);
+    let answer = get_with_token(&client, "/fresh", &token("access_never_expires"));
+    assert_eq!(answer.msg(), "Fresh token required");
+    let answer = post_with_token(&client, "/refresh", &token("refresh_never_expires"));
+    assert_eq!(answer.body["identity"], "alice");
+    let answer = get_with_token(&client, "/protected", &token("refresh_never_expires"));
+    assert_eq!(answer.msg(), "Only non-refresh tokens are allowed");
+    let answer = get_with_token(&client, "/claims", &token("with_claims_never_expires"));
+    assert_eq!(answer.body["claims"]["role"], "admin");
+    assert_eq!(answer.body["claims"]["tenant"], 7);
+    assert_eq!(answer.body["header"]["kid"], "k1");
+    let answer = get_with_token(&client, "/protected", &token("expired"));
+    assert_eq!((answer.status, answer.msg()), (Status::Unauthorized, "Token has expired"));
+
+    // The same tokens under another secret fail the signature.
+    let answer = get_with_token(&common::client(config()), "/protected", &token("access_never_expires"));
+    assert_eq!(answer.msg(), "Signature verification failed");
+}
+
+/// An interpreter with Flask-JWT-Extended, provisioning a virtualenv on first use.
+fn python() -> &'static Path {
+    static PYTHON: OnceLock<PathBuf> = OnceLock::new();
+    PYTHON.get_or_init(|| {
+        if let Some(python) = std::env::var_os("JWT_EXT_FLASK_PYTHON") {
+            return PathBuf::from(python);
+        }
+        let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("flask-venv");
+        let python = venv.join("bin/python");
+        let ready = Command::new(&python)
+            .args(["-c", "import flask_jwt_extended"])
+            .output()
+            .is_ok_and(|out| out.status.success());
+        if !ready {
+            run(Command::new("python3").args(["-m", "venv"]).arg(&venv));
+            run(Command::new(&python).args(["-m", "pip", "install", "--quiet", FLASK_JWT_EXTENDED]));
+        }
+        python
+    })
+}
+
+fn run(command: &mut Command) {
+    let output = command
+        .output()
+        .unwrap_or_else(|error| panic!("cannot run {command:?}: {error}"));
+    assert!(
+        output.status.success(),
+        "{command:?} failed (needs python3 and PyPI to install {FLASK_JWT_EXTENDED}):\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn flask(args: &[&str]) -> Value {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("flask/compat.py");
+    let output = Command::new(python()).arg(script).args(args).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn tokens_minted_by_flask_now_are_accepted() {
+    let minted = flask(&["mint", common::SECRET]);
+    let token = |name: &str| minted[name].as_str().unwrap().to_owned();
+    let client = client(config());
+
+    let answer = get_with_token(&client, "/protected", &token("access"));
+    assert_eq!(answer.body, json!({ "identity": "alice", "fresh": false }));
+    assert_eq!(get_with_token(&client, "/fresh", &token("fresh_access")).status, Status::Ok);
+    assert_eq!(get_with_token(&client, "/fresh", &token("fresh_for_an_hour")).status, Status::Ok);
+    assert_eq!(get_with_token(&client, "/fresh", &token("access")).msg(), "Fresh token required");
+    assert_eq!(post_with_token(&client, "/refresh", &token("refresh")).body["identity"], "alice");
+    assert_eq!(
+        get_with_token(&client, "/refresh", &token("access")).msg(),
+        "Only refresh tokens are allowed"
+    );
+    assert_eq!(get_with_token(&client, "/protected", &token("never_expires")).status, Status::Ok);
+    assert_eq!(get_with_token(&client, "/protected", &token("expired")).msg(), "Token has expired");
+    let answer = get_with_token(&client, "/claims", &token("with_claims"));
+    assert_eq!(answer.body["claims"]["role"], "admin");
+    assert_eq!(answer.body["header"]["kid"], "k1");
+}
+
+#[test]
+fn tokens_minted_here_decode_in_flask_with_the_same_claims() {
+    let jwt: JwtManager = manager(config());
+    let tokens = [
+        jwt.access_token("alice").fresh(true).create().unwrap(),
+        jwt.access_token("alice").fresh(Duration::minutes(5)).create().unwrap(),
+        jwt.create_refresh_token("alice").unwrap(),
+        jwt.access_token("alice").never_expires().create().unwrap(),
+        jwt.access_token("alice")
+            .additional_claims(json!({ "role": "admin", "tenant": 7 }))
+            .header("kid", "k1")
+            .create()
+            .unwrap(),
+    ];
+    for token in &tokens {
+        let decoded = flask(&["decode", common::SECRET, token]);
+        let ours = jwt.decode_token(token).unwrap();
+        assert_eq!(decoded["claims"], Value::Object(ours.claims().clone()), "{decoded}");
+    }
+
+    let expired = jwt.access_token("a").expires_in(Duration::seconds(-5)).create().unwrap();
+    let decoded = flask(&["decode", common::SECRET, &expired]);
+    assert_eq!(decoded["error"], "ExpiredSignatureError: Signature has expired");
+
+    let decoded = flask(&["decode", "some-other-secret-of-at-least-32-bytes", &tokens[0]]);
+    assert_eq!(decoded["error"], "InvalidSignatureError: Signature verification failed");
+}
