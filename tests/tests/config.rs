@@ -45,7 +45,13 @@ fn problems(figment: &Figment) -> Vec<(String, String)> {
     config
         .validate(strict)
         .err()
-        .map(|error| error.problems.into_iter().map(|p| (p.key, p.message)).collect())
+        .map(|error| {
+            error
+                .problems
+                .into_iter()
+                .map(|p| (p.key, p.message))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -59,8 +65,14 @@ fn defaults_are_flasks() {
     assert_eq!(config, Config::default());
     assert_eq!(config.algorithm, Algorithm::HS256);
     assert_eq!(config.effective_decode_algorithms(), [Algorithm::HS256]);
-    assert_eq!(config.access_token_expires, Lifetime::Expires(Duration::minutes(15)));
-    assert_eq!(config.refresh_token_expires, Lifetime::Expires(Duration::days(30)));
+    assert_eq!(
+        config.access_token_expires,
+        Lifetime::Expires(Duration::minutes(15))
+    );
+    assert_eq!(
+        config.refresh_token_expires,
+        Lifetime::Expires(Duration::days(30))
+    );
     assert_eq!(config.identity_claim, "sub");
     assert_eq!(config.error_message_key, "msg");
     assert_eq!(config.header_name, "Authorization");
@@ -103,7 +115,10 @@ fn every_key_is_read_from_rocket_toml() {
         config.effective_decode_algorithms(),
         [Algorithm::HS256, Algorithm::HS384, Algorithm::HS512]
     );
-    assert_eq!(config.access_token_expires, Lifetime::Expires(Duration::minutes(1)));
+    assert_eq!(
+        config.access_token_expires,
+        Lifetime::Expires(Duration::minutes(1))
+    );
     assert_eq!(config.refresh_token_expires, Lifetime::Never);
     assert_eq!(config.identity_claim, "identity");
     assert_eq!(config.error_message_key, "error");
@@ -111,25 +126,38 @@ fn every_key_is_read_from_rocket_toml() {
     assert_eq!(config.header_type, "");
     assert_eq!(config.decode_leeway, 5);
     assert!(!config.encode_nbf && !config.verify_sub && !config.cookie_csrf_protect);
-    assert_eq!(config.encode_audience, Some(OneOrMany::Many(vec!["a".into(), "b".into()])));
+    assert_eq!(
+        config.encode_audience,
+        Some(OneOrMany::Many(vec!["a".into(), "b".into()]))
+    );
     assert_eq!(config.decode_audience, Some(OneOrMany::One("a".into())));
     assert_eq!(config.encode_issuer.as_deref(), Some("me"));
-    assert_eq!(config.decode_issuer, Some(OneOrMany::Many(vec!["me".into(), "you".into()])));
+    assert_eq!(
+        config.decode_issuer,
+        Some(OneOrMany::Many(vec!["me".into(), "you".into()]))
+    );
     assert_eq!(config.max_token_length, 4096);
     assert!(config.validate(true).is_ok());
 }
 
 #[test]
+#[allow(clippy::result_large_err)] // figment::Error is large; Jail fixes the signature.
 fn environment_variables_are_read() {
     figment::Jail::expect_with(|jail| {
-        jail.set_env("ROCKET_JWT_SECRET_KEY", "an-env-secret-of-at-least-48-bytes-for-hs384-xxxxx");
+        jail.set_env(
+            "ROCKET_JWT_SECRET_KEY",
+            "an-env-secret-of-at-least-48-bytes-for-hs384-xxxxx",
+        );
         jail.set_env("ROCKET_JWT_ACCESS_TOKEN_EXPIRES", "120");
         jail.set_env("ROCKET_JWT_REFRESH_TOKEN_EXPIRES", "false");
         jail.set_env("ROCKET_JWT_DECODE_ALGORITHMS", "[HS256, HS384]");
         jail.set_env("ROCKET_JWT_HEADER_TYPE", "JWT");
         let figment = figment("release").merge(Env::prefixed("ROCKET_").global());
         let config = Config::from_figment(&figment).unwrap();
-        assert_eq!(config.access_token_expires, Lifetime::Expires(Duration::minutes(2)));
+        assert_eq!(
+            config.access_token_expires,
+            Lifetime::Expires(Duration::minutes(2))
+        );
         assert_eq!(config.refresh_token_expires, Lifetime::Never);
         assert_eq!(config.header_type, "JWT");
         assert_eq!(
@@ -208,16 +236,27 @@ fn value_rules_are_checked_together() {
     );
     let text = error.to_string();
     assert!(text.starts_with("invalid jwt-ext configuration:"), "{text}");
-    assert!(text.contains("`jwt_secret_key`: is 5 bytes; HS256 needs at least 32"), "{text}");
+    assert!(
+        text.contains("`jwt_secret_key`: is 5 bytes; HS256 needs at least 32"),
+        "{text}"
+    );
 }
 
 #[test]
 fn secret_length_follows_the_hash() {
-    for (algorithm, needed) in [(Algorithm::HS256, 32), (Algorithm::HS384, 48), (Algorithm::HS512, 64)] {
-        let short = Config::default().algorithm(algorithm).secret_key("k".repeat(needed - 1));
+    for (algorithm, needed) in [
+        (Algorithm::HS256, 32),
+        (Algorithm::HS384, 48),
+        (Algorithm::HS512, 64),
+    ] {
+        let short = Config::default()
+            .algorithm(algorithm)
+            .secret_key("k".repeat(needed - 1));
         assert!(short.validate(true).is_err(), "{algorithm:?}");
         assert_eq!(short.validate(false).unwrap().len(), 1, "debug warns");
-        let enough = Config::default().algorithm(algorithm).secret_key("k".repeat(needed));
+        let enough = Config::default()
+            .algorithm(algorithm)
+            .secret_key("k".repeat(needed));
         assert!(enough.validate(true).unwrap().is_empty(), "{algorithm:?}");
     }
     // The longest hash of the decode list sets the bar.

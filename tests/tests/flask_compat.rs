@@ -50,10 +50,17 @@ fn vendored_flask_tokens_are_accepted() {
     assert_eq!(answer.body["claims"]["tenant"], 7);
     assert_eq!(answer.body["header"]["kid"], "k1");
     let answer = get_with_token(&client, "/protected", &token("expired"));
-    assert_eq!((answer.status, answer.msg()), (Status::Unauthorized, "Token has expired"));
+    assert_eq!(
+        (answer.status, answer.msg()),
+        (Status::Unauthorized, "Token has expired")
+    );
 
     // The same tokens under another secret fail the signature.
-    let answer = get_with_token(&common::client(config()), "/protected", &token("access_never_expires"));
+    let answer = get_with_token(
+        &common::client(config()),
+        "/protected",
+        &token("access_never_expires"),
+    );
     assert_eq!(answer.msg(), "Signature verification failed");
 }
 
@@ -72,7 +79,13 @@ fn python() -> &'static Path {
             .is_ok_and(|out| out.status.success());
         if !ready {
             run(Command::new("python3").args(["-m", "venv"]).arg(&venv));
-            run(Command::new(&python).args(["-m", "pip", "install", "--quiet", FLASK_JWT_EXTENDED]));
+            run(Command::new(&python).args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                FLASK_JWT_EXTENDED,
+            ]));
         }
         python
     })
@@ -91,8 +104,16 @@ fn run(command: &mut Command) {
 
 fn flask(args: &[&str]) -> Value {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("flask/compat.py");
-    let output = Command::new(python()).arg(script).args(args).output().unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = Command::new(python())
+        .arg(script)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     serde_json::from_slice(&output.stdout).unwrap()
 }
 
@@ -104,16 +125,34 @@ fn tokens_minted_by_flask_now_are_accepted() {
 
     let answer = get_with_token(&client, "/protected", &token("access"));
     assert_eq!(answer.body, json!({ "identity": "alice", "fresh": false }));
-    assert_eq!(get_with_token(&client, "/fresh", &token("fresh_access")).status, Status::Ok);
-    assert_eq!(get_with_token(&client, "/fresh", &token("fresh_for_an_hour")).status, Status::Ok);
-    assert_eq!(get_with_token(&client, "/fresh", &token("access")).msg(), "Fresh token required");
-    assert_eq!(post_with_token(&client, "/refresh", &token("refresh")).body["identity"], "alice");
+    assert_eq!(
+        get_with_token(&client, "/fresh", &token("fresh_access")).status,
+        Status::Ok
+    );
+    assert_eq!(
+        get_with_token(&client, "/fresh", &token("fresh_for_an_hour")).status,
+        Status::Ok
+    );
+    assert_eq!(
+        get_with_token(&client, "/fresh", &token("access")).msg(),
+        "Fresh token required"
+    );
+    assert_eq!(
+        post_with_token(&client, "/refresh", &token("refresh")).body["identity"],
+        "alice"
+    );
     assert_eq!(
         get_with_token(&client, "/refresh", &token("access")).msg(),
         "Only refresh tokens are allowed"
     );
-    assert_eq!(get_with_token(&client, "/protected", &token("never_expires")).status, Status::Ok);
-    assert_eq!(get_with_token(&client, "/protected", &token("expired")).msg(), "Token has expired");
+    assert_eq!(
+        get_with_token(&client, "/protected", &token("never_expires")).status,
+        Status::Ok
+    );
+    assert_eq!(
+        get_with_token(&client, "/protected", &token("expired")).msg(),
+        "Token has expired"
+    );
     let answer = get_with_token(&client, "/claims", &token("with_claims"));
     assert_eq!(answer.body["claims"]["role"], "admin");
     assert_eq!(answer.body["header"]["kid"], "k1");
@@ -124,7 +163,10 @@ fn tokens_minted_here_decode_in_flask_with_the_same_claims() {
     let jwt: JwtManager = manager(config());
     let tokens = [
         jwt.access_token("alice").fresh(true).create().unwrap(),
-        jwt.access_token("alice").fresh(Duration::minutes(5)).create().unwrap(),
+        jwt.access_token("alice")
+            .fresh(Duration::minutes(5))
+            .create()
+            .unwrap(),
         jwt.create_refresh_token("alice").unwrap(),
         jwt.access_token("alice").never_expires().create().unwrap(),
         jwt.access_token("alice")
@@ -136,13 +178,31 @@ fn tokens_minted_here_decode_in_flask_with_the_same_claims() {
     for token in &tokens {
         let decoded = flask(&["decode", common::SECRET, token]);
         let ours = jwt.decode_token(token).unwrap();
-        assert_eq!(decoded["claims"], Value::Object(ours.claims().clone()), "{decoded}");
+        assert_eq!(
+            decoded["claims"],
+            Value::Object(ours.claims().clone()),
+            "{decoded}"
+        );
     }
 
-    let expired = jwt.access_token("a").expires_in(Duration::seconds(-5)).create().unwrap();
+    let expired = jwt
+        .access_token("a")
+        .expires_in(Duration::seconds(-5))
+        .create()
+        .unwrap();
     let decoded = flask(&["decode", common::SECRET, &expired]);
-    assert_eq!(decoded["error"], "ExpiredSignatureError: Signature has expired");
+    assert_eq!(
+        decoded["error"],
+        "ExpiredSignatureError: Signature has expired"
+    );
 
-    let decoded = flask(&["decode", "some-other-secret-of-at-least-32-bytes", &tokens[0]]);
-    assert_eq!(decoded["error"], "InvalidSignatureError: Signature verification failed");
+    let decoded = flask(&[
+        "decode",
+        "some-other-secret-of-at-least-32-bytes",
+        &tokens[0],
+    ]);
+    assert_eq!(
+        decoded["error"],
+        "InvalidSignatureError: Signature verification failed"
+    );
 }

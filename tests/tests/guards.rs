@@ -2,7 +2,9 @@
 
 mod common;
 
-use common::{client, config, get, get_with_token, manager, now, post_with_token, sign_claims, valid_claims};
+use common::{
+    client, config, get, get_with_token, manager, now, post_with_token, sign_claims, valid_claims,
+};
 use jwt_ext::Freshness;
 use rocket::http::Status;
 use rocket::time::{Duration, OffsetDateTime};
@@ -27,7 +29,10 @@ fn access_guard() {
     // Flask counts a token without `type` as an access token.
     let mut claims = valid_claims();
     claims.as_object_mut().unwrap().remove("type");
-    assert_eq!(get_with_token(&client, "/protected", &sign_claims(&claims)).status, Status::Ok);
+    assert_eq!(
+        get_with_token(&client, "/protected", &sign_claims(&claims)).status,
+        Status::Ok
+    );
 }
 
 #[test]
@@ -37,8 +42,14 @@ fn refresh_guard() {
     let access = jwt.create_access_token("alice").unwrap();
     let refresh = jwt.create_refresh_token("alice").unwrap();
 
-    assert_eq!(get_with_token(&client, "/refresh", &refresh).body["identity"], "alice");
-    assert_eq!(post_with_token(&client, "/refresh", &refresh).body["identity"], "alice");
+    assert_eq!(
+        get_with_token(&client, "/refresh", &refresh).body["identity"],
+        "alice"
+    );
+    assert_eq!(
+        post_with_token(&client, "/refresh", &refresh).body["identity"],
+        "alice"
+    );
     for answer in [
         get_with_token(&client, "/refresh", &access),
         post_with_token(&client, "/refresh", &access),
@@ -85,7 +96,10 @@ fn fresh_guard() {
     // A fresh route still refuses refresh tokens first (type before freshness), and
     // odd `fresh` values are simply not fresh.
     let refresh = jwt.create_refresh_token("alice").unwrap();
-    assert_eq!(get_with_token(&client, "/fresh", &refresh).msg(), "Only non-refresh tokens are allowed");
+    assert_eq!(
+        get_with_token(&client, "/fresh", &refresh).msg(),
+        "Only non-refresh tokens are allowed"
+    );
     for odd in [json!("yes"), json!(null), json!(1)] {
         let mut claims = valid_claims();
         claims["fresh"] = odd.clone();
@@ -96,7 +110,10 @@ fn fresh_guard() {
     #[allow(clippy::cast_precision_loss)]
     let later = now() as f64 + 60.5;
     claims["fresh"] = json!(later);
-    assert_eq!(get_with_token(&client, "/fresh", &sign_claims(&claims)).status, Status::Ok);
+    assert_eq!(
+        get_with_token(&client, "/fresh", &sign_claims(&claims)).status,
+        Status::Ok
+    );
 }
 
 #[test]
@@ -109,7 +126,10 @@ fn expiry_is_checked_before_type_and_freshness() {
         .create()
         .unwrap();
     for path in ["/protected", "/fresh", "/refresh"] {
-        assert_eq!(get_with_token(&client, path, &expired_refresh).msg(), "Token has expired");
+        assert_eq!(
+            get_with_token(&client, path, &expired_refresh).msg(),
+            "Token has expired"
+        );
     }
 }
 
@@ -119,24 +139,46 @@ fn optional_guard_forgives_only_a_missing_token() {
     let client = client(config());
 
     let answer = get(&client, "/optional", None);
-    assert_eq!((answer.status, &answer.body), (Status::Ok, &json!({ "identity": null })));
+    assert_eq!(
+        (answer.status, &answer.body),
+        (Status::Ok, &json!({ "identity": null }))
+    );
 
     let access = jwt.create_access_token("alice").unwrap();
-    assert_eq!(get_with_token(&client, "/optional", &access).body["identity"], "alice");
+    assert_eq!(
+        get_with_token(&client, "/optional", &access).body["identity"],
+        "alice"
+    );
 
-    let expired = jwt.access_token("alice").expires_in(Duration::seconds(-5)).create().unwrap();
+    let expired = jwt
+        .access_token("alice")
+        .expires_in(Duration::seconds(-5))
+        .create()
+        .unwrap();
     let answer = get_with_token(&client, "/optional", &expired);
-    assert_eq!((answer.status, answer.msg()), (Status::Unauthorized, "Token has expired"));
+    assert_eq!(
+        (answer.status, answer.msg()),
+        (Status::Unauthorized, "Token has expired")
+    );
 
     let refresh = jwt.create_refresh_token("alice").unwrap();
     let answer = get_with_token(&client, "/optional", &refresh);
     assert_eq!(answer.msg(), "Only non-refresh tokens are allowed");
 
     let answer = get_with_token(&client, "/optional", "garbage");
-    assert_eq!((answer.status, answer.msg()), (Status::UnprocessableEntity, "Not enough segments"));
+    assert_eq!(
+        (answer.status, answer.msg()),
+        (Status::UnprocessableEntity, "Not enough segments")
+    );
 
-    assert_eq!(get_with_token(&client, "/optional-refresh", &refresh).body["identity"], "alice");
-    assert_eq!(get(&client, "/optional-refresh", None).body["identity"], Value::Null);
+    assert_eq!(
+        get_with_token(&client, "/optional-refresh", &refresh).body["identity"],
+        "alice"
+    );
+    assert_eq!(
+        get(&client, "/optional-refresh", None).body["identity"],
+        Value::Null
+    );
     assert_eq!(
         get_with_token(&client, "/optional-refresh", &access).msg(),
         "Only refresh tokens are allowed"
@@ -154,8 +196,15 @@ fn any_guard_skips_the_type_check() {
         let answer = get_with_token(&client, "/any", &token);
         assert_eq!(answer.body, json!({ "identity": "alice", "type": kind }));
     }
-    let expired = jwt.refresh_token("a").expires_in(Duration::seconds(-5)).create().unwrap();
-    assert_eq!(get_with_token(&client, "/any", &expired).msg(), "Token has expired");
+    let expired = jwt
+        .refresh_token("a")
+        .expires_in(Duration::seconds(-5))
+        .create()
+        .unwrap();
+    assert_eq!(
+        get_with_token(&client, "/any", &expired).msg(),
+        "Token has expired"
+    );
 }
 
 #[test]
@@ -168,7 +217,11 @@ fn several_guards_share_one_decode() {
 #[test]
 fn claims_and_header_are_readable() {
     let jwt = manager(config());
-    let token = jwt.access_token("alice").claim("role", "admin").create().unwrap();
+    let token = jwt
+        .access_token("alice")
+        .claim("role", "admin")
+        .create()
+        .unwrap();
     let answer = get_with_token(&client(config()), "/claims", &token);
     let body = answer.body;
     assert_eq!(body["header"], json!({ "typ": "JWT", "alg": "HS256" }));

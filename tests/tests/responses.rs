@@ -43,14 +43,20 @@ fn app_catchers_do_not_replace_jwt_answers() {
     let client = client_with_catchers();
     let answer = get(&client, "/protected", None);
     assert_eq!(answer.status, Status::Unauthorized);
-    assert_eq!(answer.body, json!({ "msg": "Missing Authorization Header" }));
+    assert_eq!(
+        answer.body,
+        json!({ "msg": "Missing Authorization Header" })
+    );
     assert_eq!(answer.content_type.as_deref(), Some("application/json"));
     assert_eq!(answer.www_authenticate.as_deref(), Some("Bearer"));
 
     let refresh = manager(config()).create_refresh_token("alice").unwrap();
     let answer = get_with_token(&client, "/protected", &refresh);
     assert_eq!(answer.status, Status::UnprocessableEntity);
-    assert_eq!(answer.body, json!({ "msg": "Only non-refresh tokens are allowed" }));
+    assert_eq!(
+        answer.body,
+        json!({ "msg": "Only non-refresh tokens are allowed" })
+    );
 }
 
 #[test]
@@ -61,7 +67,10 @@ fn app_catchers_still_handle_everything_else() {
     assert_eq!(answer.body, Value::String("<h1>please log in</h1>".into()));
     assert_eq!(answer.www_authenticate, None);
     let answer = get(&client, "/nowhere", None);
-    assert_eq!(answer.body, Value::String("app default catcher: 404 Not Found".into()));
+    assert_eq!(
+        answer.body,
+        Value::String("app default catcher: 404 Not Found".into())
+    );
 }
 
 #[test]
@@ -80,7 +89,10 @@ fn without_catchers_the_answer_is_the_same() {
 fn error_message_key_is_configurable() {
     let client = common::client(config().error_message_key("error"));
     let answer = get(&client, "/protected", None);
-    assert_eq!(answer.body, json!({ "error": "Missing Authorization Header" }));
+    assert_eq!(
+        answer.body,
+        json!({ "error": "Missing Authorization Header" })
+    );
     let answer = get(&client, "/decode/garbage", None);
     assert_eq!(answer.body, json!({ "error": "Not enough segments" }));
 }
@@ -92,7 +104,9 @@ fn on_error_replaces_chosen_answers() {
             Status::Unauthorized,
             json!({ "error": "token_expired", "sub": token.claims["sub"] }),
         )),
-        JwtError::WrongTokenType { .. } => Some((Status::Forbidden, json!({ "error": "wrong_type" }))),
+        JwtError::WrongTokenType { .. } => {
+            Some((Status::Forbidden, json!({ "error": "wrong_type" })))
+        }
         _ => None,
     });
     let client = Client::tracked(bare_rocket().attach(fairing)).unwrap();
@@ -105,8 +119,14 @@ fn on_error_replaces_chosen_answers() {
         .unwrap();
     let answer = get_with_token(&client, "/protected", &expired);
     assert_eq!(answer.status, Status::Unauthorized);
-    assert_eq!(answer.body, json!({ "error": "token_expired", "sub": "alice" }));
-    assert_eq!(answer.www_authenticate.as_deref(), Some(r#"Bearer error="invalid_token""#));
+    assert_eq!(
+        answer.body,
+        json!({ "error": "token_expired", "sub": "alice" })
+    );
+    assert_eq!(
+        answer.www_authenticate.as_deref(),
+        Some(r#"Bearer error="invalid_token""#)
+    );
 
     let refresh = jwt.create_refresh_token("alice").unwrap();
     let answer = get_with_token(&client, "/protected", &refresh);
@@ -115,7 +135,10 @@ fn on_error_replaces_chosen_answers() {
 
     // Everything else keeps Flask's default.
     let answer = get(&client, "/protected", None);
-    assert_eq!(answer.body, json!({ "msg": "Missing Authorization Header" }));
+    assert_eq!(
+        answer.body,
+        json!({ "msg": "Missing Authorization Header" })
+    );
     // And a JwtError returned by a handler goes through the same hook.
     let answer = get(&client, &format!("/decode/{expired}"), None);
     assert_eq!(answer.body["error"], "token_expired");

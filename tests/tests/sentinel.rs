@@ -21,7 +21,10 @@ fn a_jwt_manager_parameter_alone_also_needs_the_fairing() {
     }
     let rocket = rocket::build().mount("/", rocket::routes![mint]);
     let error = Client::tracked(rocket).unwrap_err();
-    assert!(matches!(error.kind(), rocket::error::ErrorKind::SentinelAborts(_)), "{error:?}");
+    assert!(
+        matches!(error.kind(), rocket::error::ErrorKind::SentinelAborts(_)),
+        "{error:?}"
+    );
 }
 
 #[test]

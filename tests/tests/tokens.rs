@@ -28,7 +28,12 @@ fn header(token: &str) -> Value {
 }
 
 fn keys(value: &Value) -> Vec<&str> {
-    value.as_object().unwrap().keys().map(String::as_str).collect()
+    value
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect()
 }
 
 fn is_uuid4(value: &Value) -> bool {
@@ -102,12 +107,16 @@ fn optional_claims_follow_config() {
 #[test]
 fn freshness_options() {
     let jwt = manager(config());
-    let fresh = |fresh: Freshness| payload(&jwt.access_token("a").fresh(fresh).create().unwrap())["fresh"].clone();
+    let fresh = |fresh: Freshness| {
+        payload(&jwt.access_token("a").fresh(fresh).create().unwrap())["fresh"].clone()
+    };
     assert_eq!(fresh(Freshness::Yes), true);
     assert_eq!(fresh(Freshness::No), false);
 
     let now = OffsetDateTime::now_utc().unix_timestamp_nanos() as f64 / 1e9;
-    let until = fresh(Freshness::For(Duration::minutes(5))).as_f64().unwrap();
+    let until = fresh(Freshness::For(Duration::minutes(5)))
+        .as_f64()
+        .unwrap();
     assert!((until - (now + 300.0)).abs() < 5.0, "{until}");
     let at = OffsetDateTime::from_unix_timestamp(2_000_000_000).unwrap();
     assert_eq!(fresh(Freshness::Until(at)).as_f64(), Some(2_000_000_000.0));
@@ -116,7 +125,12 @@ fn freshness_options() {
 #[test]
 fn lifetimes_per_token_and_never() {
     let jwt = manager(config());
-    let claims = payload(&jwt.access_token("a").expires_in(Duration::hours(2)).create().unwrap());
+    let claims = payload(
+        &jwt.access_token("a")
+            .expires_in(Duration::hours(2))
+            .create()
+            .unwrap(),
+    );
     assert_eq!(
         claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(),
         7200
@@ -125,7 +139,9 @@ fn lifetimes_per_token_and_never() {
     assert!(claims.get("exp").is_none());
 
     let never = manager(config().access_token_expires(jwt_ext::Lifetime::Never));
-    assert!(payload(&never.create_access_token("a").unwrap()).get("exp").is_none());
+    assert!(payload(&never.create_access_token("a").unwrap())
+        .get("exp")
+        .is_none());
 }
 
 #[test]
@@ -135,7 +151,10 @@ fn zero_lifetime_expires_at_once() {
     let config = config().access_token_expires(jwt_ext::Lifetime::Expires(Duration::ZERO));
     let token = manager(config.clone()).create_access_token("a").unwrap();
     let answer = get_with_token(&client(config), "/protected", &token);
-    assert_eq!((answer.status, answer.msg()), (Status::Unauthorized, "Token has expired"));
+    assert_eq!(
+        (answer.status, answer.msg()),
+        (Status::Unauthorized, "Token has expired")
+    );
 }
 
 #[test]
@@ -207,7 +226,9 @@ fn non_string_identity_with_verify_sub_off() {
     // The first seed sends a dict identity; that needs `jwt_verify_sub = false`.
     let config = config().verify_sub(false);
     let jwt = manager(config.clone());
-    let token = jwt.create_access_token(json!({ "user": "access" })).unwrap();
+    let token = jwt
+        .create_access_token(json!({ "user": "access" }))
+        .unwrap();
     let answer = get_with_token(&client(config), "/protected", &token);
     assert_eq!(answer.body["identity"], json!({ "user": "access" }));
 }
@@ -254,10 +275,19 @@ fn decode_token_outside_a_guard() {
     assert_eq!(answer.body["identity"], "alice");
     // A `JwtError` returned by a handler answers exactly as a guard would.
     let answer = common::get(&client, &format!("/decode/{expired}"), None);
-    assert_eq!((answer.status, answer.msg()), (Status::Unauthorized, "Token has expired"));
-    assert_eq!(answer.www_authenticate.as_deref(), Some(r#"Bearer error="invalid_token""#));
+    assert_eq!(
+        (answer.status, answer.msg()),
+        (Status::Unauthorized, "Token has expired")
+    );
+    assert_eq!(
+        answer.www_authenticate.as_deref(),
+        Some(r#"Bearer error="invalid_token""#)
+    );
     let answer = common::get(&client, "/decode/not-a-token", None);
-    assert_eq!((answer.status, answer.msg()), (Status::UnprocessableEntity, "Not enough segments"));
+    assert_eq!(
+        (answer.status, answer.msg()),
+        (Status::UnprocessableEntity, "Not enough segments")
+    );
 
     let answer = common::get(&client, &format!("/decode-expired/{expired}"), None);
     assert_eq!(answer.body["identity"], "alice");
@@ -271,7 +301,11 @@ fn decode_token_outside_a_guard() {
 fn typed_claims() {
     let jwt = manager(config());
     let client = client(config());
-    let token = jwt.access_token("alice").claim("role", "admin").create().unwrap();
+    let token = jwt
+        .access_token("alice")
+        .claim("role", "admin")
+        .create()
+        .unwrap();
     let answer = get_with_token(&client, "/typed", &token);
     assert_eq!(answer.body, json!({ "sub": "alice", "role": "admin" }));
     let token = jwt.create_access_token("alice").unwrap();
