@@ -1,1 +1,81 @@
-//! x
+//! Attribute macros of [jwt-ext](https://docs.rs/jwt-ext): Flask-JWT-Extended's decorators on
+//! Rocket handlers. Use them through `jwt_ext`, which re-exports them.
+//!
+//! | Flask-JWT-Extended | jwt-ext |
+//! |---|---|
+//! | `@jwt_required()` | `#[jwt_required]` |
+//! | `@jwt_required(refresh=True)` | `#[jwt_required(refresh)]` |
+//! | `@jwt_required(fresh=True)` | `#[jwt_required(fresh)]` or `#[fresh_jwt_required]` |
+//! | `@jwt_required(optional=True)` | `#[jwt_required(optional)]` |
+//! | `@jwt_required(verify_type=False)` | `#[jwt_required(verify_type = false)]` |
+//! | `@jwt_required(skip_revocation_check=True)` | `#[jwt_required(skip_revocation_check)]` |
+//! | `@jwt_required(locations=["cookies", "headers"])` | `#[jwt_required(locations = "cookies, headers")]` |
+
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod args;
+mod expand;
+mod handler;
+
+use proc_macro::TokenStream;
+
+/// Requires a valid token before the handler runs: Flask-JWT-Extended's `@jwt_required()`.
+///
+/// Put it **above** the route attribute. It adds a hidden request guard as the handler's first
+/// parameter, so authentication runs before every other guard and before the body is read;
+/// nothing else of the handler changes. A refused request gets the same status and JSON body
+/// as the plain guards (`jwt_ext::AccessJwt` and friends), and a handler may still take one of
+/// those guards to read the token: it is decoded once per request.
+///
+/// ```ignore
+/// use jwt_ext::{jwt_required, AccessJwt};
+///
+/// #[jwt_required]                              // @jwt_required()
+/// #[get("/protected")]
+/// fn protected(token: AccessJwt) -> Value { json!({ "logged_in_as": token.identity() }) }
+///
+/// #[jwt_required(refresh)]                     // @jwt_required(refresh=True)
+/// #[post("/refresh")]
+/// async fn refresh(jwt: &JwtManager, token: RefreshJwt) -> ... { ... }
+///
+/// #[jwt_required(optional)]                    // @jwt_required(optional=True)
+/// #[get("/greeting")]
+/// fn greeting(token: OptionalJwt) -> String { ... }
+/// ```
+///
+/// # Arguments
+///
+/// - `refresh`: require a refresh token (else any token but a refresh token);
+/// - `fresh`: require a fresh access token (not with `refresh`);
+/// - `optional`: let the handler run without a token; an expired, invalid or wrong-type token
+///   is still refused;
+/// - `verify_type = false`: accept access and refresh tokens alike;
+/// - `skip_revocation_check`: checked for spelling; token revocation is not part of this
+///   version, so it has no effect yet;
+/// - `locations = "headers, cookies"`: checked against `headers`, `cookies`, `query_string`
+///   and `json`; this version reads the `headers` location only, whatever is listed.
+///
+/// Each flag is `name` or `name = true|false`. Misuse is a compile error pointing at the
+/// mistake: an unknown or repeated argument, a value of the wrong kind, `refresh` with `fresh`,
+/// an unknown location, an item that is not a route handler, or the attribute placed below the
+/// route attribute.
+#[proc_macro_attribute]
+pub fn jwt_required(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::expand(args::Flavor::JwtRequired, args.into(), item.into()).into()
+}
+
+/// Requires a fresh access token: Flask-JWT-Extended's `@jwt_required(fresh=True)` (the 3.x
+/// `@fresh_jwt_required`). Same as `#[jwt_required(fresh)]`.
+///
+/// ```ignore
+/// #[fresh_jwt_required]
+/// #[post("/change-password", data = "<form>")]
+/// fn change_password(form: Json<Form>) -> Value { ... }
+/// ```
+///
+/// Takes the arguments of [`macro@jwt_required`] but `refresh` and `fresh`.
+#[proc_macro_attribute]
+pub fn fresh_jwt_required(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::expand(args::Flavor::FreshJwtRequired, args.into(), item.into()).into()
+}

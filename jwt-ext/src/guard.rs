@@ -142,7 +142,7 @@ impl<'r, K: Kind> FromRequest<'r> for Jwt<K> {
     type Error = JwtError;
 
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, JwtError> {
-        match verify::<K>(request).await {
+        match verify(request, Requirement::of::<K>()).await {
             Ok(token) => Outcome::Success(Self {
                 token,
                 kind: PhantomData,
@@ -205,7 +205,7 @@ impl<'r, K: Kind> FromRequest<'r> for OptionalJwt<K> {
     type Error = JwtError;
 
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, JwtError> {
-        match verify::<K>(request).await {
+        match verify(request, Requirement::of::<K>()).await {
             Ok(token) => Outcome::Success(Self(Some(Jwt {
                 token,
                 kind: PhantomData,
@@ -247,7 +247,7 @@ impl Refusal {
     }
 }
 
-fn fail<T>(request: &Request<'_>, error: JwtError) -> Outcome<T, JwtError> {
+pub(crate) fn fail<T>(request: &Request<'_>, error: JwtError) -> Outcome<T, JwtError> {
     let status: Status = error.status();
     let slot = request.local_cache(Refusal::default);
     if let Ok(mut refusal) = slot.0.lock() {
@@ -256,9 +256,30 @@ fn fail<T>(request: &Request<'_>, error: JwtError) -> Outcome<T, JwtError> {
     Outcome::Error((status, error))
 }
 
-/// Flask's `verify_jwt_in_request` for the header location: decode (shared), then the type
-/// and freshness checks of `K`.
-async fn verify<K: Kind>(request: &Request<'_>) -> Result<Arc<DecodedToken>, JwtError> {
+/// What a route requires of its token: Flask's `jwt_required` arguments.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Requirement {
+    pub(crate) refresh: bool,
+    pub(crate) fresh: bool,
+    pub(crate) verify_type: bool,
+}
+
+impl Requirement {
+    fn of<K: Kind>() -> Self {
+        Self {
+            refresh: K::REFRESH,
+            fresh: K::FRESH,
+            verify_type: K::VERIFY_TYPE,
+        }
+    }
+}
+
+/// Flask's `verify_jwt_in_request` for the header location: decode (shared by every guard of
+/// the request), then the type and freshness checks.
+pub(crate) async fn verify(
+    request: &Request<'_>,
+    requirement: Requirement,
+) -> Result<Arc<DecodedToken>, JwtError> {
     let Some(manager) = request.rocket().state::<JwtManager>() else {
         return Err(JwtError::NotConfigured);
     };
@@ -266,19 +287,19 @@ async fn verify<K: Kind>(request: &Request<'_>) -> Result<Arc<DecodedToken>, Jwt
         .local_cache_async(async { CachedToken(decode_request(manager, request)) })
         .await;
     let token = cached.0.clone()?;
-    if K::VERIFY_TYPE {
-        if K::REFRESH && !token.is_refresh() {
+    if requirement.verify_type {
+        if requirement.refresh && !token.is_refresh() {
             return Err(JwtError::WrongTokenType {
                 refresh_required: true,
             });
         }
-        if !K::REFRESH && token.is_refresh() {
+        if !requirement.refresh && token.is_refresh() {
             return Err(JwtError::WrongTokenType {
                 refresh_required: false,
             });
         }
     }
-    if K::FRESH && !token.is_fresh() {
+    if requirement.fresh && !token.is_fresh() {
         return Err(JwtError::FreshRequired(Box::new(RefusedToken {
             header: token.header().clone(),
             claims: token.claims().clone(),

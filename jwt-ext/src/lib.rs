@@ -95,6 +95,9 @@ mod provider;
 mod response;
 mod token;
 
+#[doc(hidden)]
+pub mod __private;
+
 pub use claims::{DecodedToken, Freshness, TokenType};
 pub use config::{
     Config, ConfigError, ConfigProblem, Lifetime, OneOrMany, SecretKey, DEFAULT_MAX_TOKEN_LENGTH,
@@ -106,3 +109,5 @@ pub use guard::{kind, AccessJwt, AnyJwt, FreshJwt, Jwt, OptionalJwt, RefreshJwt}
 pub use jsonwebtoken::Algorithm;
 pub use manager::{ErrorHandler, JwtManager};
 pub use token::{EncodeError, TokenBuilder};
+
+pub use jwt_ext_macros::{fresh_jwt_required, jwt_required};

@@ -1,0 +1,288 @@
+//! Parsing the attribute's arguments into [`Args`], with one error per mistake.
+
+use proc_macro2::Span;
+use syn::meta::ParseNestedMeta;
+use syn::{Error, Lit, LitBool, LitStr};
+
+/// Which attribute is being expanded.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Flavor {
+    /// `#[jwt_required(...)]`.
+    JwtRequired,
+    /// `#[fresh_jwt_required(...)]`: `fresh` implied, `refresh` impossible.
+    FreshJwtRequired,
+}
+
+impl Flavor {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::JwtRequired => "jwt_required",
+            Self::FreshJwtRequired => "fresh_jwt_required",
+        }
+    }
+
+    fn arguments(self) -> &'static [&'static str] {
+        match self {
+            Self::JwtRequired => &[
+                "refresh",
+                "fresh",
+                "optional",
+                "verify_type",
+                "skip_revocation_check",
+                "locations",
+            ],
+            Self::FreshJwtRequired => &[
+                "optional",
+                "verify_type",
+                "skip_revocation_check",
+                "locations",
+            ],
+        }
+    }
+}
+
+/// The token locations Flask-JWT-Extended knows.
+pub const LOCATIONS: &[&str] = &["headers", "cookies", "query_string", "json"];
+
+/// The parsed arguments, Flask's keyword arguments of `jwt_required`.
+pub struct Args {
+    pub refresh: bool,
+    pub fresh: bool,
+    pub optional: bool,
+    pub verify_type: bool,
+    /// Parsed and checked; takes effect with the revocation support.
+    pub skip_revocation_check: bool,
+    /// Parsed and checked; takes effect with the locations support.
+    pub locations: Option<Vec<String>>,
+}
+
+/// Collects the arguments and the errors found along the way.
+struct Parser {
+    flavor: Flavor,
+    args: Args,
+    seen: Vec<String>,
+    errors: Option<Error>,
+    refresh_span: Option<Span>,
+    fresh_span: Option<Span>,
+}
+
+impl Parser {
+    fn error(&mut self, error: Error) {
+        match &mut self.errors {
+            Some(errors) => errors.combine(error),
+            None => self.errors = Some(error),
+        }
+    }
+
+    /// One `name`, `name = value` or `name(...)` argument.
+    fn argument(&mut self, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+        let Some(ident) = meta.path.get_ident() else {
+            self.error(Error::new_spanned(
+                &meta.path,
+                format!("expected an argument name; {}", self.expected()),
+            ));
+            return skip_value(meta);
+        };
+        let name = ident.to_string();
+        let span = ident.span();
+
+        if !self.flavor.arguments().contains(&name.as_str()) {
+            let message = self.unknown(&name);
+            self.error(Error::new(span, message));
+            return skip_value(meta);
+        }
+        if self.seen.contains(&name) {
+            self.error(Error::new(span, format!("duplicate argument `{name}`")));
+            return skip_value(meta);
+        }
+        self.seen.push(name.clone());
+
+        if name == "locations" {
+            return self.locations(meta);
+        }
+        let Some(value) = self.flag(meta, &name)? else {
+            return Ok(());
+        };
+        match name.as_str() {
+            "refresh" => {
+                self.args.refresh = value;
+                self.refresh_span = Some(span);
+            }
+            "fresh" => {
+                self.args.fresh = value;
+                self.fresh_span = Some(span);
+            }
+            "optional" => self.args.optional = value,
+            "verify_type" => self.args.verify_type = value,
+            _ => self.args.skip_revocation_check = value,
+        }
+        Ok(())
+    }
+
+    /// `name` alone means `true`; `name = true|false` is explicit; anything else is an error.
+    fn flag(&mut self, meta: &ParseNestedMeta<'_>, name: &str) -> syn::Result<Option<bool>> {
+        if meta.input.peek(syn::token::Paren) {
+            let content;
+            syn::parenthesized!(content in meta.input);
+            let tokens: proc_macro2::TokenStream = content.parse()?;
+            self.error(Error::new_spanned(
+                tokens,
+                format!("`{name}` takes no arguments; write `{name}` or `{name} = false`"),
+            ));
+            return Ok(None);
+        }
+        if !meta.input.peek(syn::Token![=]) {
+            return Ok(Some(true));
+        }
+        let lit: Lit = meta.value()?.parse()?;
+        if let Lit::Bool(LitBool { value, .. }) = lit {
+            Ok(Some(value))
+        } else {
+            self.error(Error::new_spanned(
+                lit,
+                format!("expected `true` or `false` for `{name}`"),
+            ));
+            Ok(None)
+        }
+    }
+
+    /// `locations = "headers, cookies"`: known names, no repeats, at least one.
+    fn locations(&mut self, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+        if !meta.input.peek(syn::Token![=]) {
+            self.error(
+                meta.error("`locations` needs a value, e.g. `locations = \"headers, cookies\"`"),
+            );
+            return skip_value(meta);
+        }
+        let lit: Lit = meta.value()?.parse()?;
+        let Lit::Str(text) = lit else {
+            self.error(Error::new_spanned(
+                lit,
+                "`locations` expects a string, e.g. `locations = \"headers, cookies\"`",
+            ));
+            return Ok(());
+        };
+        let mut locations = Vec::new();
+        for location in text.value().split(',').map(str::trim) {
+            if location.is_empty() {
+                continue;
+            }
+            if !LOCATIONS.contains(&location) {
+                let mut message = format!("unknown token location `{location}`");
+                if let Some(near) = closest(location, LOCATIONS) {
+                    message.push_str(&format!("; did you mean `{near}`?"));
+                }
+                message.push_str(" expected `headers`, `cookies`, `query_string` or `json`");
+                self.error(Error::new(text.span(), message));
+            } else if locations.iter().any(|seen| seen == location) {
+                self.error(Error::new(
+                    text.span(),
+                    format!("token location `{location}` is listed twice"),
+                ));
+            } else {
+                locations.push(location.to_owned());
+            }
+        }
+        if locations.is_empty() && !text.value().split(',').any(|l| !l.trim().is_empty()) {
+            self.error(empty_locations(&text));
+        }
+        self.args.locations = Some(locations);
+        Ok(())
+    }
+
+    fn expected(&self) -> String {
+        let names: Vec<String> = self
+            .flavor
+            .arguments()
+            .iter()
+            .map(|name| format!("`{name}`"))
+            .collect();
+        format!("expected one of {}", names.join(", "))
+    }
+
+    fn unknown(&self, name: &str) -> String {
+        if self.flavor == Flavor::FreshJwtRequired && name == "refresh" {
+            return "`#[fresh_jwt_required]` requires a fresh access token, so it cannot take \
+                    `refresh`; use `#[jwt_required(refresh)]` for a refresh route"
+                .into();
+        }
+        if self.flavor == Flavor::FreshJwtRequired && name == "fresh" {
+            return "`#[fresh_jwt_required]` is already fresh; remove `fresh`".into();
+        }
+        let mut message = format!("unknown argument `{name}`");
+        if let Some(near) = closest(name, self.flavor.arguments()) {
+            message.push_str(&format!("; did you mean `{near}`?"));
+        }
+        message.push_str(&format!(" {}", self.expected()));
+        message
+    }
+}
+
+fn empty_locations(text: &LitStr) -> Error {
+    Error::new(
+        text.span(),
+        "`locations` must name at least one location: `headers`, `cookies`, `query_string` or \
+         `json`",
+    )
+}
+
+/// Consumes whatever value follows a bad argument, so parsing can go on to the next one.
+fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+    if meta.input.peek(syn::Token![=]) {
+        let _: syn::Expr = meta.value()?.parse()?;
+    } else if meta.input.peek(syn::token::Paren) {
+        let content;
+        syn::parenthesized!(content in meta.input);
+        let _: proc_macro2::TokenStream = content.parse()?;
+    }
+    Ok(())
+}
+
+/// The candidate closest to a misspelt name, if it is close enough to be a typo.
+fn closest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|candidate| (strsim::damerau_levenshtein(name, candidate), *candidate))
+        .filter(|(distance, candidate)| *distance <= 2.max(candidate.len() / 3))
+        .min()
+        .map(|(_, candidate)| candidate)
+}
+
+/// Parses the attribute's arguments; every mistake is reported, combined.
+pub fn parse(flavor: Flavor, tokens: proc_macro2::TokenStream) -> syn::Result<Args> {
+    let mut parser = Parser {
+        flavor,
+        args: Args {
+            refresh: false,
+            fresh: flavor == Flavor::FreshJwtRequired,
+            optional: false,
+            verify_type: true,
+            skip_revocation_check: false,
+            locations: None,
+        },
+        seen: Vec::new(),
+        errors: None,
+        refresh_span: None,
+        fresh_span: None,
+    };
+    let meta_parser = syn::meta::parser(|meta| parser.argument(&meta));
+    syn::parse::Parser::parse2(meta_parser, tokens)?;
+    if let (true, true, Some(refresh), Some(fresh)) = (
+        parser.args.refresh,
+        parser.args.fresh,
+        parser.refresh_span,
+        parser.fresh_span,
+    ) {
+        // Reported on whichever of the two came second.
+        let refresh_first = parser.seen.iter().position(|name| name == "refresh")
+            < parser.seen.iter().position(|name| name == "fresh");
+        parser.error(Error::new(
+            if refresh_first { fresh } else { refresh },
+            "`refresh` and `fresh` cannot be combined: refresh tokens are never fresh",
+        ));
+    }
+    match parser.errors {
+        Some(errors) => Err(errors),
+        None => Ok(parser.args),
+    }
+}

@@ -1,0 +1,48 @@
+//! The expansion: the handler with one hidden guard parameter first, or the errors plus the
+//! untouched item.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, ToTokens};
+use syn::{FnArg, Ident, Item};
+
+use crate::args::{self, Flavor};
+use crate::handler;
+
+/// Expands `#[jwt_required(args)]` or `#[fresh_jwt_required(args)]` on `item`.
+pub fn expand(flavor: Flavor, args: TokenStream, item: TokenStream) -> TokenStream {
+    let parsed_item = match syn::parse2::<Item>(item.clone()) {
+        Ok(parsed) => parsed,
+        // Not even an item: let the compiler report the syntax error itself.
+        Err(_) => return item,
+    };
+    let parsed_args = args::parse(flavor, args);
+    let function = handler::check(flavor, &parsed_item);
+
+    let (args, function) = match (parsed_args, function) {
+        (Ok(args), Ok(function)) => (args, function),
+        (args, function) => {
+            let mut errors = args.err();
+            if let Err(error) = function {
+                match &mut errors {
+                    Some(errors) => errors.combine(error),
+                    None => errors = Some(error),
+                }
+            }
+            // The item goes out unchanged, so the user sees only these errors and no cascade
+            // from Rocket's codegen, and `routes![...]` still resolves.
+            let errors = errors.map(|error| error.to_compile_error());
+            return quote!(#errors #item);
+        }
+    };
+
+    let mut function = function.clone();
+    let (refresh, fresh, optional, verify_type) =
+        (args.refresh, args.fresh, args.optional, args.verify_type);
+    // `mixed_site` hygiene: the handler's body cannot name this parameter.
+    let guard = Ident::new("__jwt_ext_guard", Span::mixed_site());
+    let parameter: FnArg = syn::parse_quote! {
+        #guard: ::jwt_ext::__private::Required<#refresh, #fresh, #optional, #verify_type>
+    };
+    function.sig.inputs.insert(0, parameter);
+    function.into_token_stream()
+}
