@@ -168,11 +168,7 @@ impl Parser {
                 continue;
             }
             if !LOCATIONS.contains(&location) {
-                let mut message = format!("unknown token location `{location}`");
-                if let Some(near) = closest(location, LOCATIONS) {
-                    message.push_str(&format!("; did you mean `{near}`?"));
-                }
-                message.push_str(" expected `headers`, `cookies`, `query_string` or `json`");
+                let message = unknown_name("token location", location, LOCATIONS);
                 self.error(Error::new(text.span(), message));
             } else if locations.iter().any(|seen| seen == location) {
                 self.error(Error::new(
@@ -191,13 +187,7 @@ impl Parser {
     }
 
     fn expected(&self) -> String {
-        let names: Vec<String> = self
-            .flavor
-            .arguments()
-            .iter()
-            .map(|name| format!("`{name}`"))
-            .collect();
-        format!("expected one of {}", names.join(", "))
+        format!("expected one of {}", list(self.flavor.arguments()))
     }
 
     fn unknown(&self, name: &str) -> String {
@@ -209,12 +199,29 @@ impl Parser {
         if self.flavor == Flavor::FreshJwtRequired && name == "fresh" {
             return "`#[fresh_jwt_required]` is already fresh; remove `fresh`".into();
         }
-        let mut message = format!("unknown argument `{name}`");
-        if let Some(near) = closest(name, self.flavor.arguments()) {
-            message.push_str(&format!("; did you mean `{near}`?"));
-        }
-        message.push_str(&format!(" {}", self.expected()));
-        message
+        unknown_name("argument", name, self.flavor.arguments())
+    }
+}
+
+/// "`a`, `b` or `c`".
+fn list(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
+    match quoted.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+/// "unknown argument `refersh`; did you mean `refresh`? (expected one of ...)", or without
+/// the suggestion when nothing is close.
+fn unknown_name(what: &str, name: &str, valid: &[&str]) -> String {
+    match closest(name, valid) {
+        Some(near) => format!(
+            "unknown {what} `{name}`; did you mean `{near}`? (expected one of {})",
+            list(valid)
+        ),
+        None => format!("unknown {what} `{name}`; expected one of {}", list(valid)),
     }
 }
 

@@ -29,8 +29,16 @@ pub fn expand(flavor: Flavor, args: TokenStream, item: TokenStream) -> TokenStre
                 }
             }
             // The item goes out unchanged, so the user sees only these errors and no cascade
-            // from Rocket's codegen, and `routes![...]` still resolves.
+            // from Rocket's codegen, and `routes![...]` still resolves. A method is the
+            // exception: Rocket's codegen cannot take `self` either, so its route attribute
+            // is dropped to keep that second error away.
             let errors = errors.map(|error| error.to_compile_error());
+            let item = match parsed_item {
+                Item::Fn(function) if handler::has_receiver(&function) => {
+                    handler::without_route_attributes(function).into_token_stream()
+                }
+                _ => item,
+            };
             return quote!(#errors #item);
         }
     };

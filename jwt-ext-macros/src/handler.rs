@@ -15,6 +15,23 @@ const ROUTE_ATTRIBUTES: &[&str] = &[
 /// jwt-ext's own attributes, by the last segment of their path.
 const JWT_ATTRIBUTES: &[&str] = &["jwt_required", "fresh_jwt_required"];
 
+/// Whether the function takes `self`.
+pub fn has_receiver(function: &ItemFn) -> bool {
+    matches!(function.sig.inputs.first(), Some(FnArg::Receiver(_)))
+}
+
+/// The function without its route attributes.
+pub fn without_route_attributes(mut function: ItemFn) -> ItemFn {
+    function
+        .attrs
+        .retain(|attribute| !is_route_attribute(attribute));
+    function
+}
+
+fn is_route_attribute(attribute: &Attribute) -> bool {
+    last_segment(attribute).is_some_and(|last| ROUTE_ATTRIBUTES.contains(&last.as_str()))
+}
+
 fn last_segment(attribute: &Attribute) -> Option<String> {
     attribute
         .path()
@@ -84,10 +101,7 @@ pub fn check(flavor: Flavor, item: &Item) -> syn::Result<&ItemFn> {
         }
     }
 
-    let has_route = function.attrs.iter().any(|attribute| {
-        last_segment(attribute).is_some_and(|last| ROUTE_ATTRIBUTES.contains(&last.as_str()))
-    });
-    if !has_route {
+    if !function.attrs.iter().any(is_route_attribute) {
         push(Error::new(
             Span::call_site(),
             format!(

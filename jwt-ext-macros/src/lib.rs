@@ -28,20 +28,35 @@ use proc_macro::TokenStream;
 /// as the plain guards (`jwt_ext::AccessJwt` and friends), and a handler may still take one of
 /// those guards to read the token: it is decoded once per request.
 ///
-/// ```ignore
-/// use jwt_ext::{jwt_required, AccessJwt};
+/// ```no_run
+/// use jwt_ext::{jwt_required, EncodeError, Jwt, JwtManager, OptionalJwt};
+/// use rocket::serde::json::{json, Value};
+/// use rocket::{get, post, routes};
 ///
 /// #[jwt_required]                              // @jwt_required()
 /// #[get("/protected")]
-/// fn protected(token: AccessJwt) -> Value { json!({ "logged_in_as": token.identity() }) }
+/// fn protected(token: Jwt) -> Value {
+///     json!({ "logged_in_as": token.identity() })
+/// }
 ///
 /// #[jwt_required(refresh)]                     // @jwt_required(refresh=True)
 /// #[post("/refresh")]
-/// async fn refresh(jwt: &JwtManager, token: RefreshJwt) -> ... { ... }
+/// async fn refresh(jwt: &JwtManager, token: Jwt) -> Result<Value, EncodeError> {
+///     Ok(json!({ "access_token": jwt.create_access_token(token.identity())? }))
+/// }
 ///
 /// #[jwt_required(optional)]                    // @jwt_required(optional=True)
 /// #[get("/greeting")]
-/// fn greeting(token: OptionalJwt) -> String { ... }
+/// fn greeting(token: OptionalJwt) -> String {
+///     token.token().map_or("hello stranger".into(), |t| format!("hello {}", t.identity()))
+/// }
+///
+/// #[rocket::launch]
+/// fn rocket() -> _ {
+///     rocket::build()
+///         .attach(JwtManager::fairing())
+///         .mount("/", routes![protected, refresh, greeting])
+/// }
 /// ```
 ///
 /// # Arguments
@@ -68,10 +83,16 @@ pub fn jwt_required(args: TokenStream, item: TokenStream) -> TokenStream {
 /// Requires a fresh access token: Flask-JWT-Extended's `@jwt_required(fresh=True)` (the 3.x
 /// `@fresh_jwt_required`). Same as `#[jwt_required(fresh)]`.
 ///
-/// ```ignore
+/// ```no_run
+/// use jwt_ext::fresh_jwt_required;
+/// use rocket::post;
+/// use rocket::serde::json::{json, Json, Value};
+///
 /// #[fresh_jwt_required]
 /// #[post("/change-password", data = "<form>")]
-/// fn change_password(form: Json<Form>) -> Value { ... }
+/// fn change_password(form: Json<Value>) -> Value {
+///     json!({ "changed": form["password"].is_string() })
+/// }
 /// ```
 ///
 /// Takes the arguments of [`macro@jwt_required`] but `refresh` and `fresh`.

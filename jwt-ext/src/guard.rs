@@ -12,6 +12,7 @@ use rocket::http::Status;
 use rocket::request::{FromRequest, Outcome, Request};
 use rocket::{Ignite, Rocket, Sentinel};
 
+use crate::__private::Requirement;
 use crate::claims::DecodedToken;
 use crate::error::{JwtError, RefusedToken};
 use crate::location::token_from_header;
@@ -19,14 +20,15 @@ use crate::manager::JwtManager;
 
 /// Marker types naming what a [`Jwt`] guard requires.
 pub mod kind {
+    use rocket::Request;
+
+    use crate::__private::Requirement;
+
     /// What a guard requires of a token; implemented by the markers of this module only.
     pub trait Kind: Send + Sync + 'static + private::Sealed {
-        /// Requires `type: "refresh"` (else requires any type but `"refresh"`).
-        const REFRESH: bool;
-        /// Requires a fresh token.
-        const FRESH: bool;
-        /// Checks the `type` claim at all (Flask's `verify_type`).
-        const VERIFY_TYPE: bool;
+        /// The requirement for this request.
+        #[doc(hidden)]
+        fn requirement(request: &Request<'_>) -> Requirement;
     }
 
     mod private {
@@ -40,9 +42,9 @@ pub mod kind {
             pub struct $name;
             impl private::Sealed for $name {}
             impl Kind for $name {
-                const REFRESH: bool = $refresh;
-                const FRESH: bool = $fresh;
-                const VERIFY_TYPE: bool = $verify;
+                fn requirement(_: &Request<'_>) -> Requirement {
+                    Requirement { refresh: $refresh, fresh: $fresh, verify_type: $verify }
+                }
             }
         )*};
     }
@@ -57,6 +59,19 @@ pub mod kind {
         /// Any token, access or refresh: `@jwt_required(verify_type=False)`.
         Any: refresh = false, fresh = false, verify_type = false;
     }
+
+    /// Whatever the route's `#[jwt_required(...)]` attribute requires, or an access token
+    /// ([`Access`]) on a route without the attribute. The default kind of [`Jwt`](crate::Jwt)
+    /// and [`OptionalJwt`](crate::OptionalJwt), so that `jwt: Jwt` reads the token on a
+    /// refresh or fresh route alike, like Flask's `get_jwt()`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct Route;
+    impl private::Sealed for Route {}
+    impl Kind for Route {
+        fn requirement(request: &Request<'_>) -> Requirement {
+            Requirement::of_route(request).unwrap_or(Access::requirement(request))
+        }
+    }
 }
 
 use kind::Kind;
@@ -64,7 +79,10 @@ use kind::Kind;
 /// A verified token, as a request guard: the route runs only with a valid token of kind `K`.
 ///
 /// Derefs to [`DecodedToken`] for the identity, claims, header, `jti`, expiry and freshness.
-/// Use the aliases: [`AccessJwt`], [`RefreshJwt`], [`FreshJwt`], [`AnyJwt`].
+/// Name the requirement with the aliases [`AccessJwt`], [`RefreshJwt`], [`FreshJwt`] and
+/// [`AnyJwt`]; plain `Jwt` takes the requirement of the route's `#[jwt_required(...)]`
+/// attribute (Flask's `get_jwt()` after the decorator), and requires an access token on a
+/// route without one.
 ///
 /// # Outcomes
 ///
@@ -83,16 +101,22 @@ use kind::Kind;
 /// # Example
 ///
 /// ```
-/// use jwt_ext::AccessJwt;
-/// use rocket::get;
+/// use jwt_ext::{jwt_required, AccessJwt, Jwt};
+/// use rocket::{get, post};
 /// use rocket::serde::json::{json, Value};
 ///
 /// #[get("/protected")]
 /// fn protected(jwt: AccessJwt) -> Value {
 ///     json!({ "logged_in_as": jwt.identity() })
 /// }
+///
+/// #[jwt_required(refresh)]
+/// #[post("/refresh")]
+/// fn refresh(jwt: Jwt) -> Value {
+///     json!({ "refreshing": jwt.identity() })
+/// }
 /// ```
-pub struct Jwt<K: Kind = kind::Access> {
+pub struct Jwt<K: Kind = kind::Route> {
     token: Arc<DecodedToken>,
     kind: PhantomData<K>,
 }
@@ -142,7 +166,7 @@ impl<'r, K: Kind> FromRequest<'r> for Jwt<K> {
     type Error = JwtError;
 
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, JwtError> {
-        match verify(request, Requirement::of::<K>()).await {
+        match verify(request, K::requirement(request)).await {
             Ok(token) => Outcome::Success(Self {
                 token,
                 kind: PhantomData,
@@ -178,7 +202,7 @@ impl<K: Kind> Sentinel for Jwt<K> {
 ///     }
 /// }
 /// ```
-pub struct OptionalJwt<K: Kind = kind::Access>(Option<Jwt<K>>);
+pub struct OptionalJwt<K: Kind = kind::Route>(Option<Jwt<K>>);
 
 impl<K: Kind> OptionalJwt<K> {
     /// The verified token, if the request carried one.
@@ -205,7 +229,7 @@ impl<'r, K: Kind> FromRequest<'r> for OptionalJwt<K> {
     type Error = JwtError;
 
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, JwtError> {
-        match verify(request, Requirement::of::<K>()).await {
+        match verify(request, K::requirement(request)).await {
             Ok(token) => Outcome::Success(Self(Some(Jwt {
                 token,
                 kind: PhantomData,
@@ -254,24 +278,6 @@ pub(crate) fn fail<T>(request: &Request<'_>, error: JwtError) -> Outcome<T, JwtE
         *refusal = Some(error.clone());
     }
     Outcome::Error((status, error))
-}
-
-/// What a route requires of its token: Flask's `jwt_required` arguments.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Requirement {
-    pub(crate) refresh: bool,
-    pub(crate) fresh: bool,
-    pub(crate) verify_type: bool,
-}
-
-impl Requirement {
-    fn of<K: Kind>() -> Self {
-        Self {
-            refresh: K::REFRESH,
-            fresh: K::FRESH,
-            verify_type: K::VERIFY_TYPE,
-        }
-    }
 }
 
 /// Flask's `verify_jwt_in_request` for the header location: decode (shared by every guard of

@@ -43,17 +43,39 @@
 //! `ROCKET_JWT_SECRET_KEY`. In the `debug` profile a missing secret is replaced by a random
 //! one; any other profile refuses to launch without a secret of at least 32 bytes (HS256).
 //!
+//! ## Decorators as attributes
+//!
+//! Flask's decorators are attributes placed above the route attribute; a plain [`Jwt`]
+//! parameter then reads the verified token (Flask's `get_jwt()`):
+//!
+//! ```no_run
+//! use jwt_ext::{fresh_jwt_required, jwt_required, Jwt};
+//! use rocket::get;
+//!
+//! #[jwt_required]                 // @jwt_required()
+//! #[get("/protected")]
+//! fn protected(token: Jwt) -> String {
+//!     format!("hello {}", token.identity())
+//! }
+//!
+//! #[fresh_jwt_required]           // @jwt_required(fresh=True)
+//! #[get("/settings")]
+//! fn settings() -> &'static str {
+//!     "only with a fresh token"
+//! }
+//! ```
+//!
 //! ## From Flask-JWT-Extended
 //!
-//! | Flask-JWT-Extended | jwt-ext |
-//! |---|---|
-//! | `JWTManager(app)` | `.attach(JwtManager::fairing())` |
-//! | `app.config["JWT_SECRET_KEY"]` | `jwt_secret_key` in `Rocket.toml`, `ROCKET_JWT_SECRET_KEY`, or [`Config::secret_key`] |
-//! | `@jwt_required()` | an [`AccessJwt`] parameter |
-//! | `@jwt_required(refresh=True)` | a [`RefreshJwt`] parameter |
-//! | `@jwt_required(fresh=True)` | a [`FreshJwt`] parameter |
-//! | `@jwt_required(optional=True)` | an [`OptionalJwt`] parameter |
-//! | `@jwt_required(verify_type=False)` | an [`AnyJwt`] parameter |
+//! | Flask-JWT-Extended | jwt-ext attribute | or guard parameter |
+//! |---|---|---|
+//! | `JWTManager(app)` | `.attach(JwtManager::fairing())` | |
+//! | `app.config["JWT_SECRET_KEY"]` | `jwt_secret_key` in `Rocket.toml`, `ROCKET_JWT_SECRET_KEY`, or [`Config::secret_key`] | |
+//! | `@jwt_required()` | [`#[jwt_required]`](macro@jwt_required) | [`AccessJwt`] |
+//! | `@jwt_required(refresh=True)` | `#[jwt_required(refresh)]` | [`RefreshJwt`] |
+//! | `@jwt_required(fresh=True)` | `#[jwt_required(fresh)]`, [`#[fresh_jwt_required]`](macro@fresh_jwt_required) | [`FreshJwt`] |
+//! | `@jwt_required(optional=True)` | `#[jwt_required(optional)]` | [`OptionalJwt`] |
+//! | `@jwt_required(verify_type=False)` | `#[jwt_required(verify_type = false)]` | [`AnyJwt`] |
 //! | `create_access_token(identity, fresh=..., expires_delta=..., additional_claims=..., additional_headers=...)` | [`JwtManager::access_token`]`(identity).fresh(..).expires_in(..).additional_claims(..).additional_headers(..).create()` |
 //! | `create_refresh_token(identity)` | [`JwtManager::create_refresh_token`] |
 //! | `decode_token(token, allow_expired=...)` | [`JwtManager::decode_token`], [`JwtManager::decode_token_allow_expired`] |

@@ -9,7 +9,7 @@ mod common;
 use std::sync::Mutex;
 
 use common::{config, manager, SECRET};
-use jwt_ext::{fresh_jwt_required, jwt_required, AccessJwt, Config, JwtManager, OptionalJwt};
+use jwt_ext::{fresh_jwt_required, jwt_required, AccessJwt, Config, Jwt, JwtManager, OptionalJwt};
 use rocket::http::{ContentType, Header, Status};
 use rocket::local::blocking::Client;
 use rocket::request::{FromRequest, Outcome, Request};
@@ -126,6 +126,23 @@ fn shared(first: AccessJwt, second: OptionalJwt) -> Value {
     json!({ "one_decode": std::sync::Arc::ptr_eq(first.token(), second.token()) })
 }
 
+#[jwt_required(refresh)]
+#[get("/route-kind/refresh")]
+fn route_kind_refresh(token: Jwt) -> Value {
+    json!({ "type": token.claims()["type"] })
+}
+
+#[fresh_jwt_required]
+#[get("/route-kind/fresh")]
+fn route_kind_fresh(token: Jwt) -> Value {
+    json!({ "fresh": token.is_fresh() })
+}
+
+#[get("/route-kind/none")]
+fn route_kind_none(token: Jwt) -> Value {
+    json!({ "type": token.claims()["type"] })
+}
+
 macro_rules! protected_route {
     ($name:ident, $path:literal) => {
         #[jwt_required]
@@ -158,7 +175,10 @@ fn client(config: Config) -> Client {
                 user,
                 upload,
                 shared,
-                from_macro
+                from_macro,
+                route_kind_refresh,
+                route_kind_fresh,
+                route_kind_none
             ],
         );
     Client::tracked(rocket).unwrap()
@@ -448,4 +468,43 @@ fn same_answers_as_the_plain_guards_with_a_custom_message_key() {
     );
     let (_, body, _) = send(&client, true, "/sync", None);
     assert_eq!(body, json!({ "error": "Missing Authorization Header" }));
+}
+
+#[test]
+fn plain_jwt_takes_the_requirement_of_the_attribute() {
+    let client = client(config());
+    let t = tokens();
+    let (status, body, _) = send(&client, true, "/route-kind/refresh", Some(&t.refresh));
+    assert_eq!((status, body), (Status::Ok, json!({ "type": "refresh" })));
+    let (status, body, _) = send(&client, true, "/route-kind/refresh", Some(&t.access));
+    assert_eq!(
+        (status, body),
+        (
+            Status::UnprocessableEntity,
+            json!({ "msg": "Only refresh tokens are allowed" })
+        )
+    );
+
+    let (status, body, _) = send(&client, true, "/route-kind/fresh", Some(&t.fresh));
+    assert_eq!((status, body), (Status::Ok, json!({ "fresh": true })));
+    let (status, body, _) = send(&client, true, "/route-kind/fresh", Some(&t.access));
+    assert_eq!(
+        (status, body),
+        (
+            Status::Unauthorized,
+            json!({ "msg": "Fresh token required" })
+        )
+    );
+
+    // Without an attribute, plain `Jwt` is an access-token guard.
+    let (status, body, _) = send(&client, true, "/route-kind/none", Some(&t.access));
+    assert_eq!((status, body), (Status::Ok, json!({ "type": "access" })));
+    let (status, body, _) = send(&client, true, "/route-kind/none", Some(&t.refresh));
+    assert_eq!(
+        (status, body),
+        (
+            Status::UnprocessableEntity,
+            json!({ "msg": "Only non-refresh tokens are allowed" })
+        )
+    );
 }

@@ -8,7 +8,7 @@
 //! - `GET /fresh` with a fresh access token → the same.
 
 use argon2::{Argon2, PasswordHash, PasswordVerifier};
-use jwt_ext::{AccessJwt, EncodeError, FreshJwt, JwtManager, RefreshJwt};
+use jwt_ext::{fresh_jwt_required, jwt_required, EncodeError, Jwt, JwtManager};
 use rocket::http::Status;
 use rocket::response::status::Custom;
 use rocket::serde::json::{self, json, Json, Value};
@@ -93,23 +93,32 @@ async fn login(
     Ok(Custom(Status::Ok, body))
 }
 
-#[get("/refresh")]
-fn refresh_get(jwt: &JwtManager, token: RefreshJwt) -> Result<Value, EncodeError> {
+/// A new access token, not fresh, for the refresh token's identity.
+fn new_access_token(jwt: &JwtManager, token: &Jwt) -> Result<Value, EncodeError> {
     Ok(json!({ "access_token": jwt.create_access_token(token.identity())? }))
 }
 
-#[post("/refresh")]
-fn refresh_post(jwt: &JwtManager, token: RefreshJwt) -> Result<Value, EncodeError> {
-    refresh_get(jwt, token)
+#[jwt_required(refresh)]
+#[get("/refresh")]
+fn refresh_get(jwt: &JwtManager, token: Jwt) -> Result<Value, EncodeError> {
+    new_access_token(jwt, &token)
 }
 
+#[jwt_required(refresh)]
+#[post("/refresh")]
+fn refresh_post(jwt: &JwtManager, token: Jwt) -> Result<Value, EncodeError> {
+    new_access_token(jwt, &token)
+}
+
+#[jwt_required]
 #[get("/protected")]
-fn protected(token: AccessJwt) -> Value {
+fn protected(token: Jwt) -> Value {
     json!({ "logged_in_as": token.identity() })
 }
 
+#[fresh_jwt_required]
 #[get("/fresh")]
-fn fresh(token: FreshJwt) -> Value {
+fn fresh(token: Jwt) -> Value {
     json!({ "logged_in_as": token.identity() })
 }
 

@@ -1,0 +1,6 @@
+use jwt_ext::*;
+
+#[jwt_required]
+fn handler() {}
+
+fn main() {}

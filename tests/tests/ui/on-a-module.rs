@@ -1,0 +1,6 @@
+use jwt_ext::*;
+
+#[jwt_required]
+mod handlers {}
+
+fn main() {}

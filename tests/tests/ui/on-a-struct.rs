@@ -1,0 +1,6 @@
+use jwt_ext::*;
+
+#[jwt_required]
+struct Handler;
+
+fn main() {}

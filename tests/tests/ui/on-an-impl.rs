@@ -1,0 +1,8 @@
+use jwt_ext::*;
+
+struct Handler;
+
+#[jwt_required]
+impl Handler {}
+
+fn main() {}
