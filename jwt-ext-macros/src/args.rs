@@ -30,12 +30,14 @@ impl Flavor {
                 "verify_type",
                 "skip_revocation_check",
                 "locations",
+                "claims",
             ],
             Self::FreshJwtRequired => &[
                 "optional",
                 "verify_type",
                 "skip_revocation_check",
                 "locations",
+                "claims",
             ],
         }
     }
@@ -54,6 +56,8 @@ pub struct Args {
     pub skip_revocation_check: bool,
     /// Parsed and checked; takes effect with the locations support.
     pub locations: Option<Vec<String>>,
+    /// `claims = <expr>`: a claims requirement evaluated on every request.
+    pub claims: Option<syn::Expr>,
 }
 
 /// Collects the arguments and the errors found along the way.
@@ -99,6 +103,9 @@ impl Parser {
 
         if name == "locations" {
             return self.locations(meta);
+        }
+        if name == "claims" {
+            return self.claims(meta);
         }
         let Some(value) = self.flag(meta, &name)? else {
             return Ok(());
@@ -186,6 +193,32 @@ impl Parser {
         Ok(())
     }
 
+    /// `claims = has_role("admin")`: any expression; literals are a likely mistake.
+    fn claims(&mut self, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+        if !meta.input.peek(syn::Token![=]) {
+            self.error(
+                meta.error("`claims` needs a requirement, e.g. `claims = has_role(\"admin\")`"),
+            );
+            return skip_value(meta);
+        }
+        let expr: syn::Expr = meta.value()?.parse()?;
+        if let syn::Expr::Lit(literal) = &expr {
+            let hint = match &literal.lit {
+                Lit::Str(text) => {
+                    format!("; for a role write `claims = has_role({:?})`", text.value())
+                }
+                _ => String::new(),
+            };
+            self.error(Error::new_spanned(
+                &expr,
+                format!("`claims` expects a claims requirement, not a literal{hint}"),
+            ));
+            return Ok(());
+        }
+        self.args.claims = Some(expr);
+        Ok(())
+    }
+
     fn expected(&self) -> String {
         format!("expected one of {}", list(self.flavor.arguments()))
     }
@@ -266,6 +299,7 @@ pub fn parse(flavor: Flavor, tokens: proc_macro2::TokenStream) -> syn::Result<Ar
             verify_type: true,
             skip_revocation_check: false,
             locations: None,
+            claims: None,
         },
         seen: Vec::new(),
         errors: None,

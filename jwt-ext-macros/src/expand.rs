@@ -3,6 +3,7 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, ToTokens};
+use syn::spanned::Spanned;
 use syn::{FnArg, Ident, Item};
 
 use crate::args::{self, Flavor};
@@ -46,11 +47,43 @@ pub fn expand(flavor: Flavor, args: TokenStream, item: TokenStream) -> TokenStre
     let mut function = function.clone();
     let (refresh, fresh, optional, verify_type) =
         (args.refresh, args.fresh, args.optional, args.verify_type);
+    let (claims_type, claims_item) = match &args.claims {
+        Some(expr) => claims_check(&function, expr),
+        None => (quote!(::jwt_ext::__private::NoClaims), TokenStream::new()),
+    };
     // `mixed_site` hygiene: the handler's body cannot name this parameter.
     let guard = Ident::new("__jwt_ext_guard", Span::mixed_site());
     let parameter: FnArg = syn::parse_quote! {
-        #guard: ::jwt_ext::__private::Required<#refresh, #fresh, #optional, #verify_type>
+        #guard: ::jwt_ext::__private::Required<
+            #refresh, #fresh, #optional, #verify_type, #claims_type
+        >
     };
     function.sig.inputs.insert(0, parameter);
-    function.into_token_stream()
+    quote!(#claims_item #function)
+}
+
+/// A hidden unit struct whose `ClaimsCheck` evaluates `expr`, named after the handler and as
+/// visible as it (a private type in a `pub fn` signature would be an error).
+fn claims_check(function: &syn::ItemFn, expr: &syn::Expr) -> (TokenStream, TokenStream) {
+    let name = Ident::new(
+        &format!("__jwt_ext_claims_{}", function.sig.ident),
+        function.sig.ident.span(),
+    );
+    let vis = &function.vis;
+    // Spanned on the expression, so a type that is not a requirement is reported there.
+    let check = quote::quote_spanned! {expr.span()=>
+        ::jwt_ext::__private::ClaimsRequirement::check(&(#expr), token)
+    };
+    let item = quote! {
+        #[doc(hidden)]
+        #[allow(non_camel_case_types)]
+        #vis struct #name;
+
+        impl ::jwt_ext::__private::ClaimsCheck for #name {
+            fn check(token: &::jwt_ext::DecodedToken) -> ::std::result::Result<(), ::std::string::String> {
+                #check
+            }
+        }
+    };
+    (quote!(#name), item)
 }

@@ -10,6 +10,7 @@
 //! | `@jwt_required(verify_type=False)` | `#[jwt_required(verify_type = false)]` |
 //! | `@jwt_required(skip_revocation_check=True)` | `#[jwt_required(skip_revocation_check)]` |
 //! | `@jwt_required(locations=["cookies", "headers"])` | `#[jwt_required(locations = "cookies, headers")]` |
+//! | (a role check in the view) | `#[jwt_required(claims = has_role("admin"))]` |
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
@@ -69,7 +70,11 @@ use proc_macro::TokenStream;
 /// - `skip_revocation_check`: checked for spelling; token revocation is not part of this
 ///   version, so it has no effect yet;
 /// - `locations = "headers, cookies"`: checked against `headers`, `cookies`, `query_string`
-///   and `json`; this version reads the `headers` location only, whatever is listed.
+///   and `json`; this version reads the `headers` location only, whatever is listed;
+/// - `claims = <requirement>`: authorisation after authentication, e.g.
+///   `claims = has_role("admin")` or `claims = has_scope("write").or(has_role("admin"))`
+///   (any `jwt_ext::ClaimsRequirement`, closures included); a valid token that fails it gets
+///   403 `{"msg": ...}`.
 ///
 /// Each flag is `name` or `name = true|false`. Misuse is a compile error pointing at the
 /// mistake: an unknown or repeated argument, a value of the wrong kind, `refresh` with `fresh`,

@@ -1,10 +1,15 @@
 //! Support for the code `#[jwt_required]` generates. Not public API: names and shapes here
 //! change without notice.
 
+use std::marker::PhantomData;
+
 use rocket::request::{FromRequest, Outcome, Request};
 use rocket::{Ignite, Rocket, Sentinel};
 
+use crate::claims::DecodedToken;
 use crate::error::JwtError;
+
+pub use crate::authz::ClaimsRequirement;
 use crate::guard::{fail, fairing_missing, verify};
 
 /// What a route requires of its token: Flask's `jwt_required` arguments.
@@ -28,21 +33,70 @@ impl Requirement {
     }
 }
 
+/// The `claims = <expr>` of one handler's attribute, as a type: the attribute generates a
+/// hidden unit struct implementing this for each handler that has one.
+pub trait ClaimsCheck: Send + Sync + 'static {
+    /// Evaluates the requirement expression against the token.
+    ///
+    /// # Errors
+    ///
+    /// The message of the 403.
+    fn check(token: &DecodedToken) -> Result<(), String>;
+}
+
+/// No `claims = ...` argument.
+#[derive(Debug, Clone, Copy)]
+pub struct NoClaims;
+
+impl ClaimsCheck for NoClaims {
+    fn check(_: &DecodedToken) -> Result<(), String> {
+        Ok(())
+    }
+}
+
 /// The guard `#[jwt_required(...)]` inserts as a handler's first parameter, so that
 /// authentication runs before every other guard and before the body is read.
 ///
-/// The const parameters are the attribute's arguments.
-#[derive(Debug, Clone, Copy)]
+/// The const parameters are the attribute's arguments; `C` its `claims = ...`.
 pub struct Required<
     const REFRESH: bool,
     const FRESH: bool,
     const OPTIONAL: bool,
     const VERIFY_TYPE: bool,
->(());
+    C = NoClaims,
+>(PhantomData<fn() -> C>);
+
+impl<const R: bool, const F: bool, const O: bool, const V: bool, C> Clone
+    for Required<R, F, O, V, C>
+{
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+// A `Copy` guard: pedantic clippy's `needless_pass_by_value` stays quiet about it.
+impl<const R: bool, const F: bool, const O: bool, const V: bool, C> Copy
+    for Required<R, F, O, V, C>
+{
+}
+
+impl<const R: bool, const F: bool, const O: bool, const V: bool, C> std::fmt::Debug
+    for Required<R, F, O, V, C>
+{
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Required")
+    }
+}
 
 #[rocket::async_trait]
-impl<'r, const REFRESH: bool, const FRESH: bool, const OPTIONAL: bool, const VERIFY_TYPE: bool>
-    FromRequest<'r> for Required<REFRESH, FRESH, OPTIONAL, VERIFY_TYPE>
+impl<
+        'r,
+        const REFRESH: bool,
+        const FRESH: bool,
+        const OPTIONAL: bool,
+        const VERIFY_TYPE: bool,
+        C: ClaimsCheck,
+    > FromRequest<'r> for Required<REFRESH, FRESH, OPTIONAL, VERIFY_TYPE, C>
 {
     type Error = JwtError;
 
@@ -54,9 +108,13 @@ impl<'r, const REFRESH: bool, const FRESH: bool, const OPTIONAL: bool, const VER
         };
         // Recorded for `Jwt` / `OptionalJwt` parameters of the same handler.
         request.local_cache(|| RouteRequirement(Some(requirement)));
-        match verify(request, requirement).await {
-            Ok(_) => Outcome::Success(Self(())),
-            Err(JwtError::NoAuthorization(_)) if OPTIONAL => Outcome::Success(Self(())),
+        let checked = match verify(request, requirement).await {
+            Ok(token) => C::check(&token).map_err(JwtError::Forbidden),
+            Err(JwtError::NoAuthorization(_)) if OPTIONAL => Ok(()),
+            Err(error) => Err(error),
+        };
+        match checked {
+            Ok(()) => Outcome::Success(Self(PhantomData)),
             Err(error) => fail(request, error),
         }
     }

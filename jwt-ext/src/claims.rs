@@ -180,6 +180,15 @@ impl DecodedToken {
         }
     }
 
+    /// The header, claims and identity, for an error that refuses this token.
+    pub(crate) fn refused(&self) -> Box<crate::error::RefusedToken> {
+        Box::new(crate::error::RefusedToken {
+            header: self.header.clone(),
+            claims: self.claims.clone(),
+            identity: self.identity().clone(),
+        })
+    }
+
     pub(crate) fn is_refresh(&self) -> bool {
         self.token_type() == Some(TokenType::Refresh)
     }

@@ -165,7 +165,15 @@ impl Verifier {
             match exp.as_f64() {
                 None => return invalid("Expiration Time claim (exp) must be an integer."),
                 Some(exp) if exp <= now - self.leeway && !allow_expired => {
-                    return Err(JwtError::Expired(Box::new(RefusedToken { header, claims })));
+                    let identity = claims
+                        .get(&self.identity_claim)
+                        .cloned()
+                        .unwrap_or_default();
+                    return Err(JwtError::Expired(Box::new(RefusedToken {
+                        header,
+                        claims,
+                        identity,
+                    })));
                 }
                 Some(_) => {}
             }

@@ -51,6 +51,20 @@ pub enum JwtError {
     /// 401 `Fresh token required`. Carries the token's header and claims, as Flask's
     /// `needs_fresh_token_loader` receives them.
     FreshRequired(Box<RefusedToken>),
+    /// The application's token verification loader refused the claims
+    /// (Flask's `token_verification_loader` returning `False`): 400
+    /// `User claims verification failed`.
+    ClaimsVerificationFailed(Box<RefusedToken>),
+    /// The application's user lookup found no user for the token (Flask's
+    /// `user_lookup_loader` returning `None`): 401 `Error loading the user <identity>`.
+    UserLookupFailed(Box<RefusedToken>),
+    /// The token is valid but does not meet the route's claims requirement
+    /// (`#[jwt_required(claims = ...)]`, [`Authorized`](crate::Authorized)): 403 with the
+    /// requirement's message.
+    Forbidden(String),
+    /// jwt-ext cannot serve this request as configured: its fairing was not attached, or a
+    /// guard needs a loader that was not registered. 500; the reason is logged.
+    Misconfigured(String),
     /// jwt-ext is not set up for this request: its fairing was not attached. 500.
     ///
     /// A route that uses a jwt-ext guard refuses to launch without the fairing (a Rocket
@@ -65,6 +79,18 @@ pub struct RefusedToken {
     pub header: Map<String, Value>,
     /// The token's claims.
     pub claims: Map<String, Value>,
+    /// The value of the identity claim (`Null` if the token has none).
+    pub identity: Value,
+}
+
+impl RefusedToken {
+    /// The identity as Flask prints it: a string as is, anything else as JSON.
+    fn identity_text(&self) -> String {
+        match &self.identity {
+            Value::String(identity) => identity.clone(),
+            other => other.to_string(),
+        }
+    }
 }
 
 impl JwtError {
@@ -81,13 +107,16 @@ impl JwtError {
     #[must_use]
     pub fn status(&self) -> Status {
         match self {
-            Self::NoAuthorization(_) | Self::Expired(_) | Self::FreshRequired(_) => {
-                Status::Unauthorized
-            }
+            Self::NoAuthorization(_)
+            | Self::Expired(_)
+            | Self::FreshRequired(_)
+            | Self::UserLookupFailed(_) => Status::Unauthorized,
+            Self::ClaimsVerificationFailed(_) => Status::BadRequest,
+            Self::Forbidden(_) => Status::Forbidden,
             Self::InvalidHeader(_) | Self::Invalid(_) | Self::WrongTokenType { .. } => {
                 Status::UnprocessableEntity
             }
-            Self::NotConfigured => Status::InternalServerError,
+            Self::Misconfigured(_) | Self::NotConfigured => Status::InternalServerError,
         }
     }
 
@@ -101,18 +130,28 @@ impl JwtError {
     /// assert_eq!(wrong.message(), "Only non-refresh tokens are allowed");
     /// ```
     #[must_use]
-    pub fn message(&self) -> &str {
+    pub fn message(&self) -> std::borrow::Cow<'_, str> {
         match self {
-            Self::NoAuthorization(msg) | Self::InvalidHeader(msg) | Self::Invalid(msg) => msg,
+            Self::NoAuthorization(msg)
+            | Self::InvalidHeader(msg)
+            | Self::Invalid(msg)
+            | Self::Forbidden(msg) => msg.as_str().into(),
+            Self::UserLookupFailed(token) => {
+                format!("Error loading the user {}", token.identity_text()).into()
+            }
+            Self::ClaimsVerificationFailed(_) => "User claims verification failed".into(),
+            Self::Misconfigured(_) => "Internal Server Error".into(),
             Self::WrongTokenType {
                 refresh_required: true,
-            } => "Only refresh tokens are allowed",
+            } => "Only refresh tokens are allowed".into(),
             Self::WrongTokenType {
                 refresh_required: false,
-            } => "Only non-refresh tokens are allowed",
-            Self::Expired(_) => "Token has expired",
-            Self::FreshRequired(_) => "Fresh token required",
-            Self::NotConfigured => "jwt-ext is not configured: attach `JwtManager::fairing()`",
+            } => "Only non-refresh tokens are allowed".into(),
+            Self::Expired(_) => "Token has expired".into(),
+            Self::FreshRequired(_) => "Fresh token required".into(),
+            Self::NotConfigured => {
+                "jwt-ext is not configured: attach `JwtManager::fairing()`".into()
+            }
         }
     }
 
@@ -121,7 +160,10 @@ impl JwtError {
     /// RFC 6750 asks for `error="invalid_token"` in `WWW-Authenticate` only in that case.
     #[must_use]
     pub fn token_was_present(&self) -> bool {
-        !matches!(self, Self::NoAuthorization(_) | Self::NotConfigured)
+        !matches!(
+            self,
+            Self::NoAuthorization(_) | Self::NotConfigured | Self::Misconfigured(_)
+        )
     }
 
     /// The value of the `WWW-Authenticate` header for a 401 answer, `None` for other statuses.
@@ -137,19 +179,20 @@ impl JwtError {
     /// ```
     #[must_use]
     pub fn www_authenticate(&self) -> Option<&'static str> {
-        if self.status() != Status::Unauthorized {
-            None
-        } else if self.token_was_present() {
-            Some(r#"Bearer error="invalid_token""#)
-        } else {
-            Some("Bearer")
+        match self.status() {
+            Status::Unauthorized if self.token_was_present() => {
+                Some(r#"Bearer error="invalid_token""#)
+            }
+            Status::Unauthorized => Some("Bearer"),
+            Status::Forbidden => Some(r#"Bearer error="insufficient_scope""#),
+            _ => None,
         }
     }
 }
 
 impl std::fmt::Display for JwtError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.message())
+        f.write_str(&self.message())
     }
 }
 

@@ -7,10 +7,13 @@ use rocket::http::Status;
 use rocket::{Build, Orbit, Request, Response, Rocket};
 use serde_json::Value;
 
+use crate::claims::DecodedToken;
 use crate::config::{Config, Lifetime};
 use crate::error::JwtError;
+use crate::error::RefusedToken;
 use crate::guard::Refusal;
-use crate::manager::{ErrorHandler, JwtManager};
+use crate::loaders::{Loaders, UserLoader};
+use crate::manager::JwtManager;
 use crate::response::write_error;
 
 /// Sets jwt-ext up on a Rocket instance; made by [`JwtManager::fairing`] or
@@ -25,15 +28,14 @@ use crate::response::write_error;
 ///   `WWW-Authenticate`, whichever catcher produced the response.
 pub struct JwtFairing {
     config: Option<Config>,
-    error_handler: Option<ErrorHandler>,
+    loaders: Loaders,
 }
 
 impl std::fmt::Debug for JwtFairing {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("JwtFairing")
             .field("config", &self.config)
-            .field("error_handler", &self.error_handler.is_some())
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
@@ -41,14 +43,14 @@ impl JwtFairing {
     pub(crate) fn from_figment() -> Self {
         Self {
             config: None,
-            error_handler: None,
+            loaders: Loaders::default(),
         }
     }
 
     pub(crate) fn with_config(config: Config) -> Self {
         Self {
             config: Some(config),
-            error_handler: None,
+            loaders: Loaders::default(),
         }
     }
 
@@ -80,7 +82,145 @@ impl JwtFairing {
     where
         F: Fn(&JwtError) -> Option<(Status, Value)> + Send + Sync + 'static,
     {
-        self.error_handler = Some(Arc::new(handler));
+        self.loaders.responders.any = Some(Arc::new(handler));
+        self
+    }
+
+    /// Flask's `user_identity_loader`: turns the identity given to `create_access_token` (as
+    /// JSON) into the value of the identity claim.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use jwt_ext::JwtManager;
+    /// use rocket::serde::json::Value;
+    ///
+    /// // create_access_token(&user) with a serializable user puts its id in `sub`.
+    /// let fairing = JwtManager::fairing()
+    ///     .user_identity_loader(|user| Value::from(user["id"].to_string()));
+    /// ```
+    #[must_use]
+    pub fn user_identity_loader<F>(mut self, loader: F) -> Self
+    where
+        F: Fn(&Value) -> Value + Send + Sync + 'static,
+    {
+        self.loaders.identity = Some(Arc::new(loader));
+        self
+    }
+
+    /// Flask's `additional_claims_loader`: claims merged into every new token, computed from
+    /// the identity (as given, before the identity loader). Must return a JSON object (or
+    /// `null`); claims given for one token win on conflict.
+    #[must_use]
+    pub fn additional_claims_loader<F>(mut self, loader: F) -> Self
+    where
+        F: Fn(&Value) -> Value + Send + Sync + 'static,
+    {
+        self.loaders.additional_claims = Some(Arc::new(loader));
+        self
+    }
+
+    /// Flask's `additional_headers_loader`: JOSE header members merged into every new token;
+    /// headers given for one token win on conflict.
+    #[must_use]
+    pub fn additional_headers_loader<F>(mut self, loader: F) -> Self
+    where
+        F: Fn(&Value) -> Value + Send + Sync + 'static,
+    {
+        self.loaders.additional_headers = Some(Arc::new(loader));
+        self
+    }
+
+    /// Flask's `token_verification_loader`: the application's own check of a verified token
+    /// (a tenant, a role); `false` refuses the request with 400
+    /// `{"msg": "User claims verification failed"}`. Runs after the type, freshness and
+    /// revocation checks and before the user lookup, on every route that requires a token.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use jwt_ext::JwtManager;
+    ///
+    /// let fairing = JwtManager::fairing()
+    ///     .token_verification_loader(|token| token.claims().get("tenant").is_some());
+    /// ```
+    #[must_use]
+    pub fn token_verification_loader<F>(mut self, loader: F) -> Self
+    where
+        F: Fn(&DecodedToken) -> bool + Send + Sync + 'static,
+    {
+        self.loaders.verify_claims = Some(Arc::new(loader));
+        self
+    }
+
+    /// Flask's `user_lookup_loader`: loads the user of every verified token, once per
+    /// request; read it with a [`CurrentUser`](crate::CurrentUser) guard.
+    #[must_use]
+    pub fn user_lookup_loader<L: UserLoader>(mut self, loader: L) -> Self {
+        self.loaders.user = Some(Arc::new(loader));
+        self
+    }
+
+    /// Flask's `expired_token_loader`: the answer to an expired token, from its header and
+    /// claims.
+    #[must_use]
+    pub fn expired_token_loader<F>(mut self, responder: F) -> Self
+    where
+        F: Fn(&RefusedToken) -> (Status, Value) + Send + Sync + 'static,
+    {
+        self.loaders.responders.expired = Some(Arc::new(responder));
+        self
+    }
+
+    /// Flask's `needs_fresh_token_loader`: the answer to a non-fresh token on a fresh route.
+    #[must_use]
+    pub fn needs_fresh_token_loader<F>(mut self, responder: F) -> Self
+    where
+        F: Fn(&RefusedToken) -> (Status, Value) + Send + Sync + 'static,
+    {
+        self.loaders.responders.needs_fresh = Some(Arc::new(responder));
+        self
+    }
+
+    /// Flask's `user_lookup_error_loader`: the answer when the user lookup finds no user.
+    #[must_use]
+    pub fn user_lookup_error_loader<F>(mut self, responder: F) -> Self
+    where
+        F: Fn(&RefusedToken) -> (Status, Value) + Send + Sync + 'static,
+    {
+        self.loaders.responders.user_lookup_error = Some(Arc::new(responder));
+        self
+    }
+
+    /// Flask's `token_verification_failed_loader`: the answer when the token verification
+    /// loader refuses a token.
+    #[must_use]
+    pub fn token_verification_failed_loader<F>(mut self, responder: F) -> Self
+    where
+        F: Fn(&RefusedToken) -> (Status, Value) + Send + Sync + 'static,
+    {
+        self.loaders.responders.verification_failed = Some(Arc::new(responder));
+        self
+    }
+
+    /// Flask's `invalid_token_loader`: the answer to a malformed header, an undecodable or
+    /// unverifiable token, or a token of the wrong type, from the error message.
+    #[must_use]
+    pub fn invalid_token_loader<F>(mut self, responder: F) -> Self
+    where
+        F: Fn(&str) -> (Status, Value) + Send + Sync + 'static,
+    {
+        self.loaders.responders.invalid = Some(Arc::new(responder));
+        self
+    }
+
+    /// Flask's `unauthorized_loader`: the answer when no token was found, from the message.
+    #[must_use]
+    pub fn unauthorized_loader<F>(mut self, responder: F) -> Self
+    where
+        F: Fn(&str) -> (Status, Value) + Send + Sync + 'static,
+    {
+        self.loaders.responders.unauthorized = Some(Arc::new(responder));
         self
     }
 }
@@ -105,7 +245,7 @@ impl Fairing for JwtFairing {
                 for warning in warnings {
                     log::warn!("jwt-ext: {warning}");
                 }
-                manager.set_error_handler(self.error_handler.clone());
+                manager.set_loaders(self.loaders.clone());
                 Ok(rocket.manage(manager))
             }
             Err(error) => {

@@ -14,7 +14,7 @@ use rocket::{Ignite, Rocket, Sentinel};
 
 use crate::__private::Requirement;
 use crate::claims::DecodedToken;
-use crate::error::{JwtError, RefusedToken};
+use crate::error::JwtError;
 use crate::location::token_from_header;
 use crate::manager::JwtManager;
 
@@ -306,13 +306,27 @@ pub(crate) async fn verify(
         }
     }
     if requirement.fresh && !token.is_fresh() {
-        return Err(JwtError::FreshRequired(Box::new(RefusedToken {
-            header: token.header().clone(),
-            claims: token.claims().clone(),
-        })));
+        return Err(JwtError::FreshRequired(token.refused()));
+    }
+    let loaders = manager.loaders();
+    if let Some(verify_claims) = &loaders.verify_claims {
+        if !verify_claims(&token) {
+            return Err(JwtError::ClaimsVerificationFailed(token.refused()));
+        }
+    }
+    if let Some(loader) = &loaders.user {
+        let loaded = request
+            .local_cache_async(async { LoadedUser(loader.load(&token, request).await) })
+            .await;
+        if loaded.0.is_none() {
+            return Err(JwtError::UserLookupFailed(token.refused()));
+        }
     }
     Ok(token)
 }
+
+/// The user the application's loader found for this request's token, looked up once.
+pub(crate) struct LoadedUser(pub(crate) Option<Arc<dyn std::any::Any + Send + Sync>>);
 
 fn decode_request(
     manager: &JwtManager,

@@ -105,21 +105,28 @@
 // Builder-style setters and guards return `Self`; `#[must_use]` on each adds nothing.
 #![allow(clippy::must_use_candidate, clippy::return_self_not_must_use)]
 
+mod authz;
 mod claims;
 mod config;
 mod decode;
 mod error;
 mod fairing;
 mod guard;
+mod loaders;
 mod location;
 mod manager;
 mod provider;
 mod response;
 mod token;
+mod user;
 
 #[doc(hidden)]
 pub mod __private;
 
+pub use authz::{
+    claim_eq, has_role, has_scope, And, Authorized, ClaimEq, ClaimsRequirement, HasRole, HasScope,
+    Or,
+};
 pub use claims::{DecodedToken, Freshness, TokenType};
 pub use config::{
     Config, ConfigError, ConfigProblem, Lifetime, OneOrMany, SecretKey, DEFAULT_MAX_TOKEN_LENGTH,
@@ -129,7 +136,9 @@ pub use error::{JwtError, RefusedToken};
 pub use fairing::JwtFairing;
 pub use guard::{kind, AccessJwt, AnyJwt, FreshJwt, Jwt, OptionalJwt, RefreshJwt};
 pub use jsonwebtoken::Algorithm;
-pub use manager::{ErrorHandler, JwtManager};
+pub use loaders::UserLoader;
+pub use manager::JwtManager;
 pub use token::{EncodeError, TokenBuilder};
+pub use user::{CurrentUser, OptionalCurrentUser};
 
 pub use jwt_ext_macros::{fresh_jwt_required, jwt_required};

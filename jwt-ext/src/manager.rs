@@ -1,13 +1,10 @@
 //! [`JwtManager`]: the validated settings and keys, managed by Rocket; Flask's `JWTManager`.
 
-use std::sync::Arc;
-
 use jsonwebtoken::EncodingKey;
 use rocket::http::Status;
 use rocket::request::{FromRequest, Outcome, Request};
 use rocket::{Ignite, Rocket, Sentinel};
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::claims::DecodedToken;
 use crate::config::{Config, ConfigError, SecretKey};
@@ -15,10 +12,8 @@ use crate::decode::Verifier;
 use crate::error::JwtError;
 use crate::fairing::JwtFairing;
 use crate::guard::kind;
+use crate::loaders::Loaders;
 use crate::token::{EncodeError, TokenBuilder};
-
-/// The application's own answer for a refused token: a status and a JSON body.
-pub type ErrorHandler = Arc<dyn Fn(&JwtError) -> Option<(Status, Value)> + Send + Sync>;
 
 /// jwt-ext's state: the checked configuration and the keys. Creates and decodes tokens.
 ///
@@ -47,7 +42,7 @@ pub struct JwtManager {
     config: Config,
     encoding_key: EncodingKey,
     verifier: Verifier,
-    error_handler: Option<ErrorHandler>,
+    loaders: Loaders,
 }
 
 impl std::fmt::Debug for JwtManager {
@@ -130,18 +125,18 @@ impl JwtManager {
             encoding_key: EncodingKey::from_secret(secret),
             verifier: Verifier::new(&config, secret),
             config,
-            error_handler: None,
+            loaders: Loaders::default(),
         };
         crate::provider::self_test(&manager)?;
         Ok((manager, warnings))
     }
 
-    pub(crate) fn set_error_handler(&mut self, handler: Option<ErrorHandler>) {
-        self.error_handler = handler;
+    pub(crate) fn set_loaders(&mut self, loaders: Loaders) {
+        self.loaders = loaders;
     }
 
-    pub(crate) fn error_handler(&self) -> Option<&ErrorHandler> {
-        self.error_handler.as_ref()
+    pub(crate) fn loaders(&self) -> &Loaders {
+        &self.loaders
     }
 
     /// The effective configuration.

@@ -10,14 +10,13 @@ use serde_json::{Map, Value};
 use crate::error::JwtError;
 use crate::manager::JwtManager;
 
-/// The status and JSON body for `error`: the application's
-/// [`ErrorHandler`](crate::ErrorHandler) if it gives one, else
+/// The status and JSON body for `error`: the application's responder if it gives one, else
 /// `{"<jwt_error_message_key>": message}`.
 fn status_and_body(manager: Option<&JwtManager>, error: &JwtError) -> (Status, Value) {
-    if let Some(custom) = manager
-        .and_then(JwtManager::error_handler)
-        .and_then(|handler| handler(error))
-    {
+    if let JwtError::Misconfigured(reason) = error {
+        log::error!("jwt-ext: {reason}");
+    }
+    if let Some(custom) = manager.and_then(|manager| manager.loaders().responders.respond(error)) {
         return custom;
     }
     let key = manager.map_or("msg", |manager| manager.config().error_message_key.as_str());
@@ -37,8 +36,16 @@ pub(crate) fn write_error(
     response.set_status(status);
     response.set_header(ContentType::JSON);
     response.remove_header("WWW-Authenticate");
-    if status == Status::Unauthorized {
-        let challenge = error.www_authenticate().unwrap_or("Bearer");
+    // RFC 6750 §3, for whatever status the answer ends up with.
+    let challenge = match (status, error.token_was_present()) {
+        (Status::Unauthorized, true) => Some(r#"Bearer error="invalid_token""#),
+        (Status::Unauthorized, false) => Some("Bearer"),
+        (Status::Forbidden, _) if matches!(error, JwtError::Forbidden(_)) => {
+            Some(r#"Bearer error="insufficient_scope""#)
+        }
+        _ => None,
+    };
+    if let Some(challenge) = challenge {
         response.set_header(Header::new("WWW-Authenticate", challenge));
     }
     response.set_sized_body(body.len(), Cursor::new(body));

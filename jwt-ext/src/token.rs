@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 use crate::claims::{Freshness, TokenType};
 use crate::config::{Config, Lifetime};
 use crate::guard::kind;
+use crate::loaders::Loaders;
 use crate::manager::JwtManager;
 
 /// Why a token could not be created.
@@ -215,20 +216,35 @@ impl TokenBuilder<'_, kind::Refresh> {
 impl<K> TokenBuilder<'_, K> {
     fn encode(self, token_type: TokenType, lifetime: Lifetime) -> Result<String, EncodeError> {
         let config = self.manager.config();
-        let now = OffsetDateTime::now_utc();
+        let loaders = self.manager.loaders();
+        let identity = self.identity?;
+        // The loaders' claims and headers first, so that this token's own win (as in Flask).
+        let mut additional_claims = Loaders::extra(
+            loaders.additional_claims.as_ref(),
+            &identity,
+            "additional claims",
+        )?;
+        additional_claims.extend(self.claims?);
+        let mut additional_headers = Loaders::extra(
+            loaders.additional_headers.as_ref(),
+            &identity,
+            "additional headers",
+        )?;
+        additional_headers.extend(self.headers?);
+
         let claims = build_claims(
             config,
-            now,
+            OffsetDateTime::now_utc(),
             token_type,
-            self.identity?,
+            loaders.identity_claim_value(identity),
             self.fresh,
             lifetime,
-            self.claims?,
+            additional_claims,
         )?;
         if config.verify_sub && claims.get("sub").is_some_and(|sub| !sub.is_string()) {
             return Err(EncodeError::SubjectNotString);
         }
-        let header = build_header(config, self.headers?)?;
+        let header = build_header(config, additional_headers)?;
         sign(&header, &claims, self.manager.encoding_key())
     }
 }

@@ -1,0 +1,165 @@
+//! The application's callbacks: Flask-JWT-Extended's `JWTManager` loaders, typed.
+//!
+//! Registered on the fairing ([`JwtFairing`](crate::JwtFairing)) and kept in the
+//! [`JwtManager`](crate::JwtManager):
+//!
+//! | Flask loader | jwt-ext |
+//! |---|---|
+//! | `user_identity_loader` | [`JwtFairing::user_identity_loader`](crate::JwtFairing::user_identity_loader) |
+//! | `additional_claims_loader` | [`JwtFairing::additional_claims_loader`](crate::JwtFairing::additional_claims_loader) |
+//! | `additional_headers_loader` | [`JwtFairing::additional_headers_loader`](crate::JwtFairing::additional_headers_loader) |
+//! | `token_verification_loader` | [`JwtFairing::token_verification_loader`](crate::JwtFairing::token_verification_loader) |
+//! | `user_lookup_loader` | [`JwtFairing::user_lookup_loader`](crate::JwtFairing::user_lookup_loader) with a [`UserLoader`] |
+//! | `expired_token_loader` & co. | [`JwtFairing::expired_token_loader`](crate::JwtFairing::expired_token_loader) & co., or [`JwtFairing::on_error`](crate::JwtFairing::on_error) |
+
+use std::any::Any;
+use std::sync::Arc;
+
+use rocket::http::Status;
+use rocket::Request;
+use serde_json::{Map, Value};
+
+use crate::claims::DecodedToken;
+use crate::error::{JwtError, RefusedToken};
+
+/// Loads the application's user for a verified token: Flask's `user_lookup_loader`.
+///
+/// Runs at most once per request, after every other check passed, on every route that
+/// requires a token (with or without a [`CurrentUser`](crate::CurrentUser) parameter, as in
+/// Flask). Returning `None` refuses the request with 401
+/// `{"msg": "Error loading the user <identity>"}`. The request is there to reach the
+/// application's database (e.g. `request.guard::<Connection<Db>>()`).
+///
+/// # Example
+///
+/// ```
+/// use jwt_ext::{DecodedToken, UserLoader};
+/// use rocket::Request;
+///
+/// struct User { name: String }
+/// struct Users;
+///
+/// #[rocket::async_trait]
+/// impl UserLoader for Users {
+///     type User = User;
+///
+///     async fn load_user(&self, token: &DecodedToken, _: &Request<'_>) -> Option<User> {
+///         let name = token.identity().as_str()?;
+///         (name == "alice").then(|| User { name: name.to_owned() })
+///     }
+/// }
+/// ```
+#[rocket::async_trait]
+pub trait UserLoader: Send + Sync + 'static {
+    /// The application's user type.
+    type User: Send + Sync + 'static;
+
+    /// The user the token belongs to, or `None` when there is none (any more).
+    async fn load_user(&self, token: &DecodedToken, request: &Request<'_>) -> Option<Self::User>;
+}
+
+/// A [`UserLoader`] with its user type erased, as the manager keeps it.
+#[rocket::async_trait]
+pub(crate) trait AnyUserLoader: Send + Sync {
+    async fn load(
+        &self,
+        token: &DecodedToken,
+        request: &Request<'_>,
+    ) -> Option<Arc<dyn Any + Send + Sync>>;
+
+    fn user_type(&self) -> (std::any::TypeId, &'static str);
+}
+
+#[rocket::async_trait]
+impl<L: UserLoader> AnyUserLoader for L {
+    async fn load(
+        &self,
+        token: &DecodedToken,
+        request: &Request<'_>,
+    ) -> Option<Arc<dyn Any + Send + Sync>> {
+        let user = self.load_user(token, request).await?;
+        Some(Arc::new(user))
+    }
+
+    fn user_type(&self) -> (std::any::TypeId, &'static str) {
+        (
+            std::any::TypeId::of::<L::User>(),
+            std::any::type_name::<L::User>(),
+        )
+    }
+}
+
+type JsonFn = Arc<dyn Fn(&Value) -> Value + Send + Sync>;
+type VerifyFn = Arc<dyn Fn(&DecodedToken) -> bool + Send + Sync>;
+/// A responder that receives the refused token's header and claims.
+pub(crate) type TokenResponder = Arc<dyn Fn(&RefusedToken) -> (Status, Value) + Send + Sync>;
+/// A responder that receives the error message.
+pub(crate) type MessageResponder = Arc<dyn Fn(&str) -> (Status, Value) + Send + Sync>;
+/// The application's answer for any refused token, `None` to keep the default.
+pub(crate) type AnyResponder = Arc<dyn Fn(&JwtError) -> Option<(Status, Value)> + Send + Sync>;
+
+/// Every callback the application registered.
+#[derive(Default, Clone)]
+pub(crate) struct Loaders {
+    pub(crate) identity: Option<JsonFn>,
+    pub(crate) additional_claims: Option<JsonFn>,
+    pub(crate) additional_headers: Option<JsonFn>,
+    pub(crate) verify_claims: Option<VerifyFn>,
+    pub(crate) user: Option<Arc<dyn AnyUserLoader>>,
+    pub(crate) responders: Responders,
+}
+
+/// The error responders, by Flask's loader names, and the catch-all.
+#[derive(Default, Clone)]
+pub(crate) struct Responders {
+    pub(crate) expired: Option<TokenResponder>,
+    pub(crate) needs_fresh: Option<TokenResponder>,
+    pub(crate) user_lookup_error: Option<TokenResponder>,
+    pub(crate) verification_failed: Option<TokenResponder>,
+    pub(crate) invalid: Option<MessageResponder>,
+    pub(crate) unauthorized: Option<MessageResponder>,
+    pub(crate) any: Option<AnyResponder>,
+}
+
+impl Responders {
+    /// The application's answer for `error`: the loader for its kind, else the catch-all.
+    pub(crate) fn respond(&self, error: &JwtError) -> Option<(Status, Value)> {
+        let specific = match error {
+            JwtError::Expired(token) => self.expired.as_ref().map(|f| f(token)),
+            JwtError::FreshRequired(token) => self.needs_fresh.as_ref().map(|f| f(token)),
+            JwtError::UserLookupFailed(token) => self.user_lookup_error.as_ref().map(|f| f(token)),
+            JwtError::ClaimsVerificationFailed(token) => {
+                self.verification_failed.as_ref().map(|f| f(token))
+            }
+            JwtError::InvalidHeader(_) | JwtError::Invalid(_) | JwtError::WrongTokenType { .. } => {
+                self.invalid.as_ref().map(|f| f(&error.message()))
+            }
+            JwtError::NoAuthorization(_) => self.unauthorized.as_ref().map(|f| f(&error.message())),
+            _ => None,
+        };
+        specific.or_else(|| self.any.as_ref().and_then(|f| f(error)))
+    }
+}
+
+impl Loaders {
+    /// The identity as it goes into the identity claim.
+    pub(crate) fn identity_claim_value(&self, identity: Value) -> Value {
+        match &self.identity {
+            Some(loader) => loader(&identity),
+            None => identity,
+        }
+    }
+
+    /// The loader's additional claims or headers for `identity`, which must be an object.
+    pub(crate) fn extra(
+        loader: Option<&JsonFn>,
+        identity: &Value,
+        what: &'static str,
+    ) -> Result<Map<String, Value>, crate::token::EncodeError> {
+        match loader.map(|loader| loader(identity)) {
+            None | Some(Value::Null) => Ok(Map::new()),
+            Some(Value::Object(map)) => Ok(map),
+            Some(_) => Err(crate::token::EncodeError::NotAnObject(what)),
+        }
+    }
+}

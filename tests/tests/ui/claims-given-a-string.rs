@@ -1,0 +1,8 @@
+use jwt_ext::*;
+use rocket::get;
+
+#[jwt_required(claims = "admin")]
+#[get("/")]
+fn handler() {}
+
+fn main() {}
