@@ -1,0 +1,265 @@
+//! jwt-ext with real users: an SQLite table (created with two users on first start),
+//! Argon2id password hashes, Flask's loaders (identity, user lookup) and an admin-only route.
+//!
+//! - `POST /login` `{"username", "password"}` → a fresh access token (with the user's `role`)
+//!   and a refresh token; the identity (`sub`) is the user's id;
+//! - `POST /refresh` (refresh token) → a new access token with the user's current role;
+//! - `GET /me` → the user the lookup loader read from the table;
+//! - `GET /admin/users` (`role: admin` required) → every user;
+//! - `POST /admin/users/<id>/deactivate` (admin) → the user's tokens stop working at once,
+//!   because the lookup loader no longer finds an active user.
+//!
+//! Seeded users: `alice` / `alice-password` (admin), `bob` / `bob-password` (user).
+
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHasher, SaltString};
+use argon2::{Argon2, PasswordHash, PasswordVerifier};
+use jwt_ext::{
+    has_role, jwt_required, CurrentUser, DecodedToken, EncodeError, JwtManager, UserLoader,
+};
+use rocket::fairing::{self, AdHoc};
+use rocket::figment::Figment;
+use rocket::http::Status;
+use rocket::response::status::Custom;
+use rocket::serde::json::{self, json, Json, Value};
+use rocket::serde::{Deserialize, Serialize};
+use rocket::{catch, catchers, get, post, routes, Build, Request, Rocket};
+use rocket_db_pools::{sqlx, Connection, Database};
+
+/// The users database (`databases.users.url`; default `sqlite:users.sqlite3?mode=rwc`, a file
+/// created in the working directory).
+#[derive(Database, Debug)]
+#[database("users")]
+pub struct Users(sqlx::SqlitePool);
+
+/// A row of the `users` table, as the handlers see it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(crate = "rocket::serde")]
+pub struct User {
+    id: i64,
+    username: String,
+    role: String,
+}
+
+type Row = (i64, String, String);
+
+impl From<Row> for User {
+    fn from((id, username, role): Row) -> Self {
+        Self { id, username, role }
+    }
+}
+
+/// Flask's `user_lookup_loader`: the active user whose id is the token's identity.
+struct LookupUser;
+
+#[rocket::async_trait]
+impl UserLoader for LookupUser {
+    type User = User;
+
+    async fn load_user(&self, token: &DecodedToken, request: &Request<'_>) -> Option<User> {
+        let id: i64 = token.identity().as_str()?.parse().ok()?;
+        let pool = Users::fetch(request.rocket())?;
+        sqlx::query_as::<_, Row>("SELECT id, username, role FROM users WHERE id = ? AND active = 1")
+            .bind(id)
+            .fetch_optional(&**pool)
+            .await
+            .ok()
+            .flatten()
+            .map(User::from)
+    }
+}
+
+/// Creates the table and, when it is empty, the two demo users.
+async fn create_schema(rocket: Rocket<Build>) -> fairing::Result {
+    let Some(pool) = Users::fetch(&rocket) else {
+        return Err(rocket);
+    };
+    let created = sqlx::query(
+        "CREATE TABLE IF NOT EXISTS users (
+             id INTEGER PRIMARY KEY,
+             username TEXT NOT NULL UNIQUE,
+             password_hash TEXT NOT NULL,
+             role TEXT NOT NULL,
+             active INTEGER NOT NULL DEFAULT 1
+         )",
+    )
+    .execute(&**pool)
+    .await;
+    if let Err(error) = created {
+        rocket::error!("cannot create the users table: {error}");
+        return Err(rocket);
+    }
+    let count: Result<(i64,), _> = sqlx::query_as("SELECT COUNT(*) FROM users")
+        .fetch_one(&**pool)
+        .await;
+    if matches!(count, Ok((0,))) {
+        for (username, password, role) in [
+            ("alice", "alice-password", "admin"),
+            ("bob", "bob-password", "user"),
+        ] {
+            let Ok(hash) = hash_password(password) else {
+                return Err(rocket);
+            };
+            let inserted =
+                sqlx::query("INSERT INTO users (username, password_hash, role) VALUES (?, ?, ?)")
+                    .bind(username)
+                    .bind(hash)
+                    .bind(role)
+                    .execute(&**pool)
+                    .await;
+            if let Err(error) = inserted {
+                rocket::error!("cannot create user {username}: {error}");
+                return Err(rocket);
+            }
+        }
+    }
+    Ok(rocket)
+}
+
+fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+}
+
+/// Checked when the username is unknown, so that a wrong username costs as much as a wrong
+/// password (the hash of a password nobody has).
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$q/mnHSsujUTMoHmjteIzrA$dBpc+4OY9Ib06CErTdNev+/pqr500tefmMgiFlMR+Gs";
+
+/// Argon2 off the async executor.
+async fn verify_password(hash: Option<String>, password: String) -> bool {
+    let known = hash.is_some();
+    let hash = hash.unwrap_or_else(|| DUMMY_HASH.to_owned());
+    rocket::tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash).is_ok_and(|hash| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &hash)
+                .is_ok()
+        })
+    })
+    .await
+    .unwrap_or(false)
+        && known
+}
+
+#[derive(Deserialize)]
+#[serde(crate = "rocket::serde")]
+struct Credentials {
+    username: String,
+    password: String,
+}
+
+fn message(status: Status, msg: impl Into<String>) -> Custom<Value> {
+    Custom(status, json!({ "msg": msg.into() }))
+}
+
+#[post("/login", data = "<credentials>")]
+async fn login(
+    jwt: &JwtManager,
+    mut db: Connection<Users>,
+    credentials: Result<Json<Credentials>, json::Error<'_>>,
+) -> Result<Custom<Value>, EncodeError> {
+    let Ok(Json(credentials)) = credentials else {
+        return Ok(message(
+            Status::BadRequest,
+            "Expected a JSON body {\"username\": ..., \"password\": ...}",
+        ));
+    };
+    let row: Option<(i64, String, String, String)> = sqlx::query_as(
+        "SELECT id, username, role, password_hash FROM users WHERE username = ? AND active = 1",
+    )
+    .bind(&credentials.username)
+    .fetch_optional(&mut **db)
+    .await
+    .unwrap_or(None);
+    let hash = row.as_ref().map(|row| row.3.clone());
+    if !verify_password(hash, credentials.password).await {
+        return Ok(message(Status::Unauthorized, "Bad username or password"));
+    }
+    let Some((id, username, role, _)) = row else {
+        return Ok(message(Status::Unauthorized, "Bad username or password"));
+    };
+    let user = User { id, username, role };
+    // `create_access_token(user)`: the identity loader turns the user into its id.
+    let body = json!({
+        "access_token": jwt.access_token(&user).fresh(true).claim("role", &user.role).create()?,
+        "refresh_token": jwt.create_refresh_token(&user)?,
+    });
+    Ok(Custom(Status::Ok, body))
+}
+
+#[jwt_required(refresh)]
+#[post("/refresh")]
+fn refresh(jwt: &JwtManager, user: CurrentUser<User>) -> Result<Value, EncodeError> {
+    // The role comes from the table, so a demoted admin's next access token says so.
+    let access_token = jwt
+        .access_token(&*user)
+        .claim("role", &user.role)
+        .create()?;
+    Ok(json!({ "access_token": access_token }))
+}
+
+#[get("/me")]
+fn me(user: CurrentUser<User>) -> Json<User> {
+    Json(user.clone())
+}
+
+#[jwt_required(claims = has_role("admin"))]
+#[get("/admin/users")]
+async fn list_users(mut db: Connection<Users>) -> Value {
+    let rows: Vec<(i64, String, String, bool)> =
+        sqlx::query_as("SELECT id, username, role, active FROM users ORDER BY id")
+            .fetch_all(&mut **db)
+            .await
+            .unwrap_or_default();
+    let users: Vec<Value> = rows
+        .into_iter()
+        .map(|(id, username, role, active)| {
+            json!({ "id": id, "username": username, "role": role, "active": active })
+        })
+        .collect();
+    json!({ "users": users })
+}
+
+#[jwt_required(fresh, claims = has_role("admin"))]
+#[post("/admin/users/<id>/deactivate")]
+async fn deactivate(id: i64, mut db: Connection<Users>) -> Custom<Value> {
+    let done = sqlx::query("UPDATE users SET active = 0 WHERE id = ?")
+        .bind(id)
+        .execute(&mut **db)
+        .await;
+    match done {
+        Ok(result) if result.rows_affected() == 1 => {
+            Custom(Status::Ok, json!({ "deactivated": id }))
+        }
+        Ok(_) => message(Status::NotFound, format!("No user {id}")),
+        Err(_) => message(Status::InternalServerError, "Database error"),
+    }
+}
+
+#[catch(default)]
+fn json_error(status: Status, _: &Request<'_>) -> Value {
+    json!({ "msg": status.reason().unwrap_or("Error") })
+}
+
+/// The application on `figment` (Rocket's own, with the database URL defaulted).
+pub fn rocket_with(figment: Figment) -> Rocket<Build> {
+    let figment = figment.join(("databases.users.url", "sqlite:users.sqlite3?mode=rwc"));
+    rocket::custom(figment)
+        .attach(Users::init())
+        .attach(AdHoc::try_on_ignite("users schema", create_schema))
+        .attach(
+            JwtManager::fairing()
+                .user_identity_loader(|user| user["id"].to_string().into())
+                .user_lookup_loader(LookupUser),
+        )
+        .mount("/", routes![login, refresh, me, list_users, deactivate])
+        .register("/", catchers![json_error])
+}
+
+/// The application with Rocket's usual configuration sources.
+pub fn rocket() -> Rocket<Build> {
+    rocket_with(rocket::Config::figment())
+}
