@@ -52,7 +52,6 @@ pub struct Args {
     pub fresh: bool,
     pub optional: bool,
     pub verify_type: bool,
-    /// Parsed and checked; takes effect with the revocation support.
     pub skip_revocation_check: bool,
     /// Parsed and checked; takes effect with the locations support.
     pub locations: Option<Vec<String>>,

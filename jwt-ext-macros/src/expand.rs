@@ -45,8 +45,13 @@ pub fn expand(flavor: Flavor, args: TokenStream, item: TokenStream) -> TokenStre
     };
 
     let mut function = function.clone();
-    let (refresh, fresh, optional, verify_type) =
-        (args.refresh, args.fresh, args.optional, args.verify_type);
+    let (refresh, fresh, optional, verify_type, skip_revocation_check) = (
+        args.refresh,
+        args.fresh,
+        args.optional,
+        args.verify_type,
+        args.skip_revocation_check,
+    );
     let (claims_type, claims_item) = match &args.claims {
         Some(expr) => claims_check(&function, expr),
         None => (quote!(::jwt_ext::__private::NoClaims), TokenStream::new()),
@@ -55,7 +60,7 @@ pub fn expand(flavor: Flavor, args: TokenStream, item: TokenStream) -> TokenStre
     let guard = Ident::new("__jwt_ext_guard", Span::mixed_site());
     let parameter: FnArg = syn::parse_quote! {
         #guard: ::jwt_ext::__private::Required<
-            #refresh, #fresh, #optional, #verify_type, #claims_type
+            #refresh, #fresh, #optional, #verify_type, #skip_revocation_check, #claims_type
         >
     };
     function.sig.inputs.insert(0, parameter);

@@ -67,8 +67,8 @@ use proc_macro::TokenStream;
 /// - `optional`: let the handler run without a token; an expired, invalid or wrong-type token
 ///   is still refused;
 /// - `verify_type = false`: accept access and refresh tokens alike;
-/// - `skip_revocation_check`: checked for spelling; token revocation is not part of this
-///   version, so it has no effect yet;
+/// - `skip_revocation_check`: do not ask the revocation store (a "log out even if already
+///   revoked" route);
 /// - `locations = "headers, cookies"`: checked against `headers`, `cookies`, `query_string`
 ///   and `json`; this version reads the `headers` location only, whatever is listed;
 /// - `claims = <requirement>`: authorisation after authentication, e.g.

@@ -13,6 +13,8 @@ pub use crate::authz::ClaimsRequirement;
 use crate::guard::{fail, fairing_missing, verify};
 
 /// What a route requires of its token: Flask's `jwt_required` arguments.
+// One flag per Flask keyword argument, mirrored one to one.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Requirement {
     /// Require `type: "refresh"` (else any type but `"refresh"`).
@@ -21,6 +23,8 @@ pub struct Requirement {
     pub fresh: bool,
     /// Check the `type` claim at all.
     pub verify_type: bool,
+    /// Do not ask the revocation store (Flask's `skip_revocation_check`).
+    pub skip_revocation_check: bool,
 }
 
 /// The requirement of the route's attribute, recorded by [`Required`] for the `Route` kind.
@@ -63,11 +67,12 @@ pub struct Required<
     const FRESH: bool,
     const OPTIONAL: bool,
     const VERIFY_TYPE: bool,
+    const SKIP_REVOCATION_CHECK: bool,
     C = NoClaims,
 >(PhantomData<fn() -> C>);
 
-impl<const R: bool, const F: bool, const O: bool, const V: bool, C> Clone
-    for Required<R, F, O, V, C>
+impl<const R: bool, const F: bool, const O: bool, const V: bool, const S: bool, C> Clone
+    for Required<R, F, O, V, S, C>
 {
     fn clone(&self) -> Self {
         *self
@@ -75,13 +80,13 @@ impl<const R: bool, const F: bool, const O: bool, const V: bool, C> Clone
 }
 
 // A `Copy` guard: pedantic clippy's `needless_pass_by_value` stays quiet about it.
-impl<const R: bool, const F: bool, const O: bool, const V: bool, C> Copy
-    for Required<R, F, O, V, C>
+impl<const R: bool, const F: bool, const O: bool, const V: bool, const S: bool, C> Copy
+    for Required<R, F, O, V, S, C>
 {
 }
 
-impl<const R: bool, const F: bool, const O: bool, const V: bool, C> std::fmt::Debug
-    for Required<R, F, O, V, C>
+impl<const R: bool, const F: bool, const O: bool, const V: bool, const S: bool, C> std::fmt::Debug
+    for Required<R, F, O, V, S, C>
 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Required")
@@ -95,8 +100,10 @@ impl<
         const FRESH: bool,
         const OPTIONAL: bool,
         const VERIFY_TYPE: bool,
+        const SKIP_REVOCATION_CHECK: bool,
         C: ClaimsCheck,
-    > FromRequest<'r> for Required<REFRESH, FRESH, OPTIONAL, VERIFY_TYPE, C>
+    > FromRequest<'r>
+    for Required<REFRESH, FRESH, OPTIONAL, VERIFY_TYPE, SKIP_REVOCATION_CHECK, C>
 {
     type Error = JwtError;
 
@@ -105,6 +112,7 @@ impl<
             refresh: REFRESH,
             fresh: FRESH,
             verify_type: VERIFY_TYPE,
+            skip_revocation_check: SKIP_REVOCATION_CHECK,
         };
         // Recorded for `Jwt` / `OptionalJwt` parameters of the same handler.
         request.local_cache(|| RouteRequirement(Some(requirement)));
@@ -120,8 +128,8 @@ impl<
     }
 }
 
-impl<const REFRESH: bool, const FRESH: bool, const OPTIONAL: bool, const VERIFY_TYPE: bool> Sentinel
-    for Required<REFRESH, FRESH, OPTIONAL, VERIFY_TYPE>
+impl<const R: bool, const F: bool, const O: bool, const V: bool, const S: bool, C> Sentinel
+    for Required<R, F, O, V, S, C>
 {
     fn abort(rocket: &Rocket<Ignite>) -> bool {
         fairing_missing(rocket)

@@ -189,7 +189,9 @@ impl DecodedToken {
         })
     }
 
-    pub(crate) fn is_refresh(&self) -> bool {
+    /// Whether the `type` claim is `"refresh"`.
+    #[must_use]
+    pub fn is_refresh(&self) -> bool {
         self.token_type() == Some(TokenType::Refresh)
     }
 

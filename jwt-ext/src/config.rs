@@ -192,6 +192,9 @@ pub const DEFAULT_MAX_TOKEN_LENGTH: usize = 8 * 1024;
 /// | `jwt_decode_issuer` | [`decode_issuer`](Self::decode_issuer) | none |
 /// | `jwt_cookie_csrf_protect` | [`cookie_csrf_protect`](Self::cookie_csrf_protect) | `true` |
 /// | `jwt_max_token_length` | [`max_token_length`](Self::max_token_length) | `8192` (bytes) |
+/// | `jwt_redis_url` | [`redis_url`](Self::redis_url) | none (in-memory revocations) |
+/// | `jwt_redis_key_prefix` | [`redis_key_prefix`](Self::redis_key_prefix) | `"jwt-ext:"` |
+/// | `jwt_blocklist_max_entries` | [`blocklist_max_entries`](Self::blocklist_max_entries) | `1000000` |
 ///
 /// Lifetimes are integer seconds, or `false` for "never expires".
 ///
@@ -258,6 +261,16 @@ pub struct Config {
     /// Longest token accepted, in bytes; longer ones are refused before any decoding
     /// (`jwt_max_token_length`). _Default:_ [`DEFAULT_MAX_TOKEN_LENGTH`].
     pub max_token_length: usize,
+    /// Redis server of the shared revocation store, e.g. `redis://127.0.0.1:6379/0`
+    /// (`jwt_redis_url`; needs the `redis` cargo feature). _Default:_ none: revocations are
+    /// kept in memory, per process.
+    pub redis_url: Option<String>,
+    /// Prefix of jwt-ext's Redis keys (`jwt_redis_key_prefix`). _Default:_ `"jwt-ext:"`.
+    pub redis_key_prefix: String,
+    /// Live entries the in-memory revocation store holds at most
+    /// (`jwt_blocklist_max_entries`). _Default:_
+    /// [`DEFAULT_MAX_ENTRIES`](crate::revocation::DEFAULT_MAX_ENTRIES).
+    pub blocklist_max_entries: usize,
 }
 
 impl Default for Config {
@@ -281,6 +294,9 @@ impl Default for Config {
             decode_issuer: None,
             cookie_csrf_protect: true,
             max_token_length: DEFAULT_MAX_TOKEN_LENGTH,
+            redis_url: None,
+            redis_key_prefix: "jwt-ext:".into(),
+            blocklist_max_entries: crate::revocation::DEFAULT_MAX_ENTRIES,
         }
     }
 }
@@ -337,6 +353,12 @@ setters! {
     cookie_csrf_protect: bool => |v| v;
     /// Sets [`max_token_length`](Self::max_token_length), in bytes.
     max_token_length: usize => |v| v;
+    /// Sets [`redis_url`](Self::redis_url).
+    redis_url: impl Into<String> => |v: _| Some(Into::into(v));
+    /// Sets [`redis_key_prefix`](Self::redis_key_prefix).
+    redis_key_prefix: impl Into<String> => Into::into;
+    /// Sets [`blocklist_max_entries`](Self::blocklist_max_entries).
+    blocklist_max_entries: usize => |v| v;
 }
 
 /// One bad configuration key and what is wrong with it.
@@ -420,6 +442,9 @@ const KNOWN_KEYS: &[&str] = &[
     "jwt_decode_issuer",
     "jwt_cookie_csrf_protect",
     "jwt_max_token_length",
+    "jwt_redis_url",
+    "jwt_redis_key_prefix",
+    "jwt_blocklist_max_entries",
 ];
 
 /// Flask-JWT-Extended options (REFERENCE §2) that this version does not implement yet.
@@ -530,6 +555,12 @@ impl Config {
             "jwt_cookie_csrf_protect" => self.cookie_csrf_protect = read_bool(value)?,
             "jwt_max_token_length" => {
                 self.max_token_length =
+                    usize::try_from(read_seconds(value)?).map_err(|_| "is too large".to_owned())?;
+            }
+            "jwt_redis_url" => self.redis_url = Some(read_string(value)?),
+            "jwt_redis_key_prefix" => self.redis_key_prefix = read_string(value)?,
+            "jwt_blocklist_max_entries" => {
+                self.blocklist_max_entries =
                     usize::try_from(read_seconds(value)?).map_err(|_| "is too large".to_owned())?;
             }
             _ if FLASK_KEYS_NOT_YET_SUPPORTED.contains(&key) => {
@@ -646,6 +677,22 @@ impl Config {
         }
         if self.encode_issuer.as_deref() == Some("") {
             problems.add("jwt_encode_issuer", "must not be empty");
+        }
+        if self.blocklist_max_entries == 0 {
+            problems.add("jwt_blocklist_max_entries", "must be at least 1");
+        }
+        if let Some(url) = &self.redis_url {
+            if cfg!(not(feature = "redis")) {
+                problems.add(
+                    "jwt_redis_url",
+                    "needs jwt-ext's `redis` cargo feature (`jwt-ext = { features = [\"redis\"] }`)",
+                );
+            } else if !(url.starts_with("redis://") || url.starts_with("redis+unix://")) {
+                problems.add(
+                    "jwt_redis_url",
+                    "must start with `redis://` or `redis+unix://`",
+                );
+            }
         }
         if !(128..=1024 * 1024).contains(&self.max_token_length) {
             problems.add(

@@ -51,6 +51,11 @@ pub enum JwtError {
     /// 401 `Fresh token required`. Carries the token's header and claims, as Flask's
     /// `needs_fresh_token_loader` receives them.
     FreshRequired(Box<RefusedToken>),
+    /// The token was revoked (logout, rotation reuse): 401 `Token has been revoked`.
+    Revoked(Box<RefusedToken>),
+    /// The revocation store could not answer, so the request is refused (fail closed):
+    /// 503 `Token revocation store unavailable`. The reason is logged, not sent.
+    StoreUnavailable(String),
     /// The application's token verification loader refused the claims
     /// (Flask's `token_verification_loader` returning `False`): 400
     /// `User claims verification failed`.
@@ -110,7 +115,9 @@ impl JwtError {
             Self::NoAuthorization(_)
             | Self::Expired(_)
             | Self::FreshRequired(_)
-            | Self::UserLookupFailed(_) => Status::Unauthorized,
+            | Self::UserLookupFailed(_)
+            | Self::Revoked(_) => Status::Unauthorized,
+            Self::StoreUnavailable(_) => Status::ServiceUnavailable,
             Self::ClaimsVerificationFailed(_) => Status::BadRequest,
             Self::Forbidden(_) => Status::Forbidden,
             Self::InvalidHeader(_) | Self::Invalid(_) | Self::WrongTokenType { .. } => {
@@ -140,6 +147,8 @@ impl JwtError {
                 format!("Error loading the user {}", token.identity_text()).into()
             }
             Self::ClaimsVerificationFailed(_) => "User claims verification failed".into(),
+            Self::Revoked(_) => "Token has been revoked".into(),
+            Self::StoreUnavailable(_) => "Token revocation store unavailable".into(),
             Self::Misconfigured(_) => "Internal Server Error".into(),
             Self::WrongTokenType {
                 refresh_required: true,
@@ -162,7 +171,10 @@ impl JwtError {
     pub fn token_was_present(&self) -> bool {
         !matches!(
             self,
-            Self::NoAuthorization(_) | Self::NotConfigured | Self::Misconfigured(_)
+            Self::NoAuthorization(_)
+                | Self::NotConfigured
+                | Self::Misconfigured(_)
+                | Self::StoreUnavailable(_)
         )
     }
 

@@ -15,6 +15,7 @@ use crate::guard::Refusal;
 use crate::loaders::{Loaders, UserLoader};
 use crate::manager::JwtManager;
 use crate::response::write_error;
+use crate::revocation::Blocklist;
 
 /// Sets jwt-ext up on a Rocket instance; made by [`JwtManager::fairing`] or
 /// [`JwtManager::fairing_with`].
@@ -29,6 +30,7 @@ use crate::response::write_error;
 pub struct JwtFairing {
     config: Option<Config>,
     loaders: Loaders,
+    blocklist: Option<Arc<dyn Blocklist>>,
 }
 
 impl std::fmt::Debug for JwtFairing {
@@ -44,6 +46,7 @@ impl JwtFairing {
         Self {
             config: None,
             loaders: Loaders::default(),
+            blocklist: None,
         }
     }
 
@@ -51,6 +54,7 @@ impl JwtFairing {
         Self {
             config: Some(config),
             loaders: Loaders::default(),
+            blocklist: None,
         }
     }
 
@@ -182,6 +186,23 @@ impl JwtFairing {
         self
     }
 
+    /// The application's own revocation store, instead of the in-memory one or Redis.
+    #[must_use]
+    pub fn blocklist<B: Blocklist>(mut self, store: B) -> Self {
+        self.blocklist = Some(Arc::new(store));
+        self
+    }
+
+    /// Flask's `revoked_token_loader`: the answer to a revoked token.
+    #[must_use]
+    pub fn revoked_token_loader<F>(mut self, responder: F) -> Self
+    where
+        F: Fn(&RefusedToken) -> (Status, Value) + Send + Sync + 'static,
+    {
+        self.loaders.responders.revoked = Some(Arc::new(responder));
+        self
+    }
+
     /// Flask's `user_lookup_error_loader`: the answer when the user lookup finds no user.
     #[must_use]
     pub fn user_lookup_error_loader<F>(mut self, responder: F) -> Self
@@ -225,6 +246,32 @@ impl JwtFairing {
     }
 }
 
+impl JwtFairing {
+    /// The revocation store to use instead of the in-memory default, if any.
+    #[cfg_attr(not(feature = "redis"), allow(clippy::unused_async))]
+    async fn store(&self, config: &Config) -> Result<Option<Arc<dyn Blocklist>>, String> {
+        if let Some(store) = &self.blocklist {
+            return Ok(Some(Arc::clone(store)));
+        }
+        let Some(url) = &config.redis_url else {
+            return Ok(None);
+        };
+        #[cfg(feature = "redis")]
+        {
+            crate::RedisBlocklist::connect(url, &config.redis_key_prefix)
+                .await
+                .map(|store| Some(Arc::new(store) as Arc<dyn Blocklist>))
+                .map_err(|error| format!("`jwt_redis_url`: cannot reach {url}: {error}"))
+        }
+        #[cfg(not(feature = "redis"))]
+        {
+            Err(format!(
+                "`jwt_redis_url` ({url}) needs the `redis` cargo feature"
+            ))
+        }
+    }
+}
+
 #[rocket::async_trait]
 impl Fairing for JwtFairing {
     fn info(&self) -> Info {
@@ -240,22 +287,30 @@ impl Fairing for JwtFairing {
             None => Config::from_figment(rocket.figment()),
         };
         let strict = rocket.figment().profile() != rocket::Config::DEBUG_PROFILE;
-        match config.and_then(|config| JwtManager::build(config, strict)) {
-            Ok((mut manager, warnings)) => {
-                for warning in warnings {
-                    log::warn!("jwt-ext: {warning}");
-                }
-                manager.set_loaders(self.loaders.clone());
-                Ok(rocket.manage(manager))
-            }
+        let built = match config.and_then(|config| JwtManager::build(config, strict)) {
+            Ok(built) => built,
             Err(error) => {
                 log::error!("jwt-ext cannot start; fix these settings:");
                 for problem in &error.problems {
                     log::error!("  `{}` {}", problem.key, problem.message);
                 }
-                Err(rocket)
+                return Err(rocket);
+            }
+        };
+        let (mut manager, warnings) = built;
+        for warning in warnings {
+            log::warn!("jwt-ext: {warning}");
+        }
+        manager.set_loaders(self.loaders.clone());
+        match self.store(manager.config()).await {
+            Ok(Some(store)) => manager.set_blocklist(store),
+            Ok(None) => {}
+            Err(message) => {
+                log::error!("jwt-ext cannot start: {message}");
+                return Err(rocket);
             }
         }
+        Ok(rocket.manage(manager))
     }
 
     async fn on_liftoff(&self, rocket: &Rocket<Orbit>) {

@@ -43,7 +43,12 @@ pub mod kind {
             impl private::Sealed for $name {}
             impl Kind for $name {
                 fn requirement(_: &Request<'_>) -> Requirement {
-                    Requirement { refresh: $refresh, fresh: $fresh, verify_type: $verify }
+                    Requirement {
+                        refresh: $refresh,
+                        fresh: $fresh,
+                        verify_type: $verify,
+                        skip_revocation_check: false,
+                    }
                 }
             }
         )*};
@@ -308,6 +313,18 @@ pub(crate) async fn verify(
     if requirement.fresh && !token.is_fresh() {
         return Err(JwtError::FreshRequired(token.refused()));
     }
+    if !requirement.skip_revocation_check {
+        let checked = request
+            .local_cache_async(async {
+                RevocationChecked(manager.blocklist().is_revoked(&token).await)
+            })
+            .await;
+        match &checked.0 {
+            Ok(false) => {}
+            Ok(true) => return Err(JwtError::Revoked(token.refused())),
+            Err(error) => return Err(JwtError::StoreUnavailable(error.to_string())),
+        }
+    }
     let loaders = manager.loaders();
     if let Some(verify_claims) = &loaders.verify_claims {
         if !verify_claims(&token) {
@@ -324,6 +341,9 @@ pub(crate) async fn verify(
     }
     Ok(token)
 }
+
+/// The revocation store's answer for this request's token, asked once.
+struct RevocationChecked(Result<bool, crate::revocation::StoreError>);
 
 /// The user the application's loader found for this request's token, looked up once.
 pub(crate) struct LoadedUser(pub(crate) Option<Arc<dyn std::any::Any + Send + Sync>>);

@@ -99,6 +99,7 @@
 //! bounded so that no clock arithmetic can overflow; the crypto provider is installed and
 //! tested at ignite.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 #![warn(clippy::pedantic)]
@@ -116,7 +117,10 @@ mod loaders;
 mod location;
 mod manager;
 mod provider;
+#[cfg(feature = "redis")]
+mod redis_store;
 mod response;
+mod revocation;
 mod token;
 mod user;
 
@@ -138,6 +142,9 @@ pub use guard::{kind, AccessJwt, AnyJwt, FreshJwt, Jwt, OptionalJwt, RefreshJwt}
 pub use jsonwebtoken::Algorithm;
 pub use loaders::UserLoader;
 pub use manager::JwtManager;
+#[cfg(feature = "redis")]
+pub use redis_store::RedisBlocklist;
+pub use revocation::{Blocklist, MemoryBlocklist, RevokeError, StoreError, DEFAULT_MAX_ENTRIES};
 pub use token::{EncodeError, TokenBuilder};
 pub use user::{CurrentUser, OptionalCurrentUser};
 

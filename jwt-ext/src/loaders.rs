@@ -114,6 +114,7 @@ pub(crate) struct Loaders {
 pub(crate) struct Responders {
     pub(crate) expired: Option<TokenResponder>,
     pub(crate) needs_fresh: Option<TokenResponder>,
+    pub(crate) revoked: Option<TokenResponder>,
     pub(crate) user_lookup_error: Option<TokenResponder>,
     pub(crate) verification_failed: Option<TokenResponder>,
     pub(crate) invalid: Option<MessageResponder>,
@@ -127,6 +128,7 @@ impl Responders {
         let specific = match error {
             JwtError::Expired(token) => self.expired.as_ref().map(|f| f(token)),
             JwtError::FreshRequired(token) => self.needs_fresh.as_ref().map(|f| f(token)),
+            JwtError::Revoked(token) => self.revoked.as_ref().map(|f| f(token)),
             JwtError::UserLookupFailed(token) => self.user_lookup_error.as_ref().map(|f| f(token)),
             JwtError::ClaimsVerificationFailed(token) => {
                 self.verification_failed.as_ref().map(|f| f(token))

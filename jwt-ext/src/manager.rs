@@ -1,5 +1,7 @@
 //! [`JwtManager`]: the validated settings and keys, managed by Rocket; Flask's `JWTManager`.
 
+use std::sync::Arc;
+
 use jsonwebtoken::EncodingKey;
 use rocket::http::Status;
 use rocket::request::{FromRequest, Outcome, Request};
@@ -13,6 +15,7 @@ use crate::error::JwtError;
 use crate::fairing::JwtFairing;
 use crate::guard::kind;
 use crate::loaders::Loaders;
+use crate::revocation::{Blocklist, MemoryBlocklist, RevokeError, StoreError};
 use crate::token::{EncodeError, TokenBuilder};
 
 /// jwt-ext's state: the checked configuration and the keys. Creates and decodes tokens.
@@ -43,6 +46,7 @@ pub struct JwtManager {
     encoding_key: EncodingKey,
     verifier: Verifier,
     loaders: Loaders,
+    blocklist: Arc<dyn Blocklist>,
 }
 
 impl std::fmt::Debug for JwtManager {
@@ -124,11 +128,85 @@ impl JwtManager {
         let manager = Self {
             encoding_key: EncodingKey::from_secret(secret),
             verifier: Verifier::new(&config, secret),
+            blocklist: Arc::new(MemoryBlocklist::new(config.blocklist_max_entries)),
             config,
             loaders: Loaders::default(),
         };
         crate::provider::self_test(&manager)?;
         Ok((manager, warnings))
+    }
+
+    pub(crate) fn set_blocklist(&mut self, blocklist: Arc<dyn Blocklist>) {
+        self.blocklist = blocklist;
+    }
+
+    /// The revocation store: the in-memory one, Redis (`jwt_redis_url`), or the application's
+    /// own ([`JwtFairing::blocklist`]).
+    #[must_use]
+    pub fn blocklist(&self) -> &dyn Blocklist {
+        &*self.blocklist
+    }
+
+    /// Revokes a verified token (Flask's logout: add its `jti` to the blocklist). Requests
+    /// carrying it are then refused with 401 `Token has been revoked`.
+    ///
+    /// # Errors
+    ///
+    /// A [`StoreError`] when the store cannot record it; as a responder, 503.
+    pub async fn revoke(&self, token: &DecodedToken) -> Result<(), StoreError> {
+        self.blocklist.revoke(token).await
+    }
+
+    /// Logs out in one call: revokes the request's access token and, when given, the encoded
+    /// refresh token, which must be a valid refresh token of the same identity (Flask needs
+    /// `verify_type=False` and two requests for this).
+    ///
+    /// # Errors
+    ///
+    /// [`RevokeError::Invalid`] when the refresh token is not a valid refresh token of this
+    /// identity (nothing is revoked then), [`RevokeError::Store`] when the store fails.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use jwt_ext::{jwt_required, Jwt, JwtManager, RevokeError};
+    /// use rocket::delete;
+    /// use rocket::serde::json::{json, Json, Value};
+    ///
+    /// #[jwt_required]
+    /// #[delete("/logout", data = "<body>")]
+    /// async fn logout(jwt: &JwtManager, token: Jwt, body: Json<Value>) -> Result<Value, RevokeError> {
+    ///     jwt.logout(&token, body["refresh_token"].as_str()).await?;
+    ///     Ok(json!({ "msg": "Successfully logged out" }))
+    /// }
+    /// ```
+    pub async fn logout(
+        &self,
+        access: &DecodedToken,
+        refresh: Option<&str>,
+    ) -> Result<(), RevokeError> {
+        let refresh = match refresh {
+            Some(encoded) => {
+                let refresh = self.decode_token(encoded).map_err(RevokeError::Invalid)?;
+                if !refresh.is_refresh() {
+                    return Err(RevokeError::Invalid(JwtError::WrongTokenType {
+                        refresh_required: true,
+                    }));
+                }
+                if refresh.identity() != access.identity() {
+                    return Err(RevokeError::Invalid(JwtError::Invalid(
+                        "The refresh token belongs to another identity".into(),
+                    )));
+                }
+                Some(refresh)
+            }
+            None => None,
+        };
+        self.revoke(access).await.map_err(RevokeError::Store)?;
+        if let Some(refresh) = refresh {
+            self.revoke(&refresh).await.map_err(RevokeError::Store)?;
+        }
+        Ok(())
     }
 
     pub(crate) fn set_loaders(&mut self, loaders: Loaders) {

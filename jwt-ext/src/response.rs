@@ -13,8 +13,12 @@ use crate::manager::JwtManager;
 /// The status and JSON body for `error`: the application's responder if it gives one, else
 /// `{"<jwt_error_message_key>": message}`.
 fn status_and_body(manager: Option<&JwtManager>, error: &JwtError) -> (Status, Value) {
-    if let JwtError::Misconfigured(reason) = error {
-        log::error!("jwt-ext: {reason}");
+    match error {
+        JwtError::Misconfigured(reason) => log::error!("jwt-ext: {reason}"),
+        JwtError::StoreUnavailable(reason) => {
+            log::error!("jwt-ext: revocation store unavailable: {reason}");
+        }
+        _ => {}
     }
     if let Some(custom) = manager.and_then(|manager| manager.loaders().responders.respond(error)) {
         return custom;

@@ -1,0 +1,267 @@
+//! Revocation: Flask's `token_in_blocklist_loader`, done for the application.
+//!
+//! Every verified request asks the [`Blocklist`] whether its token's `jti` was revoked
+//! (unless the route says `skip_revocation_check`). Two stores ship: [`MemoryBlocklist`], the
+//! default, and `RedisBlocklist` (cargo feature `redis`), shared by every instance behind a
+//! load balancer and chosen by `jwt_redis_url`. The application can bring its own.
+//!
+//! Fail closed: when the store cannot answer, protected routes answer
+//! `503 {"msg": "Token revocation store unavailable"}`, never 200.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Mutex;
+
+use rocket::time::OffsetDateTime;
+
+use crate::claims::DecodedToken;
+
+/// Why the store could not answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The store is unreachable or failed (the reason is logged, not sent).
+    Unavailable(String),
+    /// The in-memory store holds its maximum number of live entries.
+    Full,
+    /// The token has no `jti` claim, so it cannot be revoked by id.
+    NoJti,
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Unavailable(reason) => write!(f, "revocation store unavailable: {reason}"),
+            Self::Full => f.write_str("the in-memory revocation store is full"),
+            Self::NoJti => f.write_str("the token has no `jti` claim and cannot be revoked"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+/// Where revoked tokens are recorded: Flask's `token_in_blocklist_loader`, as a store.
+///
+/// Implement it for the application's own store; an entry only needs to live until the
+/// token's `exp` ([`DecodedToken::expires_at`]), after which the token is refused anyway.
+///
+/// # Example
+///
+/// ```
+/// use jwt_ext::{Blocklist, DecodedToken, StoreError};
+///
+/// /// Revokes nothing: every token stays valid until it expires.
+/// struct NoRevocation;
+///
+/// #[rocket::async_trait]
+/// impl Blocklist for NoRevocation {
+///     async fn is_revoked(&self, _: &DecodedToken) -> Result<bool, StoreError> {
+///         Ok(false)
+///     }
+///
+///     async fn revoke(&self, _: &DecodedToken) -> Result<(), StoreError> {
+///         Err(StoreError::Unavailable("revocation is not supported".into()))
+///     }
+/// }
+/// ```
+#[rocket::async_trait]
+pub trait Blocklist: Send + Sync + 'static {
+    /// Whether `token` was revoked.
+    ///
+    /// # Errors
+    ///
+    /// A [`StoreError`] when the store cannot answer: the request is then refused with 503.
+    async fn is_revoked(&self, token: &DecodedToken) -> Result<bool, StoreError>;
+
+    /// Records `token` as revoked until it expires.
+    ///
+    /// # Errors
+    ///
+    /// A [`StoreError`] when the revocation could not be recorded.
+    async fn revoke(&self, token: &DecodedToken) -> Result<(), StoreError>;
+}
+
+/// The default of `jwt_blocklist_max_entries`: live entries the in-memory store holds.
+pub const DEFAULT_MAX_ENTRIES: usize = 1_000_000;
+
+/// The embedded store: revoked `jti`s in memory, each dropped once its token has expired.
+///
+/// Bounded: at most `max_entries` live entries (about 100 bytes each); when full, a new
+/// revocation fails with [`StoreError::Full`] rather than growing without limit. Revocations
+/// are per process and lost on restart: use `RedisBlocklist` for several instances.
+///
+/// # Example
+///
+/// ```
+/// use jwt_ext::{Blocklist, Config, JwtManager, MemoryBlocklist};
+///
+/// # rocket::async_test(async {
+/// let jwt = JwtManager::new(Config::default().secret_key("k".repeat(32))).unwrap();
+/// let token = jwt.decode_token(&jwt.create_access_token("alice").unwrap()).unwrap();
+/// let store = MemoryBlocklist::new(1000);
+/// assert!(!store.is_revoked(&token).await.unwrap());
+/// store.revoke(&token).await.unwrap();
+/// assert!(store.is_revoked(&token).await.unwrap());
+/// # });
+/// ```
+#[derive(Debug)]
+pub struct MemoryBlocklist {
+    max_entries: usize,
+    entries: Mutex<Entries>,
+}
+
+#[derive(Debug, Default)]
+struct Entries {
+    /// `jti` → the token's `exp` (`None`: the token never expires).
+    by_jti: HashMap<String, Option<i64>>,
+    /// `(exp, jti)` of the entries that expire, oldest first, for purging.
+    by_expiry: BTreeSet<(i64, String)>,
+}
+
+impl Entries {
+    /// Drops every entry whose token expired before `now`.
+    fn purge(&mut self, now: i64) {
+        while let Some((exp, jti)) = self.by_expiry.first().cloned() {
+            if exp >= now {
+                break;
+            }
+            self.by_expiry.pop_first();
+            self.by_jti.remove(&jti);
+        }
+    }
+}
+
+impl MemoryBlocklist {
+    /// A store holding at most `max_entries` live revocations.
+    #[must_use]
+    pub fn new(max_entries: usize) -> Self {
+        Self {
+            max_entries,
+            entries: Mutex::new(Entries::default()),
+        }
+    }
+
+    /// Live entries (revoked tokens not yet expired).
+    ///
+    /// # Panics
+    ///
+    /// Never in practice: only if a thread panicked while holding the store's lock.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        let mut entries = self.lock();
+        entries.purge(OffsetDateTime::now_utc().unix_timestamp());
+        entries.by_jti.len()
+    }
+
+    /// Whether no live entry is held.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
+        // A poisoned lock only means another request panicked mid-update; the maps are
+        // still consistent enough to answer (both updates are single inserts/removes).
+        self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// The token's `exp` as whole seconds, rounded up (a float `exp` counts until it passes).
+pub(crate) fn exp_seconds(token: &DecodedToken) -> Option<i64> {
+    // Float-to-int `as` saturates, so a huge `exp` becomes `i64::MAX`.
+    #[allow(clippy::cast_possible_truncation)]
+    token
+        .claims()
+        .get("exp")
+        .and_then(serde_json::Value::as_f64)
+        .map(|exp| exp.ceil() as i64)
+}
+
+#[rocket::async_trait]
+impl Blocklist for MemoryBlocklist {
+    async fn is_revoked(&self, token: &DecodedToken) -> Result<bool, StoreError> {
+        let Some(jti) = token.jti() else {
+            return Ok(false);
+        };
+        Ok(self.lock().by_jti.contains_key(jti))
+    }
+
+    async fn revoke(&self, token: &DecodedToken) -> Result<(), StoreError> {
+        let jti = token.jti().ok_or(StoreError::NoJti)?;
+        let exp = exp_seconds(token);
+        let now = OffsetDateTime::now_utc().unix_timestamp();
+        if exp.is_some_and(|exp| exp < now) {
+            return Ok(()); // Already expired: nothing to remember.
+        }
+        let mut entries = self.lock();
+        if entries.by_jti.contains_key(jti) {
+            return Ok(());
+        }
+        entries.purge(now);
+        if entries.by_jti.len() >= self.max_entries {
+            return Err(StoreError::Full);
+        }
+        entries.by_jti.insert(jti.to_owned(), exp);
+        if let Some(exp) = exp {
+            entries.by_expiry.insert((exp, jti.to_owned()));
+        }
+        Ok(())
+    }
+}
+
+/// Why a logout or revocation failed.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum RevokeError {
+    /// The token to revoke is not valid (answered like the guards answer it).
+    Invalid(crate::error::JwtError),
+    /// The store could not record the revocation: 503.
+    Store(StoreError),
+}
+
+impl std::fmt::Display for RevokeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Invalid(error) => write!(f, "invalid token: {error}"),
+            Self::Store(error) => error.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for RevokeError {}
+
+impl From<StoreError> for RevokeError {
+    fn from(error: StoreError) -> Self {
+        Self::Store(error)
+    }
+}
+
+impl From<RevokeError> for crate::error::JwtError {
+    fn from(error: RevokeError) -> Self {
+        match error {
+            RevokeError::Invalid(error) => error,
+            RevokeError::Store(error) => Self::StoreUnavailable(error.to_string()),
+        }
+    }
+}
+
+impl From<StoreError> for crate::error::JwtError {
+    fn from(error: StoreError) -> Self {
+        Self::StoreUnavailable(error.to_string())
+    }
+}
+
+/// Answers like the guards: the token's error, or 503 when the store failed.
+impl<'r> rocket::response::Responder<'r, 'static> for RevokeError {
+    fn respond_to(self, request: &'r rocket::Request<'_>) -> rocket::response::Result<'static> {
+        crate::error::JwtError::from(self).respond_to(request)
+    }
+}
+
+/// 503 `Token revocation store unavailable`; the reason is logged.
+impl<'r> rocket::response::Responder<'r, 'static> for StoreError {
+    fn respond_to(self, request: &'r rocket::Request<'_>) -> rocket::response::Result<'static> {
+        crate::error::JwtError::from(self).respond_to(request)
+    }
+}
