@@ -195,6 +195,9 @@ pub const DEFAULT_MAX_TOKEN_LENGTH: usize = 8 * 1024;
 /// | `jwt_redis_url` | [`redis_url`](Self::redis_url) | none (in-memory revocations) |
 /// | `jwt_redis_key_prefix` | [`redis_key_prefix`](Self::redis_key_prefix) | `"jwt-ext:"` |
 /// | `jwt_blocklist_max_entries` | [`blocklist_max_entries`](Self::blocklist_max_entries) | `1000000` |
+/// | `jwt_refresh_token_rotation` | [`refresh_token_rotation`](Self::refresh_token_rotation) | `false` |
+/// | `jwt_refresh_token_reuse_grace` | [`refresh_token_reuse_grace`](Self::refresh_token_reuse_grace) | `10` (s) |
+/// | `jwt_sliding_refresh_window` | [`sliding_refresh_window`](Self::sliding_refresh_window) | none (off) |
 ///
 /// Lifetimes are integer seconds, or `false` for "never expires".
 ///
@@ -210,6 +213,8 @@ pub const DEFAULT_MAX_TOKEN_LENGTH: usize = 8 * 1024;
 ///     .refresh_token_expires(Lifetime::Never);
 /// assert!(config.validate(true).is_ok());
 /// ```
+// One field per Flask option; several of Flask's options are flags.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Config {
@@ -271,6 +276,18 @@ pub struct Config {
     /// (`jwt_blocklist_max_entries`). _Default:_
     /// [`DEFAULT_MAX_ENTRIES`](crate::revocation::DEFAULT_MAX_ENTRIES).
     pub blocklist_max_entries: usize,
+    /// Rotate refresh tokens (`jwt_refresh_token_rotation`): each refresh returns a new
+    /// refresh token too, the old one stops working, and presenting a rotated-out one revokes
+    /// every token of its login (RFC 9700 §4.14.2). _Default:_ `false`.
+    pub refresh_token_rotation: bool,
+    /// Seconds during which the previous refresh token may be presented again and gets the
+    /// same successor, for concurrent requests of one client (`jwt_refresh_token_reuse_grace`,
+    /// at most 300). _Default:_ `10`.
+    pub refresh_token_reuse_grace: u64,
+    /// Seed 001's `refresh_ttl` (`jwt_sliding_refresh_window`, seconds): an access token may
+    /// be exchanged once for a new one until this long after its `iat`, even after it expired.
+    /// _Default:_ none (off).
+    pub sliding_refresh_window: Option<u64>,
 }
 
 impl Default for Config {
@@ -297,6 +314,9 @@ impl Default for Config {
             redis_url: None,
             redis_key_prefix: "jwt-ext:".into(),
             blocklist_max_entries: crate::revocation::DEFAULT_MAX_ENTRIES,
+            refresh_token_rotation: false,
+            refresh_token_reuse_grace: 10,
+            sliding_refresh_window: None,
         }
     }
 }
@@ -359,6 +379,12 @@ setters! {
     redis_key_prefix: impl Into<String> => Into::into;
     /// Sets [`blocklist_max_entries`](Self::blocklist_max_entries).
     blocklist_max_entries: usize => |v| v;
+    /// Sets [`refresh_token_rotation`](Self::refresh_token_rotation).
+    refresh_token_rotation: bool => |v| v;
+    /// Sets [`refresh_token_reuse_grace`](Self::refresh_token_reuse_grace), in seconds.
+    refresh_token_reuse_grace: u64 => |v| v;
+    /// Sets [`sliding_refresh_window`](Self::sliding_refresh_window), in seconds.
+    sliding_refresh_window: u64 => Some;
 }
 
 /// One bad configuration key and what is wrong with it.
@@ -445,6 +471,9 @@ const KNOWN_KEYS: &[&str] = &[
     "jwt_redis_url",
     "jwt_redis_key_prefix",
     "jwt_blocklist_max_entries",
+    "jwt_refresh_token_rotation",
+    "jwt_refresh_token_reuse_grace",
+    "jwt_sliding_refresh_window",
 ];
 
 /// Flask-JWT-Extended options (REFERENCE §2) that this version does not implement yet.
@@ -563,6 +592,16 @@ impl Config {
                 self.blocklist_max_entries =
                     usize::try_from(read_seconds(value)?).map_err(|_| "is too large".to_owned())?;
             }
+            "jwt_refresh_token_rotation" => self.refresh_token_rotation = read_bool(value)?,
+            "jwt_refresh_token_reuse_grace" => {
+                self.refresh_token_reuse_grace = read_seconds(value)?;
+            }
+            "jwt_sliding_refresh_window" => {
+                self.sliding_refresh_window = match value {
+                    FigValue::Bool(_, false) => None,
+                    other => Some(read_seconds(other)?),
+                };
+            }
             _ if FLASK_KEYS_NOT_YET_SUPPORTED.contains(&key) => {
                 return Err(
                     "is a Flask-JWT-Extended option that this version of jwt-ext does not support yet"
@@ -678,6 +717,30 @@ impl Config {
         if self.encode_issuer.as_deref() == Some("") {
             problems.add("jwt_encode_issuer", "must not be empty");
         }
+        self.check_revocation(&mut problems);
+        if !(128..=1024 * 1024).contains(&self.max_token_length) {
+            problems.add(
+                "jwt_max_token_length",
+                "must be between 128 and 1048576 bytes",
+            );
+        }
+        problems.finish(warnings)
+    }
+
+    /// The revocation, rotation and Redis settings.
+    fn check_revocation(&self, problems: &mut Problems) {
+        if self.refresh_token_reuse_grace > 300 {
+            problems.add("jwt_refresh_token_reuse_grace", "is more than 300 seconds");
+        }
+        if self
+            .sliding_refresh_window
+            .is_some_and(|window| window == 0 || window > 366 * 24 * 3600)
+        {
+            problems.add(
+                "jwt_sliding_refresh_window",
+                "must be between 1 second and a year, or `false` for off",
+            );
+        }
         if self.blocklist_max_entries == 0 {
             problems.add("jwt_blocklist_max_entries", "must be at least 1");
         }
@@ -694,13 +757,6 @@ impl Config {
                 );
             }
         }
-        if !(128..=1024 * 1024).contains(&self.max_token_length) {
-            problems.add(
-                "jwt_max_token_length",
-                "must be between 128 and 1048576 bytes",
-            );
-        }
-        problems.finish(warnings)
     }
 
     /// The secret rules: present (strict), not empty, long enough for the hash (strict: an

@@ -121,6 +121,7 @@ mod provider;
 mod redis_store;
 mod response;
 mod revocation;
+mod rotation;
 mod token;
 mod user;
 
@@ -144,7 +145,11 @@ pub use loaders::UserLoader;
 pub use manager::JwtManager;
 #[cfg(feature = "redis")]
 pub use redis_store::RedisBlocklist;
-pub use revocation::{Blocklist, MemoryBlocklist, RevokeError, StoreError, DEFAULT_MAX_ENTRIES};
+pub use revocation::{
+    Blocklist, MemoryBlocklist, RevokeError, Rotation, RotationOutcome, StoreError,
+    DEFAULT_MAX_ENTRIES,
+};
+pub use rotation::{RefreshError, Refreshed, TokenPair};
 pub use token::{EncodeError, TokenBuilder};
 pub use user::{CurrentUser, OptionalCurrentUser};
 

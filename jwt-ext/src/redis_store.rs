@@ -13,7 +13,9 @@ use redis::AsyncCommands;
 use rocket::time::OffsetDateTime;
 
 use crate::claims::DecodedToken;
-use crate::revocation::{exp_seconds, Blocklist, StoreError};
+use crate::revocation::{
+    exp_seconds, family, keep_until, Blocklist, Rotation, RotationOutcome, StoreError,
+};
 
 /// How long one Redis command may take before the request gets a 503.
 const RESPONSE_TIMEOUT: Duration = Duration::from_secs(1);
@@ -77,36 +79,126 @@ impl RedisBlocklist {
     pub fn key(&self, jti: &str) -> String {
         format!("{}revoked:{jti}", self.prefix)
     }
+
+    /// The key marking a revoked rotation family.
+    #[must_use]
+    pub fn family_revoked_key(&self, family: &str) -> String {
+        format!("{}family-revoked:{family}", self.prefix)
+    }
+
+    /// The hash holding a rotation family's state (`current`, `previous`, `previous_until`).
+    #[must_use]
+    pub fn family_key(&self, family: &str) -> String {
+        format!("{}family:{family}", self.prefix)
+    }
+}
+
+/// One rotation step, atomically (SECURITY.md §3): the current token rotates, the previous
+/// one within the grace period replays the successor, anything else revokes the family.
+/// KEYS: state hash, revoked marker. ARGV: presented, next, now, grace, ttl (0: none).
+const ROTATE: &str = r"
+if redis.call('EXISTS', KEYS[2]) == 1 then return {'reused'} end
+local current = redis.call('HGET', KEYS[1], 'current')
+local now = tonumber(ARGV[3])
+if (not current) or current == ARGV[1] then
+  redis.call('HSET', KEYS[1], 'current', ARGV[2], 'previous', ARGV[1],
+             'previous_until', now + tonumber(ARGV[4]))
+  if tonumber(ARGV[5]) > 0 then redis.call('EXPIRE', KEYS[1], ARGV[5]) end
+  return {'rotated'}
+end
+local previous = redis.call('HGET', KEYS[1], 'previous')
+local until_ = tonumber(redis.call('HGET', KEYS[1], 'previous_until'))
+if previous == ARGV[1] and now < until_ then return {'replayed', current} end
+redis.call('DEL', KEYS[1])
+if tonumber(ARGV[5]) > 0 then
+  redis.call('SET', KEYS[2], 1, 'EX', ARGV[5])
+else
+  redis.call('SET', KEYS[2], 1)
+end
+return {'reused'}
+";
+
+/// Seconds from now until `until`, at least 1 (an instant already past still gives a key that
+/// disappears by itself); `None` for "no expiry".
+fn ttl_until(until: Option<i64>, now: i64) -> Option<u64> {
+    until.map(|until| u64::try_from(until - now).unwrap_or(0).max(1))
 }
 
 #[rocket::async_trait]
 impl Blocklist for RedisBlocklist {
     async fn is_revoked(&self, token: &DecodedToken) -> Result<bool, StoreError> {
-        let Some(jti) = token.jti() else {
+        let mut keys = Vec::with_capacity(2);
+        if let Some(jti) = token.jti() {
+            keys.push(self.key(jti));
+        }
+        if let Some(family) = family(token) {
+            keys.push(self.family_revoked_key(family));
+        }
+        if keys.is_empty() {
             return Ok(false);
-        };
+        }
         let mut connection = self.connection.clone();
-        connection
-            .exists(self.key(jti))
+        let found: u64 = connection
+            .exists(keys)
             .await
-            .map_err(|error| unavailable(&error))
+            .map_err(|error| unavailable(&error))?;
+        Ok(found > 0)
     }
 
     async fn revoke(&self, token: &DecodedToken) -> Result<(), StoreError> {
+        self.revoke_once(token, None).await.map(|_| ())
+    }
+
+    async fn revoke_once(
+        &self,
+        token: &DecodedToken,
+        until: Option<i64>,
+    ) -> Result<bool, StoreError> {
         let jti = token.jti().ok_or(StoreError::NoJti)?;
-        let key = self.key(jti);
+        let now = OffsetDateTime::now_utc().unix_timestamp();
+        let exp = keep_until(exp_seconds(token), until);
+        if exp.is_some_and(|exp| exp < now) {
+            return Ok(true); // Already expired: nothing to remember.
+        }
+        // SET NX: only the first of concurrent revocations succeeds.
+        let mut command = redis::cmd("SET");
+        command.arg(self.key(jti)).arg(1).arg("NX");
+        if let Some(seconds) = ttl_until(exp, now) {
+            command.arg("EX").arg(seconds);
+        }
         let mut connection = self.connection.clone();
-        let result = match exp_seconds(token) {
-            Some(exp) => {
-                let remaining = exp - OffsetDateTime::now_utc().unix_timestamp();
-                let Ok(seconds) = u64::try_from(remaining) else {
-                    return Ok(()); // Already expired: nothing to remember.
-                };
-                connection.set_ex(key, 1, seconds.max(1)).await
-            }
-            // A token without `exp` stays revoked for good.
-            None => connection.set(key, 1).await,
-        };
-        result.map_err(|error| unavailable(&error))
+        let set: Option<String> = command
+            .query_async(&mut connection)
+            .await
+            .map_err(|error| unavailable(&error))?;
+        Ok(set.is_some())
+    }
+
+    async fn rotate(&self, rotation: &Rotation<'_>) -> Result<RotationOutcome, StoreError> {
+        let ttl = ttl_until(rotation.keep_until, rotation.now).unwrap_or(0);
+        let mut connection = self.connection.clone();
+        let reply: Vec<String> = redis::cmd("EVAL")
+            .arg(ROTATE)
+            .arg(2)
+            .arg(self.family_key(rotation.family))
+            .arg(self.family_revoked_key(rotation.family))
+            .arg(rotation.presented)
+            .arg(rotation.next)
+            .arg(rotation.now)
+            .arg(rotation.grace)
+            .arg(ttl)
+            .query_async(&mut connection)
+            .await
+            .map_err(|error| unavailable(&error))?;
+        match reply.as_slice() {
+            [outcome] if outcome == "rotated" => Ok(RotationOutcome::Rotated),
+            [outcome, successor] if outcome == "replayed" => Ok(RotationOutcome::Replayed {
+                successor: successor.clone(),
+            }),
+            [outcome] if outcome == "reused" => Ok(RotationOutcome::Reused),
+            other => Err(StoreError::Unavailable(format!(
+                "unexpected rotation reply {other:?}"
+            ))),
+        }
     }
 }

@@ -25,6 +25,9 @@ pub enum StoreError {
     Full,
     /// The token has no `jti` claim, so it cannot be revoked by id.
     NoJti,
+    /// The store does not support this operation (e.g. refresh-token rotation in an
+    /// application's own [`Blocklist`]).
+    Unsupported(&'static str),
 }
 
 impl std::fmt::Display for StoreError {
@@ -33,6 +36,7 @@ impl std::fmt::Display for StoreError {
             Self::Unavailable(reason) => write!(f, "revocation store unavailable: {reason}"),
             Self::Full => f.write_str("the in-memory revocation store is full"),
             Self::NoJti => f.write_str("the token has no `jti` claim and cannot be revoked"),
+            Self::Unsupported(what) => write!(f, "this revocation store does not support {what}"),
         }
     }
 }
@@ -78,6 +82,73 @@ pub trait Blocklist: Send + Sync + 'static {
     ///
     /// A [`StoreError`] when the revocation could not be recorded.
     async fn revoke(&self, token: &DecodedToken) -> Result<(), StoreError>;
+
+    /// Revokes `token` unless it already was, keeping the entry until `until` (UNIX seconds)
+    /// when that is later than the token's `exp`; `true` when this call revoked it. Used where
+    /// a token may be exchanged only once (the sliding refresh window). The built-in stores
+    /// do it atomically; this default is not atomic.
+    ///
+    /// # Errors
+    ///
+    /// A [`StoreError`] when the store cannot answer.
+    async fn revoke_once(
+        &self,
+        token: &DecodedToken,
+        until: Option<i64>,
+    ) -> Result<bool, StoreError> {
+        let _ = until;
+        if self.is_revoked(token).await? {
+            return Ok(false);
+        }
+        self.revoke(token).await.map(|()| true)
+    }
+
+    /// One atomic step of refresh-token rotation for a family (see [`Rotation`]). Only the
+    /// built-in stores implement it.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Unsupported`] by default; a [`StoreError`] when the store fails.
+    async fn rotate(&self, rotation: &Rotation<'_>) -> Result<RotationOutcome, StoreError> {
+        let _ = rotation;
+        Err(StoreError::Unsupported("refresh-token rotation"))
+    }
+}
+
+/// One use of a refresh token of a rotating family, for [`Blocklist::rotate`].
+#[derive(Debug, Clone, Copy)]
+pub struct Rotation<'a> {
+    /// The family (`fam` claim) shared by every token of one login.
+    pub family: &'a str,
+    /// The `jti` of the refresh token presented.
+    pub presented: &'a str,
+    /// The `jti` the successor gets if this use rotates.
+    pub next: &'a str,
+    /// Now, UNIX seconds.
+    pub now: i64,
+    /// Seconds during which the previous token may be presented again (concurrent requests of
+    /// one client) and gets the same successor; `0`: never.
+    pub grace: i64,
+    /// Until when the family state must be kept (UNIX seconds): the family's last possible
+    /// expiry. `None`: the family never expires.
+    pub keep_until: Option<i64>,
+}
+
+/// What one use of a refresh token did to its family.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RotationOutcome {
+    /// The presented token was the current one: it is now the previous one, and the
+    /// successor with `next` is current.
+    Rotated,
+    /// The previous token, presented again within the grace period: mint the already-issued
+    /// successor again, with this `jti`, so both holders end with the same current token.
+    Replayed {
+        /// The current token's `jti`.
+        successor: String,
+    },
+    /// A token already rotated out (outside the grace period, or older than the previous
+    /// one): the whole family is now revoked (RFC 9700 §4.14.2).
+    Reused,
 }
 
 /// The default of `jwt_blocklist_max_entries`: live entries the in-memory store holds.
@@ -111,10 +182,22 @@ pub struct MemoryBlocklist {
 
 #[derive(Debug, Default)]
 struct Entries {
-    /// `jti` → the token's `exp` (`None`: the token never expires).
+    /// Revoked `jti`s and revoked families (`fam:<id>`) → when the entry may go (`None`:
+    /// never).
     by_jti: HashMap<String, Option<i64>>,
-    /// `(exp, jti)` of the entries that expire, oldest first, for purging.
+    /// `(until, key)` of the entries that expire, oldest first, for purging.
     by_expiry: BTreeSet<(i64, String)>,
+    /// Rotation state of each family.
+    families: HashMap<String, Family>,
+}
+
+/// The rotation state of one family.
+#[derive(Debug, Clone)]
+struct Family {
+    current: String,
+    previous: String,
+    previous_until: i64,
+    keep_until: Option<i64>,
 }
 
 impl Entries {
@@ -127,7 +210,33 @@ impl Entries {
             self.by_expiry.pop_first();
             self.by_jti.remove(&jti);
         }
+        self.families
+            .retain(|_, family| family.keep_until.is_none_or(|until| until >= now));
     }
+
+    fn insert(&mut self, key: String, until: Option<i64>) {
+        if let Some(until) = until {
+            self.by_expiry.insert((until, key.clone()));
+        }
+        self.by_jti.insert(key, until);
+    }
+
+    fn len(&self) -> usize {
+        self.by_jti.len() + self.families.len()
+    }
+}
+
+/// The key under which a revoked family is kept beside revoked `jti`s.
+fn family_key(family: &str) -> String {
+    format!("fam:{family}")
+}
+
+/// The token's rotation family, if it has one.
+pub(crate) fn family(token: &DecodedToken) -> Option<&str> {
+    token
+        .claims()
+        .get("fam")
+        .and_then(serde_json::Value::as_str)
 }
 
 impl MemoryBlocklist {
@@ -167,6 +276,16 @@ impl MemoryBlocklist {
     }
 }
 
+/// How long a revocation entry must live: the later of the token's `exp` and `until`
+/// (`None`: for good).
+pub(crate) fn keep_until(exp: Option<i64>, until: Option<i64>) -> Option<i64> {
+    match (exp, until) {
+        (Some(exp), Some(until)) => Some(exp.max(until)),
+        (Some(_), None) => exp,
+        (None, _) => None,
+    }
+}
+
 /// The token's `exp` as whole seconds, rounded up (a float `exp` counts until it passes).
 pub(crate) fn exp_seconds(token: &DecodedToken) -> Option<i64> {
     // Float-to-int `as` saturates, so a huge `exp` becomes `i64::MAX`.
@@ -181,32 +300,81 @@ pub(crate) fn exp_seconds(token: &DecodedToken) -> Option<i64> {
 #[rocket::async_trait]
 impl Blocklist for MemoryBlocklist {
     async fn is_revoked(&self, token: &DecodedToken) -> Result<bool, StoreError> {
-        let Some(jti) = token.jti() else {
-            return Ok(false);
-        };
-        Ok(self.lock().by_jti.contains_key(jti))
+        let entries = self.lock();
+        let jti_revoked = token
+            .jti()
+            .is_some_and(|jti| entries.by_jti.contains_key(jti));
+        let family_revoked =
+            family(token).is_some_and(|fam| entries.by_jti.contains_key(&family_key(fam)));
+        Ok(jti_revoked || family_revoked)
     }
 
     async fn revoke(&self, token: &DecodedToken) -> Result<(), StoreError> {
+        self.revoke_once(token, None).await.map(|_| ())
+    }
+
+    async fn revoke_once(
+        &self,
+        token: &DecodedToken,
+        until: Option<i64>,
+    ) -> Result<bool, StoreError> {
         let jti = token.jti().ok_or(StoreError::NoJti)?;
-        let exp = exp_seconds(token);
+        let exp = keep_until(exp_seconds(token), until);
         let now = OffsetDateTime::now_utc().unix_timestamp();
-        if exp.is_some_and(|exp| exp < now) {
-            return Ok(()); // Already expired: nothing to remember.
-        }
         let mut entries = self.lock();
         if entries.by_jti.contains_key(jti) {
-            return Ok(());
+            return Ok(false);
+        }
+        if exp.is_some_and(|exp| exp < now) {
+            return Ok(true); // Already expired: nothing to remember.
         }
         entries.purge(now);
-        if entries.by_jti.len() >= self.max_entries {
+        if entries.len() >= self.max_entries {
             return Err(StoreError::Full);
         }
-        entries.by_jti.insert(jti.to_owned(), exp);
-        if let Some(exp) = exp {
-            entries.by_expiry.insert((exp, jti.to_owned()));
+        entries.insert(jti.to_owned(), exp);
+        Ok(true)
+    }
+
+    async fn rotate(&self, rotation: &Rotation<'_>) -> Result<RotationOutcome, StoreError> {
+        let mut entries = self.lock();
+        if entries.by_jti.contains_key(&family_key(rotation.family)) {
+            return Ok(RotationOutcome::Reused);
         }
-        Ok(())
+        let state = entries.families.get(rotation.family).cloned();
+        let outcome = match state {
+            // Unknown family (its first rotation) or the current token: rotate.
+            None => RotationOutcome::Rotated,
+            Some(family) if family.current == rotation.presented => RotationOutcome::Rotated,
+            Some(family)
+                if family.previous == rotation.presented
+                    && rotation.now < family.previous_until =>
+            {
+                return Ok(RotationOutcome::Replayed {
+                    successor: family.current,
+                });
+            }
+            Some(_) => RotationOutcome::Reused,
+        };
+        entries.purge(rotation.now);
+        if entries.len() >= self.max_entries {
+            return Err(StoreError::Full);
+        }
+        if outcome == RotationOutcome::Reused {
+            entries.families.remove(rotation.family);
+            entries.insert(family_key(rotation.family), rotation.keep_until);
+        } else {
+            entries.families.insert(
+                rotation.family.to_owned(),
+                Family {
+                    current: rotation.next.to_owned(),
+                    previous: rotation.presented.to_owned(),
+                    previous_until: rotation.now + rotation.grace,
+                    keep_until: rotation.keep_until,
+                },
+            );
+        }
+        Ok(outcome)
     }
 }
 

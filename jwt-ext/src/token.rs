@@ -205,10 +205,27 @@ impl TokenBuilder<'_, kind::Refresh> {
     /// # Errors
     ///
     /// As for [`TokenBuilder::<kind::Access>::create`](TokenBuilder::create).
-    pub fn create(self) -> Result<String, EncodeError> {
-        let lifetime = self
-            .lifetime
-            .unwrap_or(self.manager.config().refresh_token_expires);
+    pub fn create(mut self) -> Result<String, EncodeError> {
+        let config = self.manager.config();
+        let lifetime = self.lifetime.unwrap_or(config.refresh_token_expires);
+        // With rotation, each login starts a family: its id, and when the family ends.
+        let has = |claim: &str| {
+            self.claims
+                .as_ref()
+                .is_ok_and(|claims| claims.contains_key(claim))
+        };
+        let (has_family, has_end) = (has("fam"), has("fam_exp"));
+        if config.refresh_token_rotation && !has_family {
+            self = self.claim("fam", uuid::Uuid::new_v4().to_string());
+        }
+        if config.refresh_token_rotation && !has_end {
+            if let Some(duration) = lifetime.duration() {
+                let end = OffsetDateTime::now_utc()
+                    .checked_add(duration)
+                    .ok_or(EncodeError::TimeOutOfRange)?;
+                self = self.claim("fam_exp", end.unix_timestamp());
+            }
+        }
         self.encode(TokenType::Refresh, lifetime)
     }
 }

@@ -4,70 +4,15 @@
 
 mod common;
 
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration as StdDuration, Instant};
 
 use common::config;
 use jwt_ext::{jwt_required, Jwt, JwtManager};
+use jwt_ext_tests::RedisServer;
 use rocket::http::{Header, Status};
 use rocket::local::blocking::Client;
 use rocket::serde::json::{json, Value};
 use rocket::{get, routes};
-
-/// A `redis-server` on 127.0.0.1:`port`, stopped when dropped.
-struct RedisServer {
-    port: u16,
-    child: Option<Child>,
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-impl RedisServer {
-    fn start() -> Self {
-        let mut server = Self { port: free_port(), child: None };
-        server.restart();
-        server
-    }
-
-    fn restart(&mut self) {
-        let child = Command::new("redis-server")
-            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
-            .args(["--save", "", "--appendonly", "no"])
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("redis-server must be installed (Debian package redis-server)");
-        self.child = Some(child);
-        let deadline = Instant::now() + StdDuration::from_secs(10);
-        while TcpStream::connect(("127.0.0.1", self.port)).is_err() {
-            assert!(Instant::now() < deadline, "redis-server did not start");
-            std::thread::sleep(StdDuration::from_millis(20));
-        }
-    }
-
-    fn stop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}/0", self.port)
-    }
-
-    fn connection(&self) -> redis::Connection {
-        redis::Client::open(self.url()).unwrap().get_connection().unwrap()
-    }
-}
-
-impl Drop for RedisServer {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
 
 #[jwt_required]
 #[get("/protected")]
@@ -92,7 +37,10 @@ fn get(client: &Client, token: &str) -> (Status, Value) {
         .get("/protected")
         .header(Header::new("Authorization", format!("Bearer {token}")))
         .dispatch();
-    (response.status(), response.into_json().unwrap_or(Value::Null))
+    (
+        response.status(),
+        response.into_json().unwrap_or(Value::Null),
+    )
 }
 
 fn revoke(client: &Client, token: &str) {
@@ -105,23 +53,45 @@ fn revoked_tokens_get_one_key_each_with_the_remaining_lifetime_as_ttl() {
     let redis = RedisServer::start();
     let client = client(&redis);
     let token = jwt(&client).create_access_token("alice").unwrap();
-    let jti = jwt(&client).decode_token(&token).unwrap().jti().unwrap().to_owned();
+    let jti = jwt(&client)
+        .decode_token(&token)
+        .unwrap()
+        .jti()
+        .unwrap()
+        .to_owned();
     assert_eq!(get(&client, &token).0, Status::Ok);
 
     revoke(&client, &token);
-    assert_eq!(get(&client, &token), (Status::Unauthorized, json!({ "msg": "Token has been revoked" })));
+    assert_eq!(
+        get(&client, &token),
+        (
+            Status::Unauthorized,
+            json!({ "msg": "Token has been revoked" })
+        )
+    );
 
     let mut connection = redis.connection();
-    let ttl: i64 = redis::cmd("TTL").arg(format!("test:revoked:{jti}")).query(&mut connection).unwrap();
+    let ttl: i64 = redis::cmd("TTL")
+        .arg(format!("test:revoked:{jti}"))
+        .query(&mut connection)
+        .unwrap();
     assert!((895..=900).contains(&ttl), "TTL {ttl}");
     let keys: Vec<String> = redis::cmd("KEYS").arg("*").query(&mut connection).unwrap();
     assert_eq!(keys, [format!("test:revoked:{jti}")]);
 
     // A refresh token's key lives as long as the refresh token.
     let refresh = jwt(&client).create_refresh_token("alice").unwrap();
-    let refresh_jti = jwt(&client).decode_token(&refresh).unwrap().jti().unwrap().to_owned();
+    let refresh_jti = jwt(&client)
+        .decode_token(&refresh)
+        .unwrap()
+        .jti()
+        .unwrap()
+        .to_owned();
     revoke(&client, &refresh);
-    let ttl: i64 = redis::cmd("TTL").arg(format!("test:revoked:{refresh_jti}")).query(&mut connection).unwrap();
+    let ttl: i64 = redis::cmd("TTL")
+        .arg(format!("test:revoked:{refresh_jti}"))
+        .query(&mut connection)
+        .unwrap();
     assert!(ttl > 30 * 24 * 3600 - 10, "TTL {ttl}");
 }
 
@@ -129,11 +99,23 @@ fn revoked_tokens_get_one_key_each_with_the_remaining_lifetime_as_ttl() {
 fn a_token_that_never_expires_is_revoked_for_good() {
     let redis = RedisServer::start();
     let client = client(&redis);
-    let token = jwt(&client).access_token("alice").never_expires().create().unwrap();
+    let token = jwt(&client)
+        .access_token("alice")
+        .never_expires()
+        .create()
+        .unwrap();
     revoke(&client, &token);
     assert_eq!(get(&client, &token).0, Status::Unauthorized);
-    let jti = jwt(&client).decode_token(&token).unwrap().jti().unwrap().to_owned();
-    let ttl: i64 = redis::cmd("TTL").arg(format!("test:revoked:{jti}")).query(&mut redis.connection()).unwrap();
+    let jti = jwt(&client)
+        .decode_token(&token)
+        .unwrap()
+        .jti()
+        .unwrap()
+        .to_owned();
+    let ttl: i64 = redis::cmd("TTL")
+        .arg(format!("test:revoked:{jti}"))
+        .query(&mut redis.connection())
+        .unwrap();
     assert_eq!(ttl, -1, "no expiry");
 }
 
@@ -164,10 +146,23 @@ fn redis_down_is_503_and_the_app_recovers_when_it_is_back() {
     redis.stop();
     let started = Instant::now();
     let (status, body) = get(&client, &token);
-    assert_eq!((status, body), (Status::ServiceUnavailable, json!({ "msg": "Token revocation store unavailable" })));
-    assert!(started.elapsed() < StdDuration::from_secs(5), "a Redis outage must fail fast");
+    assert_eq!(
+        (status, body),
+        (
+            Status::ServiceUnavailable,
+            json!({ "msg": "Token revocation store unavailable" })
+        )
+    );
+    assert!(
+        started.elapsed() < StdDuration::from_secs(5),
+        "a Redis outage must fail fast"
+    );
     let (status, _) = get(&client, &token);
-    assert_eq!(status, Status::ServiceUnavailable, "never 200 while Redis is down");
+    assert_eq!(
+        status,
+        Status::ServiceUnavailable,
+        "never 200 while Redis is down"
+    );
 
     redis.restart();
     // The connection manager reconnects by itself; give it a few requests.
@@ -178,7 +173,10 @@ fn redis_down_is_503_and_the_app_recovers_when_it_is_back() {
             break;
         }
         assert_eq!(status, Status::ServiceUnavailable);
-        assert!(Instant::now() < deadline, "did not recover after Redis came back");
+        assert!(
+            Instant::now() < deadline,
+            "did not recover after Redis came back"
+        );
         std::thread::sleep(StdDuration::from_millis(100));
     }
     // And revocation works again on the fresh (empty) server.

@@ -38,9 +38,9 @@ fn message(status: Status, msg: impl Into<String>) -> Custom<Value> {
     Custom(status, json!({ "msg": msg.into() }))
 }
 
-/// Verifies the password with Argon2 off the async executor: a hash takes tens of
+/// Whether `password` is the user's, checked with Argon2 off the async executor: a hash takes tens of
 /// milliseconds, which must not stall other requests.
-async fn password_matches(username: String, password: String) -> bool {
+pub async fn password_matches(username: String, password: String) -> bool {
     rocket::tokio::task::spawn_blocking(move || {
         let (known, hash) = USERS
             .iter()
