@@ -1,0 +1,142 @@
+//! `cargo bench -p jwt-ext-tests`: token creation and verification, the revocation check
+//! (in memory and on a local Redis), and whole requests through `rocket::local` with and
+//! without a guard. Figures are recorded in BENCHMARKS.md.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use jwt_ext::{jwt_required, Blocklist, Config, JwtManager, MemoryBlocklist, RedisBlocklist};
+use jwt_ext_tests::RedisServer;
+use rocket::http::Header;
+use rocket::local::blocking::Client;
+use rocket::{get, routes};
+use std::hint::black_box;
+
+const SECRET: &str = "a-benchmark-secret-that-is-at-least-32-bytes-long";
+
+fn manager() -> JwtManager {
+    JwtManager::new(Config::default().secret_key(SECRET)).unwrap()
+}
+
+fn tokens(c: &mut Criterion) {
+    let jwt = manager();
+    let token = jwt.create_access_token("alice").unwrap();
+    let mut group = c.benchmark_group("tokens");
+    group.bench_function("create access token (HS256)", |b| {
+        b.iter(|| jwt.create_access_token(black_box("alice")).unwrap());
+    });
+    group.bench_function("decode + validate (HS256)", |b| {
+        b.iter(|| jwt.decode_token(black_box(&token)).unwrap());
+    });
+    group.finish();
+}
+
+fn revocation(c: &mut Criterion) {
+    let jwt = manager();
+    let token = jwt
+        .decode_token(&jwt.create_access_token("alice").unwrap())
+        .unwrap();
+    let runtime = rocket::tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut group = c.benchmark_group("revocation check");
+
+    let memory = MemoryBlocklist::new(1_000_000);
+    runtime.block_on(async {
+        for _ in 0..10_000 {
+            let other = jwt.create_access_token("someone").unwrap();
+            memory
+                .revoke(&jwt.decode_token(&other).unwrap())
+                .await
+                .unwrap();
+        }
+    });
+    group.bench_function("memory (10k revoked)", |b| {
+        b.to_async(&runtime)
+            .iter(|| async { memory.is_revoked(black_box(&token)).await.unwrap() });
+    });
+
+    // Redis on loopback, when redis-server is installed.
+    if std::process::Command::new("redis-server")
+        .arg("--version")
+        .output()
+        .is_ok()
+    {
+        let server = RedisServer::start();
+        let redis = runtime
+            .block_on(RedisBlocklist::connect(&server.url(), "bench:"))
+            .unwrap();
+        group.bench_function("redis (loopback)", |b| {
+            b.to_async(&runtime)
+                .iter(|| async { redis.is_revoked(black_box(&token)).await.unwrap() });
+        });
+    }
+    group.finish();
+}
+
+#[get("/public")]
+fn public() -> &'static str {
+    "hello"
+}
+
+#[jwt_required]
+#[get("/protected")]
+fn protected() -> &'static str {
+    "hello"
+}
+
+#[jwt_required(skip_revocation_check)]
+#[get("/protected-no-revocation")]
+fn protected_no_revocation() -> &'static str {
+    "hello"
+}
+
+fn requests(c: &mut Criterion) {
+    let rocket = rocket::build()
+        .configure(rocket::Config {
+            log_level: rocket::config::LogLevel::Off,
+            ..rocket::Config::debug_default()
+        })
+        .attach(JwtManager::fairing_with(
+            Config::default().secret_key(SECRET),
+        ))
+        .mount("/", routes![public, protected, protected_no_revocation]);
+    let client = Client::tracked(rocket).unwrap();
+    let token = manager().create_access_token("alice").unwrap();
+    let bearer = format!("Bearer {token}");
+    let mut group = c.benchmark_group("request through rocket::local");
+    group.bench_function("unprotected route", |b| {
+        b.iter(|| {
+            client
+                .get("/public")
+                .header(Header::new("Authorization", bearer.clone()))
+                .dispatch()
+        });
+    });
+    group.bench_function("#[jwt_required] route", |b| {
+        b.iter(|| {
+            client
+                .get("/protected")
+                .header(Header::new("Authorization", bearer.clone()))
+                .dispatch()
+        });
+    });
+    group.bench_function("#[jwt_required(skip_revocation_check)] route", |b| {
+        b.iter(|| {
+            client
+                .get("/protected-no-revocation")
+                .header(Header::new("Authorization", bearer.clone()))
+                .dispatch()
+        });
+    });
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .sample_size(50)
+        .warm_up_time(std::time::Duration::from_millis(500))
+        .measurement_time(std::time::Duration::from_secs(3));
+    targets = tokens, revocation, requests
+}
+criterion_main!(benches);
