@@ -198,6 +198,7 @@ pub const DEFAULT_MAX_TOKEN_LENGTH: usize = 8 * 1024;
 /// | `jwt_refresh_token_rotation` | [`refresh_token_rotation`](Self::refresh_token_rotation) | `false` |
 /// | `jwt_refresh_token_reuse_grace` | [`refresh_token_reuse_grace`](Self::refresh_token_reuse_grace) | `10` (s) |
 /// | `jwt_sliding_refresh_window` | [`sliding_refresh_window`](Self::sliding_refresh_window) | none (off) |
+/// | `jwt_token_cache_size` | [`token_cache_size`](Self::token_cache_size) | `4096` (tokens) |
 ///
 /// Lifetimes are integer seconds, or `false` for "never expires".
 ///
@@ -288,6 +289,11 @@ pub struct Config {
     /// be exchanged once for a new one until this long after its `iat`, even after it expired.
     /// _Default:_ none (off).
     pub sliding_refresh_window: Option<u64>,
+    /// Verified tokens remembered so that the next request with the same token skips the
+    /// signature check (`jwt_token_cache_size`; `0` turns the cache off). `exp`/`nbf` and
+    /// revocation are still checked on every request. _Default:_
+    /// [`DEFAULT_CACHE_SIZE`](crate::DEFAULT_CACHE_SIZE).
+    pub token_cache_size: usize,
 }
 
 impl Default for Config {
@@ -317,6 +323,7 @@ impl Default for Config {
             refresh_token_rotation: false,
             refresh_token_reuse_grace: 10,
             sliding_refresh_window: None,
+            token_cache_size: crate::cache::DEFAULT_CACHE_SIZE,
         }
     }
 }
@@ -385,6 +392,8 @@ setters! {
     refresh_token_reuse_grace: u64 => |v| v;
     /// Sets [`sliding_refresh_window`](Self::sliding_refresh_window), in seconds.
     sliding_refresh_window: u64 => Some;
+    /// Sets [`token_cache_size`](Self::token_cache_size).
+    token_cache_size: usize => |v| v;
 }
 
 /// One bad configuration key and what is wrong with it.
@@ -474,6 +483,7 @@ const KNOWN_KEYS: &[&str] = &[
     "jwt_refresh_token_rotation",
     "jwt_refresh_token_reuse_grace",
     "jwt_sliding_refresh_window",
+    "jwt_token_cache_size",
 ];
 
 /// Flask-JWT-Extended options (REFERENCE §2) that this version does not implement yet.
@@ -593,6 +603,10 @@ impl Config {
                     usize::try_from(read_seconds(value)?).map_err(|_| "is too large".to_owned())?;
             }
             "jwt_refresh_token_rotation" => self.refresh_token_rotation = read_bool(value)?,
+            "jwt_token_cache_size" => {
+                self.token_cache_size =
+                    usize::try_from(read_seconds(value)?).map_err(|_| "is too large".to_owned())?;
+            }
             "jwt_refresh_token_reuse_grace" => {
                 self.refresh_token_reuse_grace = read_seconds(value)?;
             }
@@ -740,6 +754,9 @@ impl Config {
                 "jwt_sliding_refresh_window",
                 "must be between 1 second and a year, or `false` for off",
             );
+        }
+        if self.token_cache_size > 10_000_000 {
+            problems.add("jwt_token_cache_size", "is more than 10000000 tokens");
         }
         if self.blocklist_max_entries == 0 {
             problems.add("jwt_blocklist_max_entries", "must be at least 1");

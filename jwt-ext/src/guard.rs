@@ -358,5 +358,11 @@ fn decode_request(
         &config.header_name,
         &config.header_type,
     )?;
-    manager.verifier().decode(&encoded, false).map(Arc::new)
+    let cache = manager.cache();
+    if let Some(token) = cache.get(&encoded, crate::decode::now_seconds()) {
+        return Ok(token);
+    }
+    let token = Arc::new(manager.verifier().decode(&encoded, false)?);
+    cache.insert(&encoded, &token);
+    Ok(token)
 }

@@ -107,6 +107,7 @@
 #![allow(clippy::must_use_candidate, clippy::return_self_not_must_use)]
 
 mod authz;
+mod cache;
 mod claims;
 mod config;
 mod decode;
@@ -132,6 +133,7 @@ pub use authz::{
     claim_eq, has_role, has_scope, And, Authorized, ClaimEq, ClaimsRequirement, HasRole, HasScope,
     Or,
 };
+pub use cache::{DEFAULT_CACHE_SIZE, MAX_CACHED_TOKEN_LENGTH};
 pub use claims::{DecodedToken, Freshness, TokenType};
 pub use config::{
     Config, ConfigError, ConfigProblem, Lifetime, OneOrMany, SecretKey, DEFAULT_MAX_TOKEN_LENGTH,

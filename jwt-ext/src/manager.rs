@@ -8,6 +8,7 @@ use rocket::request::{FromRequest, Outcome, Request};
 use rocket::{Ignite, Rocket, Sentinel};
 use serde::Serialize;
 
+use crate::cache::TokenCache;
 use crate::claims::DecodedToken;
 use crate::config::{Config, ConfigError, SecretKey};
 use crate::decode::Verifier;
@@ -47,6 +48,7 @@ pub struct JwtManager {
     verifier: Verifier,
     loaders: Loaders,
     blocklist: Arc<dyn Blocklist>,
+    cache: TokenCache,
 }
 
 impl std::fmt::Debug for JwtManager {
@@ -129,6 +131,7 @@ impl JwtManager {
             encoding_key: EncodingKey::from_secret(secret),
             verifier: Verifier::new(&config, secret),
             blocklist: Arc::new(MemoryBlocklist::new(config.blocklist_max_entries)),
+            cache: TokenCache::new(config.token_cache_size, config.decode_leeway),
             config,
             loaders: Loaders::default(),
         };
@@ -229,6 +232,10 @@ impl JwtManager {
 
     pub(crate) fn decoding_key(&self) -> &jsonwebtoken::DecodingKey {
         self.verifier.key()
+    }
+
+    pub(crate) fn cache(&self) -> &TokenCache {
+        &self.cache
     }
 
     pub(crate) fn verifier(&self) -> &Verifier {

@@ -90,17 +90,20 @@ fn protected_no_revocation() -> &'static str {
     "hello"
 }
 
-fn requests(c: &mut Criterion) {
+fn bench_client(config: Config) -> Client {
     let rocket = rocket::build()
         .configure(rocket::Config {
             log_level: rocket::config::LogLevel::Off,
             ..rocket::Config::debug_default()
         })
-        .attach(JwtManager::fairing_with(
-            Config::default().secret_key(SECRET),
-        ))
+        .attach(JwtManager::fairing_with(config))
         .mount("/", routes![public, protected, protected_no_revocation]);
-    let client = Client::tracked(rocket).unwrap();
+    Client::tracked(rocket).unwrap()
+}
+
+fn requests(c: &mut Criterion) {
+    let client = bench_client(Config::default().secret_key(SECRET));
+    let uncached = bench_client(Config::default().secret_key(SECRET).token_cache_size(0));
     let token = manager().create_access_token("alice").unwrap();
     let bearer = format!("Bearer {token}");
     let mut group = c.benchmark_group("request through rocket::local");
@@ -115,6 +118,14 @@ fn requests(c: &mut Criterion) {
     group.bench_function("#[jwt_required] route", |b| {
         b.iter(|| {
             client
+                .get("/protected")
+                .header(Header::new("Authorization", bearer.clone()))
+                .dispatch()
+        });
+    });
+    group.bench_function("#[jwt_required] route, token cache off", |b| {
+        b.iter(|| {
+            uncached
                 .get("/protected")
                 .header(Header::new("Authorization", bearer.clone()))
                 .dispatch()
