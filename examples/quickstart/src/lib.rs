@@ -5,7 +5,8 @@
 //!   a refresh token;
 //! - `GET` or `POST /refresh` with the refresh token → a new, non-fresh access token;
 //! - `GET /protected` with an access token → `{"logged_in_as": "test"}`;
-//! - `GET /fresh` with a fresh access token → the same.
+//! - `GET /fresh` with a fresh access token → the same;
+//! - `GET /public` → `{"msg": "Hello"}`, without a token.
 
 use argon2::{Argon2, PasswordHash, PasswordVerifier};
 use jwt_ext::{fresh_jwt_required, jwt_required, EncodeError, Jwt, JwtManager};
@@ -122,6 +123,12 @@ fn fresh(token: Jwt) -> Value {
     json!({ "logged_in_as": token.identity() })
 }
 
+/// A route without authentication, the baseline of the load benchmark.
+#[get("/public")]
+fn public() -> Value {
+    json!({ "msg": "Hello" })
+}
+
 /// Every other error answers JSON too, as an API should.
 #[catch(default)]
 fn json_error(status: Status, _request: &Request<'_>) -> Value {
@@ -134,7 +141,7 @@ pub fn rocket() -> Rocket<Build> {
         .attach(JwtManager::fairing())
         .mount(
             "/",
-            routes![login, refresh_get, refresh_post, protected, fresh],
+            routes![login, refresh_get, refresh_post, protected, fresh, public],
         )
         .register("/", catchers![json_error])
 }
