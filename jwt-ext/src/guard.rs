@@ -278,6 +278,18 @@ impl Refusal {
 
 pub(crate) fn fail<T>(request: &Request<'_>, error: JwtError) -> Outcome<T, JwtError> {
     let status: Status = error.status();
+    // One line per refused request: the reason and the route, never the token. Messages can
+    // quote attacker-chosen claim names, so control characters are escaped.
+    log::info!(
+        "jwt-ext: {} {} refused with {}: {}",
+        request.method(),
+        request.route().map_or_else(
+            || request.uri().path().to_string(),
+            |route| route.uri.to_string()
+        ),
+        status.code,
+        error.message().escape_debug()
+    );
     let slot = request.local_cache(Refusal::default);
     if let Ok(mut refusal) = slot.0.lock() {
         *refusal = Some(error.clone());
