@@ -123,6 +123,9 @@ mod redis_store;
 mod response;
 mod revocation;
 mod rotation;
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+pub mod testing;
 mod token;
 mod user;
 
@@ -146,6 +149,7 @@ pub use jsonwebtoken::Algorithm;
 pub use loaders::UserLoader;
 pub use manager::JwtManager;
 #[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use redis_store::RedisBlocklist;
 pub use revocation::{
     Blocklist, MemoryBlocklist, RevokeError, Rotation, RotationOutcome, StoreError,

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use jwt_ext::testing::WithToken;
 use jwt_ext::{AccessJwt, AnyJwt, Config, FreshJwt, JwtError, JwtManager, OptionalJwt, RefreshJwt};
 use rocket::http::{Header, Status};
 use rocket::local::blocking::Client;
@@ -185,19 +186,15 @@ pub fn get(client: &Client, path: &str, authorization: Option<&str>) -> Answer {
     answer(request.dispatch())
 }
 
-/// GET `path` with `Authorization: Bearer <token>`.
+/// GET `path` with the token attached as the app reads it (`Authorization: Bearer <token>`
+/// by default), through jwt-ext's own test helper.
 pub fn get_with_token(client: &Client, path: &str, token: &str) -> Answer {
-    get(client, path, Some(&format!("Bearer {token}")))
+    answer(client.get(path).with_token(token).dispatch())
 }
 
-/// POST `path` with `Authorization: Bearer <token>`.
+/// POST `path` with the token attached as the app reads it.
 pub fn post_with_token(client: &Client, path: &str, token: &str) -> Answer {
-    answer(
-        client
-            .post(path)
-            .header(Header::new("Authorization", format!("Bearer {token}")))
-            .dispatch(),
-    )
+    answer(client.post(path).with_token(token).dispatch())
 }
 
 /// URL-safe base64 without padding, as JWTs use.

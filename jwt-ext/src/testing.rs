@@ -1,0 +1,181 @@
+//! Helpers for testing applications that use jwt-ext through `rocket::local` (cargo feature
+//! `testing`): mint tokens of every kind for the client's Rocket instance, and attach them to
+//! a request the way the application reads them.
+//!
+//! # Example
+//!
+//! ```
+//! use jwt_ext::testing::{TestTokens, WithToken};
+//! use jwt_ext::{AccessJwt, Config, JwtManager};
+//! use rocket::http::Status;
+//! use rocket::local::blocking::Client;
+//!
+//! #[rocket::get("/protected")]
+//! fn protected(token: AccessJwt) -> String {
+//!     token.identity().to_string()
+//! }
+//!
+//! let rocket = rocket::build()
+//!     .attach(JwtManager::fairing_with(Config::default().secret_key("k".repeat(32))))
+//!     .mount("/", rocket::routes![protected]);
+//! let client = Client::tracked(rocket).unwrap();
+//! let tokens = TestTokens::of(client.rocket());
+//!
+//! let ok = client.get("/protected").with_token(&tokens.access("alice")).dispatch();
+//! assert_eq!(ok.status(), Status::Ok);
+//! let expired = client.get("/protected").with_token(&tokens.expired("alice")).dispatch();
+//! assert_eq!(expired.status(), Status::Unauthorized);
+//! ```
+
+use rocket::http::Header;
+use rocket::time::Duration;
+use rocket::{Orbit, Rocket};
+use serde::Serialize;
+
+use crate::manager::JwtManager;
+
+/// Mints tokens with the keys and settings of a launched Rocket instance.
+#[derive(Debug, Clone, Copy)]
+pub struct TestTokens<'a> {
+    jwt: &'a JwtManager,
+}
+
+impl<'a> TestTokens<'a> {
+    /// The tokens of `rocket` (e.g. `client.rocket()`).
+    ///
+    /// # Panics
+    ///
+    /// When jwt-ext's fairing is not attached to `rocket`.
+    #[must_use]
+    pub fn of(rocket: &'a Rocket<Orbit>) -> Self {
+        let jwt = rocket
+            .state::<JwtManager>()
+            .expect("jwt-ext's fairing is not attached to this Rocket instance");
+        Self { jwt }
+    }
+
+    /// The manager, for tokens with other options.
+    #[must_use]
+    pub fn manager(&self) -> &'a JwtManager {
+        self.jwt
+    }
+
+    /// An access token (not fresh).
+    ///
+    /// # Panics
+    ///
+    /// When the identity cannot be put in a token (e.g. not a string with `jwt_verify_sub`).
+    #[must_use]
+    pub fn access(&self, identity: impl Serialize) -> String {
+        self.jwt
+            .create_access_token(identity)
+            .expect("access token")
+    }
+
+    /// A fresh access token.
+    ///
+    /// # Panics
+    ///
+    /// As for [`access`](Self::access).
+    #[must_use]
+    pub fn fresh(&self, identity: impl Serialize) -> String {
+        self.jwt
+            .access_token(identity)
+            .fresh(true)
+            .create()
+            .expect("fresh token")
+    }
+
+    /// A refresh token.
+    ///
+    /// # Panics
+    ///
+    /// As for [`access`](Self::access).
+    #[must_use]
+    pub fn refresh(&self, identity: impl Serialize) -> String {
+        self.jwt
+            .create_refresh_token(identity)
+            .expect("refresh token")
+    }
+
+    /// An access token that expired a minute ago.
+    ///
+    /// # Panics
+    ///
+    /// As for [`access`](Self::access).
+    #[must_use]
+    pub fn expired(&self, identity: impl Serialize) -> String {
+        self.jwt
+            .access_token(identity)
+            .expires_in(Duration::minutes(-1))
+            .create()
+            .expect("expired token")
+    }
+
+    /// An access token whose payload was changed after signing (its `sub` is replaced), so
+    /// its signature no longer verifies: 422 `Signature verification failed`.
+    ///
+    /// # Panics
+    ///
+    /// As for [`access`](Self::access).
+    #[must_use]
+    pub fn tampered(&self, identity: impl Serialize) -> String {
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        use base64::Engine;
+        let token = self.access(identity);
+        let mut parts = token.split('.');
+        let (header, payload, signature) = (
+            parts.next().unwrap_or_default(),
+            parts.next().unwrap_or_default(),
+            parts.next().unwrap_or_default(),
+        );
+        let mut claims: serde_json::Value = URL_SAFE_NO_PAD
+            .decode(payload)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default();
+        claims["sub"] = "someone-else".into();
+        let forged = URL_SAFE_NO_PAD.encode(claims.to_string());
+        format!("{header}.{forged}.{signature}")
+    }
+}
+
+/// Attaches a token to a local request as the application reads it: the configured header
+/// (`jwt_header_name`) with the configured type (`jwt_header_type`).
+pub trait WithToken: Sized {
+    /// The request with `token` attached.
+    #[must_use]
+    fn with_token(self, token: &str) -> Self;
+}
+
+fn header_for(rocket: &Rocket<Orbit>, token: &str) -> Header<'static> {
+    let (name, kind) = rocket.state::<JwtManager>().map_or_else(
+        || ("Authorization".to_owned(), "Bearer".to_owned()),
+        |jwt| {
+            (
+                jwt.config().header_name.clone(),
+                jwt.config().header_type.clone(),
+            )
+        },
+    );
+    let value = if kind.is_empty() {
+        token.to_owned()
+    } else {
+        format!("{kind} {token}")
+    };
+    Header::new(name, value)
+}
+
+impl WithToken for rocket::local::blocking::LocalRequest<'_> {
+    fn with_token(self, token: &str) -> Self {
+        let header = header_for(self.rocket(), token);
+        self.header(header)
+    }
+}
+
+impl WithToken for rocket::local::asynchronous::LocalRequest<'_> {
+    fn with_token(self, token: &str) -> Self {
+        let header = header_for(self.rocket(), token);
+        self.header(header)
+    }
+}
