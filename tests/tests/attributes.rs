@@ -10,7 +10,7 @@ use std::sync::Mutex;
 
 use common::{config, manager, SECRET};
 use jwt_ext::{fresh_jwt_required, jwt_required, AccessJwt, Config, Jwt, JwtManager, OptionalJwt};
-use rocket::http::{ContentType, Header, Status};
+use rocket::http::{ContentType, Header, Method, Status};
 use rocket::local::blocking::Client;
 use rocket::request::{FromRequest, Outcome, Request};
 use rocket::serde::json::{json, Json, Value};
@@ -194,26 +194,8 @@ fn send(
     path: &str,
     token: Option<&str>,
 ) -> (Status, Value, Option<String>) {
-    let mut request = if get {
-        client.get(path.to_owned())
-    } else {
-        client.post(path.to_owned())
-    };
-    if let Some(token) = token {
-        request = request.header(Header::new("Authorization", format!("Bearer {token}")));
-    }
-    let response = request.dispatch();
-    let status = response.status();
-    let challenge = response
-        .headers()
-        .get_one("WWW-Authenticate")
-        .map(str::to_owned);
-    let text = response.into_string().unwrap_or_default();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        challenge,
-    )
+    let method = if get { Method::Get } else { Method::Post };
+    common::send(client, method, path, token, None)
 }
 
 struct Tokens {

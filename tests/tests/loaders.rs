@@ -12,7 +12,7 @@ use jwt_ext::{
     has_role, jwt_required, Authorized, ClaimsRequirement, CurrentUser, DecodedToken, Jwt,
     JwtFairing, JwtManager, OptionalCurrentUser, UserLoader,
 };
-use rocket::http::{Header, Status};
+use rocket::http::{Method, Status};
 use rocket::local::blocking::Client;
 use rocket::serde::json::{json, Value};
 use rocket::time::Duration;
@@ -132,22 +132,7 @@ fn jwt(client: &Client) -> &JwtManager {
 }
 
 fn send(client: &Client, path: &str, token: Option<&str>) -> (Status, Value, Option<String>) {
-    let mut request = client.get(path.to_owned());
-    if let Some(token) = token {
-        request = request.header(Header::new("Authorization", format!("Bearer {token}")));
-    }
-    let response = request.dispatch();
-    let status = response.status();
-    let challenge = response
-        .headers()
-        .get_one("WWW-Authenticate")
-        .map(str::to_owned);
-    let text = response.into_string().unwrap_or_default();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        challenge,
-    )
+    common::send(client, Method::Get, path, token, None)
 }
 
 #[test]

@@ -10,7 +10,7 @@ use jwt_ext::{
     jwt_required, Blocklist, Config, DecodedToken, Jwt, JwtFairing, JwtManager, MemoryBlocklist,
     RevokeError, StoreError,
 };
-use rocket::http::{ContentType, Header, Status};
+use rocket::http::{Method, Status};
 use rocket::local::blocking::Client;
 use rocket::serde::json::{json, Json, Value};
 use rocket::time::Duration;
@@ -77,28 +77,8 @@ fn send(
     token: Option<&str>,
     body: Option<Value>,
 ) -> (Status, Value, Option<String>) {
-    let mut request = match method {
-        "GET" => client.get(path.to_owned()),
-        "POST" => client.post(path.to_owned()),
-        _ => client.delete(path.to_owned()),
-    };
-    if let Some(token) = token {
-        request = request.header(Header::new("Authorization", format!("Bearer {token}")));
-    }
-    if let Some(body) = body {
-        request = request.header(ContentType::JSON).body(body.to_string());
-    }
-    let response = request.dispatch();
-    let status = response.status();
-    let challenge = response
-        .headers()
-        .get_one("WWW-Authenticate")
-        .map(str::to_owned);
-    (
-        status,
-        response.into_json().unwrap_or(Value::Null),
-        challenge,
-    )
+    let method = method.parse::<Method>().unwrap();
+    common::send(client, method, path, token, body)
 }
 
 fn decoded(client: &Client, token: &str) -> DecodedToken {

@@ -1,6 +1,8 @@
 //! The `revocation` example: logout, refresh-token rotation with reuse detection (in memory
 //! and on Redis, across instances), and the sliding window.
 
+mod common;
+
 use jwt_ext::JwtManager;
 use jwt_ext_tests::RedisServer;
 use rocket::figment::Figment;
@@ -35,22 +37,8 @@ fn send(
     token: Option<&str>,
     body: Option<Value>,
 ) -> (Status, Value) {
-    let mut request = match method {
-        "GET" => client.get(path.to_owned()),
-        "POST" => client.post(path.to_owned()),
-        _ => client.delete(path.to_owned()),
-    };
-    if let Some(token) = token {
-        request = request.header(Header::new("Authorization", format!("Bearer {token}")));
-    }
-    if let Some(body) = body {
-        request = request.header(ContentType::JSON).body(body.to_string());
-    }
-    let response = request.dispatch();
-    (
-        response.status(),
-        response.into_json().unwrap_or(Value::Null),
-    )
+    let (status, body, _) = common::send(client, method.parse().unwrap(), path, token, body);
+    (status, body)
 }
 
 /// `(access, refresh)` of a new login.

@@ -22,8 +22,7 @@ const USERS: &[(&str, &str)] = &[(
     "$argon2id$v=19$m=19456,t=2,p=1$8QVMmHO7b4nFsIMZqTp32A$oUXhcgg7NdRKYjrmdY9hh1UXCzKc1F8Nzxcc9mlfx2c",
 )];
 
-/// Checked when the username is unknown, so that a wrong username takes as long as a wrong
-/// password and does not reveal which usernames exist.
+/// The hash of a password nobody has, checked for unknown usernames.
 const DUMMY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$q/mnHSsujUTMoHmjteIzrA$dBpc+4OY9Ib06CErTdNev+/pqr500tefmMgiFlMR+Gs";
 
@@ -39,23 +38,32 @@ fn message(status: Status, msg: impl Into<String>) -> Custom<Value> {
     Custom(status, json!({ "msg": msg.into() }))
 }
 
-/// Whether `password` is the user's, checked with Argon2 off the async executor: a hash takes tens of
-/// milliseconds, which must not stall other requests.
-pub async fn password_matches(username: String, password: String) -> bool {
-    rocket::tokio::task::spawn_blocking(move || {
-        let (known, hash) = USERS
-            .iter()
-            .find(|(name, _)| *name == username)
-            .map_or((false, DUMMY_HASH), |(_, hash)| (true, *hash));
-        let verified = PasswordHash::new(hash).is_ok_and(|hash| {
+/// Whether `password` matches the Argon2 `hash`, checked off the async executor (a hash takes
+/// tens of milliseconds, which must not stall other requests). With no hash (an unknown user)
+/// a dummy hash is checked all the same, so that a wrong username takes as long as a wrong
+/// password and does not reveal which usernames exist.
+pub async fn verify_password(hash: Option<String>, password: String) -> bool {
+    let known = hash.is_some();
+    let hash = hash.unwrap_or_else(|| DUMMY_HASH.to_owned());
+    let verified = rocket::tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash).is_ok_and(|hash| {
             Argon2::default()
                 .verify_password(password.as_bytes(), &hash)
                 .is_ok()
-        });
-        known && verified
+        })
     })
     .await
-    .unwrap_or(false)
+    .unwrap_or(false);
+    known && verified
+}
+
+/// Whether `password` is the quickstart user's.
+pub async fn password_matches(username: String, password: String) -> bool {
+    let hash = USERS
+        .iter()
+        .find(|(name, _)| *name == username)
+        .map(|(_, hash)| (*hash).to_owned());
+    verify_password(hash, password).await
 }
 
 #[post("/login", data = "<credentials>")]

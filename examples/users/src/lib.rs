@@ -13,7 +13,7 @@
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHasher, SaltString};
-use argon2::{Argon2, PasswordHash, PasswordVerifier};
+use argon2::Argon2;
 use jwt_ext::{
     has_role, jwt_required, CurrentUser, DecodedToken, EncodeError, JwtManager, UserLoader,
 };
@@ -123,27 +123,6 @@ fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error>
         .map(|hash| hash.to_string())
 }
 
-/// Checked when the username is unknown, so that a wrong username costs as much as a wrong
-/// password (the hash of a password nobody has).
-const DUMMY_HASH: &str =
-    "$argon2id$v=19$m=19456,t=2,p=1$q/mnHSsujUTMoHmjteIzrA$dBpc+4OY9Ib06CErTdNev+/pqr500tefmMgiFlMR+Gs";
-
-/// Argon2 off the async executor.
-async fn verify_password(hash: Option<String>, password: String) -> bool {
-    let known = hash.is_some();
-    let hash = hash.unwrap_or_else(|| DUMMY_HASH.to_owned());
-    rocket::tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash).is_ok_and(|hash| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &hash)
-                .is_ok()
-        })
-    })
-    .await
-    .unwrap_or(false)
-        && known
-}
-
 #[derive(Deserialize)]
 #[serde(crate = "rocket::serde")]
 struct Credentials {
@@ -175,7 +154,7 @@ async fn login(
     .await
     .unwrap_or(None);
     let hash = row.as_ref().map(|row| row.3.clone());
-    if !verify_password(hash, credentials.password).await {
+    if !quickstart::verify_password(hash, credentials.password).await {
         return Ok(message(Status::Unauthorized, "Bad username or password"));
     }
     let Some((id, username, role, _)) = row else {

@@ -240,3 +240,25 @@ pub fn valid_claims() -> Value {
         "type": "access", "sub": "alice", "nbf": now, "exp": now + 900,
     })
 }
+
+/// Sends `method path` with an optional token (attached as the app reads it) and JSON body;
+/// returns the status, the JSON body (`Null` when there is none) and `WWW-Authenticate`.
+pub fn send(
+    client: &Client,
+    method: rocket::http::Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (Status, Value, Option<String>) {
+    let mut request = client.req(method, path.to_owned());
+    if let Some(token) = token {
+        request = request.with_token(token);
+    }
+    if let Some(body) = body {
+        request = request
+            .header(rocket::http::ContentType::JSON)
+            .body(body.to_string());
+    }
+    let answer = answer(request.dispatch());
+    (answer.status, answer.body, answer.www_authenticate)
+}
