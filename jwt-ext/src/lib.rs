@@ -84,6 +84,21 @@
 //! | `get_jwt_header()` | [`DecodedToken::header`] |
 //! | `expired_token_loader`, `invalid_token_loader`, `unauthorized_loader`, `needs_fresh_token_loader` | [`JwtFairing::on_error`] |
 //!
+//! ## Loaders, revocation, rotation
+//!
+//! - Flask's `JWTManager` loaders are methods of [`JwtFairing`]: identity, additional claims and
+//!   headers, token verification, user lookup ([`UserLoader`], read with [`CurrentUser`]), and
+//!   a replaceable answer for every error.
+//! - Every verified request asks a [`Blocklist`] whether its token was revoked:
+//!   [`MemoryBlocklist`] by default, `RedisBlocklist` with `jwt_redis_url` (feature `redis`).
+//!   [`JwtManager::logout`] revokes the access and refresh tokens in one call.
+//! - [`JwtManager::refresh`] is the body of a refresh route; with
+//!   `jwt_refresh_token_rotation` it rotates refresh tokens and revokes a login's every token
+//!   when a rotated-out one comes back. [`JwtManager::exchange_expired`] is seed 001's window.
+//! - `#[jwt_required(claims = has_role("admin"))]` and [`Authorized`] add authorisation
+//!   ([`ClaimsRequirement`]): 403 for a valid token without the role.
+//! - The `testing` feature adds `jwt_ext::testing`, helpers for an application's own tests.
+//!
 //! ## Errors
 //!
 //! A refused request gets Flask-JWT-Extended's status and body, `{"msg": "..."}` (the key is
