@@ -199,6 +199,8 @@ pub const DEFAULT_MAX_TOKEN_LENGTH: usize = 8 * 1024;
 /// | `jwt_refresh_token_reuse_grace` | [`refresh_token_reuse_grace`](Self::refresh_token_reuse_grace) | `10` (s) |
 /// | `jwt_sliding_refresh_window` | [`sliding_refresh_window`](Self::sliding_refresh_window) | none (off) |
 /// | `jwt_token_cache_size` | [`token_cache_size`](Self::token_cache_size) | `4096` (tokens) |
+/// | `jwt_private_key` / `jwt_private_key_file` | [`private_key`](Self::private_key) | none |
+/// | `jwt_public_key` / `jwt_public_key_file` | [`public_key`](Self::public_key) | none |
 ///
 /// Lifetimes are integer seconds, or `false` for "never expires".
 ///
@@ -294,6 +296,18 @@ pub struct Config {
     /// revocation are still checked on every request. _Default:_
     /// [`DEFAULT_CACHE_SIZE`](crate::DEFAULT_CACHE_SIZE).
     pub token_cache_size: usize,
+    /// The private key in PEM form for RS*, PS*, ES* and `EdDSA` (`jwt_private_key`; or
+    /// [`private_key_file`](Self::private_key_file)). Without it the app only verifies.
+    /// _Default:_ none.
+    pub private_key: Option<String>,
+    /// A file holding the private key PEM (`jwt_private_key_file`). _Default:_ none.
+    pub private_key_file: Option<std::path::PathBuf>,
+    /// The public key in PEM form for RS*, PS*, ES* and `EdDSA` (`jwt_public_key`; or
+    /// [`public_key_file`](Self::public_key_file)). Required with those algorithms.
+    /// _Default:_ none.
+    pub public_key: Option<String>,
+    /// A file holding the public key PEM (`jwt_public_key_file`). _Default:_ none.
+    pub public_key_file: Option<std::path::PathBuf>,
 }
 
 impl Default for Config {
@@ -324,6 +338,10 @@ impl Default for Config {
             refresh_token_reuse_grace: 10,
             sliding_refresh_window: None,
             token_cache_size: crate::cache::DEFAULT_CACHE_SIZE,
+            private_key: None,
+            private_key_file: None,
+            public_key: None,
+            public_key_file: None,
         }
     }
 }
@@ -394,6 +412,14 @@ setters! {
     sliding_refresh_window: u64 => Some;
     /// Sets [`token_cache_size`](Self::token_cache_size).
     token_cache_size: usize => |v| v;
+    /// Sets [`private_key`](Self::private_key) (PEM).
+    private_key: impl Into<String> => |v: _| Some(Into::into(v));
+    /// Sets [`private_key_file`](Self::private_key_file).
+    private_key_file: impl Into<std::path::PathBuf> => |v: _| Some(Into::into(v));
+    /// Sets [`public_key`](Self::public_key) (PEM).
+    public_key: impl Into<String> => |v: _| Some(Into::into(v));
+    /// Sets [`public_key_file`](Self::public_key_file).
+    public_key_file: impl Into<std::path::PathBuf> => |v: _| Some(Into::into(v));
 }
 
 /// One bad configuration key and what is wrong with it.
@@ -484,12 +510,14 @@ const KNOWN_KEYS: &[&str] = &[
     "jwt_refresh_token_reuse_grace",
     "jwt_sliding_refresh_window",
     "jwt_token_cache_size",
+    "jwt_private_key",
+    "jwt_private_key_file",
+    "jwt_public_key",
+    "jwt_public_key_file",
 ];
 
 /// Flask-JWT-Extended options (REFERENCE §2) that this version does not implement yet.
 const FLASK_KEYS_NOT_YET_SUPPORTED: &[&str] = &[
-    "jwt_private_key",
-    "jwt_public_key",
     "jwt_access_cookie_name",
     "jwt_refresh_cookie_name",
     "jwt_access_cookie_path",
@@ -603,6 +631,10 @@ impl Config {
                     usize::try_from(read_seconds(value)?).map_err(|_| "is too large".to_owned())?;
             }
             "jwt_refresh_token_rotation" => self.refresh_token_rotation = read_bool(value)?,
+            "jwt_private_key" => self.private_key = Some(read_string(value)?),
+            "jwt_public_key" => self.public_key = Some(read_string(value)?),
+            "jwt_private_key_file" => self.private_key_file = Some(read_string(value)?.into()),
+            "jwt_public_key_file" => self.public_key_file = Some(read_string(value)?.into()),
             "jwt_token_cache_size" => {
                 self.token_cache_size =
                     usize::try_from(read_seconds(value)?).map_err(|_| "is too large".to_owned())?;
@@ -657,24 +689,11 @@ impl Config {
         let mut warnings = Vec::new();
 
         let algorithms = self.effective_decode_algorithms();
-        for algorithm in &algorithms {
-            if algorithm.family() != AlgorithmFamily::Hmac {
-                let key = if *algorithm == self.algorithm {
-                    "jwt_algorithm"
-                } else {
-                    "jwt_decode_algorithms"
-                };
-                problems.add(
-                    key,
-                    format!(
-                        "{algorithm:?} needs a public/private key pair, which this version of \
-                         jwt-ext does not support yet; use HS256, HS384 or HS512"
-                    ),
-                );
-            }
+        let family = self.algorithm.family();
+        self.check_keys(&algorithms, &mut problems);
+        if family == AlgorithmFamily::Hmac {
+            self.check_secret(&algorithms, strict, &mut problems, &mut warnings);
         }
-
-        self.check_secret(&algorithms, strict, &mut problems, &mut warnings);
 
         for (key, lifetime) in [
             ("jwt_access_token_expires", self.access_token_expires),
@@ -739,6 +758,57 @@ impl Config {
             );
         }
         problems.finish(warnings)
+    }
+
+    /// One algorithm family, and the key settings that family uses: a secret for HMAC, PEM
+    /// keys for the others (checked for content when they are read).
+    fn check_keys(&self, algorithms: &[Algorithm], problems: &mut Problems) {
+        let family = self.algorithm.family();
+        if algorithms
+            .iter()
+            .any(|algorithm| algorithm.family() != family)
+        {
+            problems.add(
+                "jwt_decode_algorithms",
+                format!(
+                    "mixes algorithm families ({}); one key serves one family (RFC 8725 §3.1)",
+                    algorithm_list(algorithms)
+                ),
+            );
+        }
+        if family == AlgorithmFamily::Hmac {
+            for key in [
+                "private_key",
+                "private_key_file",
+                "public_key",
+                "public_key_file",
+            ] {
+                let set = match key {
+                    "private_key" => self.private_key.is_some(),
+                    "private_key_file" => self.private_key_file.is_some(),
+                    "public_key" => self.public_key.is_some(),
+                    _ => self.public_key_file.is_some(),
+                };
+                if set {
+                    problems.add(
+                        &format!("jwt_{key}"),
+                        format!(
+                            "is set but {:?} signs with `jwt_secret_key`",
+                            self.algorithm
+                        ),
+                    );
+                }
+            }
+        } else if self.secret_key.is_some() {
+            problems.add(
+                "jwt_secret_key",
+                format!(
+                    "is an HMAC secret, which {:?} cannot use; set `jwt_private_key` and \
+                     `jwt_public_key` instead",
+                    self.algorithm
+                ),
+            );
+        }
     }
 
     /// The revocation, rotation and Redis settings.

@@ -42,14 +42,14 @@ pub(crate) struct Verifier {
 }
 
 impl Verifier {
-    pub(crate) fn new(config: &Config, secret: &[u8]) -> Self {
+    pub(crate) fn new(config: &Config, key: DecodingKey) -> Self {
         Self {
             algorithms: config
                 .effective_decode_algorithms()
                 .into_iter()
                 .map(|algorithm| (algorithm_name(algorithm), algorithm))
                 .collect(),
-            key: DecodingKey::from_secret(secret),
+            key,
             #[allow(clippy::cast_precision_loss)]
             leeway: config.decode_leeway as f64,
             audience: config.decode_audience.clone(),

@@ -129,6 +129,7 @@ mod decode;
 mod error;
 mod fairing;
 mod guard;
+mod keys;
 mod loaders;
 mod location;
 mod manager;

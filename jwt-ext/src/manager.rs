@@ -44,7 +44,7 @@ use crate::token::{EncodeError, TokenBuilder};
 /// ```
 pub struct JwtManager {
     config: Config,
-    encoding_key: EncodingKey,
+    encoding_key: Option<EncodingKey>,
     verifier: Verifier,
     loaders: Loaders,
     blocklist: Arc<dyn Blocklist>,
@@ -114,22 +114,33 @@ impl JwtManager {
     ) -> Result<(Self, Vec<String>), ConfigError> {
         crate::provider::install();
         let mut warnings = config.validate(strict)?;
-        if config.secret_key.is_none() {
-            config.secret_key = Some(random_secret()?);
+        let keys = if config.algorithm.family() == jsonwebtoken::AlgorithmFamily::Hmac {
+            if config.secret_key.is_none() {
+                config.secret_key = Some(random_secret()?);
+                warnings.push(
+                    "`jwt_secret_key` is not set: using a random secret for this run only; \
+                     tokens will not survive a restart, and a release build refuses to start \
+                     without one"
+                        .into(),
+                );
+            }
+            let secret = config
+                .secret_key
+                .as_ref()
+                .map(SecretKey::as_bytes)
+                .unwrap_or_default();
+            crate::keys::hmac(secret)
+        } else {
+            crate::keys::asymmetric(&config)?
+        };
+        if keys.encoding.is_none() {
             warnings.push(
-                "`jwt_secret_key` is not set: using a random secret for this run only; tokens \
-                 will not survive a restart, and a release build refuses to start without one"
-                    .into(),
+                "no `jwt_private_key`: this app verifies tokens but cannot create them".into(),
             );
         }
-        let secret = config
-            .secret_key
-            .as_ref()
-            .map(SecretKey::as_bytes)
-            .unwrap_or_default();
         let manager = Self {
-            encoding_key: EncodingKey::from_secret(secret),
-            verifier: Verifier::new(&config, secret),
+            encoding_key: keys.encoding,
+            verifier: Verifier::new(&config, keys.decoding),
             blocklist: Arc::new(MemoryBlocklist::new(config.blocklist_max_entries)),
             cache: TokenCache::new(config.token_cache_size, config.decode_leeway),
             config,
@@ -226,8 +237,9 @@ impl JwtManager {
         &self.config
     }
 
-    pub(crate) fn encoding_key(&self) -> &EncodingKey {
-        &self.encoding_key
+    /// The signing key; `None` for a verify-only app (public key only).
+    pub(crate) fn encoding_key(&self) -> Option<&EncodingKey> {
+        self.encoding_key.as_ref()
     }
 
     pub(crate) fn decoding_key(&self) -> &jsonwebtoken::DecodingKey {

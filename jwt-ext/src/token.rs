@@ -31,6 +31,8 @@ pub enum EncodeError {
     TimeOutOfRange,
     /// jsonwebtoken could not sign the token.
     Sign(jsonwebtoken::errors::Error),
+    /// The app has no private key (`jwt_private_key`): it verifies tokens but cannot sign.
+    NoSigningKey,
 }
 
 impl std::fmt::Display for EncodeError {
@@ -50,6 +52,9 @@ impl std::fmt::Display for EncodeError {
             }
             Self::TimeOutOfRange => f.write_str("a token timestamp is out of range"),
             Self::Sign(error) => write!(f, "could not sign the token: {error}"),
+            Self::NoSigningKey => f.write_str(
+                "no private key: set `jwt_private_key` to create tokens with this algorithm",
+            ),
         }
     }
 }
@@ -262,7 +267,11 @@ impl<K> TokenBuilder<'_, K> {
             return Err(EncodeError::SubjectNotString);
         }
         let header = build_header(config, additional_headers)?;
-        sign(&header, &claims, self.manager.encoding_key())
+        let key = self
+            .manager
+            .encoding_key()
+            .ok_or(EncodeError::NoSigningKey)?;
+        sign(&header, &claims, key)
     }
 }
 
