@@ -33,6 +33,9 @@ pub(crate) struct Verifier {
     /// The allow-list, with each algorithm's name as it appears in `alg`.
     algorithms: Vec<(&'static str, Algorithm)>,
     key: DecodingKey,
+    /// The key's id, when tokens carry one (asymmetric keys); a token naming another is
+    /// refused. Tokens without `kid` (Flask-JWT-Extended's) are accepted.
+    kid: Option<String>,
     leeway: f64,
     audience: Option<OneOrMany>,
     issuer: Option<OneOrMany>,
@@ -42,7 +45,7 @@ pub(crate) struct Verifier {
 }
 
 impl Verifier {
-    pub(crate) fn new(config: &Config, key: DecodingKey) -> Self {
+    pub(crate) fn new(config: &Config, key: DecodingKey, kid: Option<String>) -> Self {
         Self {
             algorithms: config
                 .effective_decode_algorithms()
@@ -50,6 +53,7 @@ impl Verifier {
                 .map(|algorithm| (algorithm_name(algorithm), algorithm))
                 .collect(),
             key,
+            kid,
             #[allow(clippy::cast_precision_loss)]
             leeway: config.decode_leeway as f64,
             audience: config.decode_audience.clone(),
@@ -110,8 +114,12 @@ impl Verifier {
                 "Unsupported critical extension in the token header",
             ));
         }
-        if header.get("kid").is_some_and(|kid| !kid.is_string()) {
-            return Err(invalid("Key ID header parameter must be a string"));
+        match header.get("kid") {
+            Some(Value::String(kid)) if self.kid.as_deref().is_some_and(|ours| ours != kid) => {
+                return Err(invalid("Unknown key ID"));
+            }
+            Some(Value::String(_)) | None => {}
+            Some(_) => return Err(invalid("Key ID header parameter must be a string")),
         }
 
         let signing_input = &token[..header_b64.len() + 1 + payload_b64.len()];

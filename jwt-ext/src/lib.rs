@@ -129,6 +129,7 @@ mod decode;
 mod error;
 mod fairing;
 mod guard;
+mod jwks;
 mod keys;
 mod loaders;
 mod location;
@@ -162,6 +163,7 @@ pub use error::{JwtError, RefusedToken};
 pub use fairing::JwtFairing;
 pub use guard::{kind, AccessJwt, AnyJwt, FreshJwt, Jwt, OptionalJwt, RefreshJwt};
 pub use jsonwebtoken::Algorithm;
+pub use jwks::jwks_routes;
 pub use loaders::UserLoader;
 pub use manager::JwtManager;
 #[cfg(feature = "redis")]

@@ -49,6 +49,7 @@ pub struct JwtManager {
     loaders: Loaders,
     blocklist: Arc<dyn Blocklist>,
     cache: TokenCache,
+    public_jwk: Option<jsonwebtoken::jwk::Jwk>,
 }
 
 impl std::fmt::Debug for JwtManager {
@@ -138,9 +139,14 @@ impl JwtManager {
                 "no `jwt_private_key`: this app verifies tokens but cannot create them".into(),
             );
         }
+        let public_jwk = crate::jwks::public_jwk(&keys.decoding, config.algorithm);
+        let kid = public_jwk
+            .as_ref()
+            .and_then(|jwk| jwk.common.key_id.clone());
         let manager = Self {
             encoding_key: keys.encoding,
-            verifier: Verifier::new(&config, keys.decoding),
+            verifier: Verifier::new(&config, keys.decoding, kid),
+            public_jwk,
             blocklist: Arc::new(MemoryBlocklist::new(config.blocklist_max_entries)),
             cache: TokenCache::new(config.token_cache_size, config.decode_leeway),
             config,
@@ -244,6 +250,19 @@ impl JwtManager {
 
     pub(crate) fn decoding_key(&self) -> &jsonwebtoken::DecodingKey {
         self.verifier.key()
+    }
+
+    /// The public key as a JWK (asymmetric algorithms only), `kid` being its thumbprint.
+    #[must_use]
+    pub fn public_jwk(&self) -> Option<&jsonwebtoken::jwk::Jwk> {
+        self.public_jwk.as_ref()
+    }
+
+    /// The `kid` this app's tokens carry (asymmetric algorithms only).
+    pub(crate) fn kid(&self) -> Option<&str> {
+        self.public_jwk
+            .as_ref()
+            .and_then(|jwk| jwk.common.key_id.as_deref())
     }
 
     pub(crate) fn cache(&self) -> &TokenCache {

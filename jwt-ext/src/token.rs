@@ -266,6 +266,11 @@ impl<K> TokenBuilder<'_, K> {
         if config.verify_sub && claims.get("sub").is_some_and(|sub| !sub.is_string()) {
             return Err(EncodeError::SubjectNotString);
         }
+        if let Some(kid) = self.manager.kid() {
+            additional_headers
+                .entry("kid")
+                .or_insert_with(|| kid.to_owned().into());
+        }
         let header = build_header(config, additional_headers)?;
         let key = self
             .manager

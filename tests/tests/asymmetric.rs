@@ -214,3 +214,101 @@ fn tokens_from_another_key_pair_fail_the_signature() {
     let answer = get_with_token(&client, "/protected", &token);
     assert_eq!(answer.msg(), "The specified alg value is not allowed");
 }
+
+fn jwks_client(config: Config) -> Client {
+    let rocket = common::rocket_with(config).mount("/", jwt_ext::jwks_routes());
+    Client::tracked(rocket).unwrap()
+}
+
+#[test]
+fn the_jwks_route_publishes_the_public_key_that_verifies_the_tokens() {
+    for (algorithm, private, public) in [
+        (Algorithm::RS256, "rsa-private.pem", "rsa-public.pem"),
+        (Algorithm::ES256, "ec256-private.pem", "ec256-public.pem"),
+        (Algorithm::ES384, "ec384-private.pem", "ec384-public.pem"),
+        (
+            Algorithm::EdDSA,
+            "ed25519-private.pem",
+            "ed25519-public.pem",
+        ),
+    ] {
+        let client = jwks_client(asymmetric(algorithm, private, public));
+        let response = client.get("/.well-known/jwks.json").dispatch();
+        assert_eq!(response.status(), Status::Ok);
+        assert_eq!(
+            response.headers().get_one("Cache-Control"),
+            Some("public, max-age=300")
+        );
+        assert_eq!(
+            response.content_type().map(|c| c.to_string()).as_deref(),
+            Some("application/jwk-set+json")
+        );
+        let set: jsonwebtoken::jwk::JwkSet = response.into_json().unwrap();
+        assert_eq!(set.keys.len(), 1);
+        let jwk = &set.keys[0];
+        let text = serde_json::to_string(jwk).unwrap();
+        assert!(!text.contains("\"d\""), "no private part: {text}");
+
+        // A resource server verifies the app's tokens with the published key alone.
+        let jwt = client.rocket().state::<JwtManager>().unwrap();
+        let token = jwt.create_access_token("alice").unwrap();
+        let header = jsonwebtoken::decode_header(&token).unwrap();
+        assert_eq!(header.kid, jwk.common.key_id, "{algorithm:?}");
+        let key = jsonwebtoken::DecodingKey::from_jwk(jwk).unwrap();
+        let mut validation = jsonwebtoken::Validation::new(header.alg);
+        validation.validate_nbf = true;
+        let data = jsonwebtoken::decode::<serde_json::Value>(&token, &key, &validation).unwrap();
+        assert_eq!(data.claims["sub"], "alice");
+    }
+}
+
+#[test]
+fn hmac_apps_publish_nothing() {
+    let client = jwks_client(common::config());
+    assert_eq!(
+        client.get("/.well-known/jwks.json").dispatch().status(),
+        Status::NotFound
+    );
+}
+
+#[test]
+fn an_unknown_kid_is_refused_and_no_kid_is_accepted() {
+    let config = asymmetric(Algorithm::ES256, "ec256-private.pem", "ec256-public.pem");
+    let client = common::client(config.clone());
+    let jwt = JwtManager::new(config).unwrap();
+    let unknown = jwt
+        .access_token("alice")
+        .header("kid", "someone-elses-key")
+        .create()
+        .unwrap();
+    let answer = get_with_token(&client, "/protected", &unknown);
+    assert_eq!(
+        (answer.status, answer.msg()),
+        (Status::UnprocessableEntity, "Unknown key ID")
+    );
+    for kid in ["../../etc/passwd", "' OR 1=1 --"] {
+        let hostile = jwt
+            .access_token("alice")
+            .header("kid", kid)
+            .create()
+            .unwrap();
+        assert_eq!(
+            get_with_token(&client, "/protected", &hostile).msg(),
+            "Unknown key ID"
+        );
+    }
+    // Flask-JWT-Extended's tokens carry no kid.
+    let flask_style = jwt
+        .access_token("alice")
+        .header("kid", serde_json::Value::Null)
+        .create()
+        .unwrap();
+    assert!(jsonwebtoken::decode_header(&flask_style)
+        .unwrap()
+        .kid
+        .is_none());
+    assert_eq!(
+        get_with_token(&client, "/protected", &flask_style).status,
+        Status::Ok
+    );
+}

@@ -1,0 +1,66 @@
+//! Publishing the public key as a JWK Set (RFC 7517), so that other services can verify this
+//! app's tokens without holding any secret. HMAC secrets are never published.
+
+use jsonwebtoken::jwk::{Jwk, JwkSet, PublicKeyUse, ThumbprintHash};
+use jsonwebtoken::{Algorithm, AlgorithmFamily, DecodingKey};
+use rocket::http::{ContentType, Header, Status};
+use rocket::response::{self, Responder, Response};
+use rocket::{get, routes, Request, Route};
+
+use crate::manager::JwtManager;
+
+/// The JWK of an asymmetric public key, with its RFC 7638 thumbprint as `kid`; `None` for HMAC.
+pub(crate) fn public_jwk(key: &DecodingKey, algorithm: Algorithm) -> Option<Jwk> {
+    if key.family() == AlgorithmFamily::Hmac {
+        return None;
+    }
+    let mut jwk = Jwk::from_decoding_key(key, Some(algorithm)).ok()?;
+    jwk.common.key_id = jwk.thumbprint(ThumbprintHash::SHA256).ok();
+    jwk.common.public_key_use = Some(PublicKeyUse::Signature);
+    Some(jwk)
+}
+
+/// The JWK Set, with `Cache-Control: public, max-age=300`.
+struct JwksResponse(String);
+
+impl<'r> Responder<'r, 'static> for JwksResponse {
+    fn respond_to(self, _: &'r Request<'_>) -> response::Result<'static> {
+        Response::build()
+            .header(ContentType::new("application", "jwk-set+json"))
+            .header(Header::new("Cache-Control", "public, max-age=300"))
+            .sized_body(self.0.len(), std::io::Cursor::new(self.0))
+            .ok()
+    }
+}
+
+#[get("/.well-known/jwks.json")]
+fn jwks(jwt: &JwtManager) -> Result<JwksResponse, Status> {
+    let keys: Vec<Jwk> = jwt.public_jwk().into_iter().cloned().collect();
+    if keys.is_empty() {
+        return Err(Status::NotFound);
+    }
+    serde_json::to_string(&JwkSet { keys })
+        .map(JwksResponse)
+        .map_err(|_| Status::InternalServerError)
+}
+
+/// The route `GET /.well-known/jwks.json` (mount it at `/`): the app's public key as a JWK
+/// Set, `kid` being the key's RFC 7638 thumbprint, which every token this app signs carries in
+/// its header. 404 for HMAC apps: secrets are never published.
+///
+/// # Example
+///
+/// ```no_run
+/// use jwt_ext::JwtManager;
+///
+/// #[rocket::launch]
+/// fn rocket() -> _ {
+///     rocket::build()
+///         .attach(JwtManager::fairing())
+///         .mount("/", jwt_ext::jwks_routes())
+/// }
+/// ```
+#[must_use]
+pub fn jwks_routes() -> Vec<Route> {
+    routes![jwks]
+}
