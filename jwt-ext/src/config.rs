@@ -117,7 +117,8 @@ impl From<Vec<String>> for OneOrMany {
 ///
 /// Tokens are signed with the UTF-8 bytes of the string, exactly as PyJWT does, so the same
 /// secret on a Flask-JWT-Extended app and a jwt-ext app gives tokens each side accepts.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(transparent)]
 pub struct SecretKey(String);
 
 impl SecretKey {
@@ -151,6 +152,72 @@ impl fmt::Debug for SecretKey {
 impl<S: Into<String>> From<S> for SecretKey {
     fn from(secret: S) -> Self {
         Self::new(secret)
+    }
+}
+
+/// One key of a key set (`[[jwt_keys]]` in `Rocket.toml`), for key rotation: several
+/// verification keys, each named by its `kid`, one of them (`jwt_signing_key_id`) signing.
+///
+/// Rotating: add the new key, make it the signing key, and drop the old one once the longest
+/// token lifetime has passed; tokens signed with the old key keep working until then.
+///
+/// # Example
+///
+/// ```
+/// use jwt_ext::{Config, JwtManager, KeyEntry};
+///
+/// let old = Config::default().key(KeyEntry::secret("2026-10", "o".repeat(32)));
+/// let token = JwtManager::new(old).unwrap().create_access_token("alice").unwrap();
+///
+/// let rotated = Config::default()
+///     .key(KeyEntry::secret("2026-11", "n".repeat(32)))
+///     .key(KeyEntry::secret("2026-10", "o".repeat(32)))
+///     .signing_key_id("2026-11");
+/// let jwt = JwtManager::new(rotated).unwrap();
+/// assert!(jwt.decode_token(&token).is_ok()); // signed with the old key, still valid
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct KeyEntry {
+    /// The key id, written in the `kid` header of the tokens it signs.
+    pub kid: String,
+    /// The HMAC secret (HS* algorithms).
+    #[serde(default)]
+    pub secret_key: Option<SecretKey>,
+    /// The private key PEM (asymmetric algorithms; only the signing key needs one).
+    #[serde(default)]
+    pub private_key: Option<String>,
+    /// A file holding the private key PEM.
+    #[serde(default)]
+    pub private_key_file: Option<std::path::PathBuf>,
+    /// The public key PEM (asymmetric algorithms).
+    #[serde(default)]
+    pub public_key: Option<String>,
+    /// A file holding the public key PEM.
+    #[serde(default)]
+    pub public_key_file: Option<std::path::PathBuf>,
+}
+
+impl KeyEntry {
+    /// An HMAC key.
+    pub fn secret(kid: impl Into<String>, secret: impl Into<SecretKey>) -> Self {
+        Self {
+            kid: kid.into(),
+            secret_key: Some(secret.into()),
+            ..Self::default()
+        }
+    }
+
+    /// An asymmetric key from PEM text: the public key, and the private key if this app signs
+    /// with it.
+    pub fn pem(kid: impl Into<String>, private_key: Option<String>, public_key: String) -> Self {
+        Self {
+            kid: kid.into(),
+            private_key,
+            public_key: Some(public_key),
+            ..Self::default()
+        }
     }
 }
 
@@ -201,6 +268,8 @@ pub const DEFAULT_MAX_TOKEN_LENGTH: usize = 8 * 1024;
 /// | `jwt_token_cache_size` | [`token_cache_size`](Self::token_cache_size) | `4096` (tokens) |
 /// | `jwt_private_key` / `jwt_private_key_file` | [`private_key`](Self::private_key) | none |
 /// | `jwt_public_key` / `jwt_public_key_file` | [`public_key`](Self::public_key) | none |
+/// | `jwt_keys` | [`key_set`](Self::key_set) ([`KeyEntry`]) | none |
+/// | `jwt_signing_key_id` | [`signing_key_id`](Self::signing_key_id) | none |
 ///
 /// Lifetimes are integer seconds, or `false` for "never expires".
 ///
@@ -308,6 +377,12 @@ pub struct Config {
     pub public_key: Option<String>,
     /// A file holding the public key PEM (`jwt_public_key_file`). _Default:_ none.
     pub public_key_file: Option<std::path::PathBuf>,
+    /// A key set for rotation (`[[jwt_keys]]`), instead of the single-key settings.
+    /// _Default:_ empty.
+    pub key_set: Vec<KeyEntry>,
+    /// The `kid` of the key set's signing key (`jwt_signing_key_id`); required with several
+    /// keys. _Default:_ none.
+    pub signing_key_id: Option<String>,
 }
 
 impl Default for Config {
@@ -342,6 +417,8 @@ impl Default for Config {
             private_key_file: None,
             public_key: None,
             public_key_file: None,
+            key_set: Vec::new(),
+            signing_key_id: None,
         }
     }
 }
@@ -420,6 +497,17 @@ setters! {
     public_key: impl Into<String> => |v: _| Some(Into::into(v));
     /// Sets [`public_key_file`](Self::public_key_file).
     public_key_file: impl Into<std::path::PathBuf> => |v: _| Some(Into::into(v));
+    /// Sets [`signing_key_id`](Self::signing_key_id).
+    signing_key_id: impl Into<String> => |v: _| Some(Into::into(v));
+}
+
+impl Config {
+    /// Adds a key to [`key_set`](Self::key_set).
+    #[must_use]
+    pub fn key(mut self, key: KeyEntry) -> Self {
+        self.key_set.push(key);
+        self
+    }
 }
 
 /// One bad configuration key and what is wrong with it.
@@ -514,6 +602,8 @@ const KNOWN_KEYS: &[&str] = &[
     "jwt_private_key_file",
     "jwt_public_key",
     "jwt_public_key_file",
+    "jwt_keys",
+    "jwt_signing_key_id",
 ];
 
 /// Flask-JWT-Extended options (REFERENCE §2) that this version does not implement yet.
@@ -635,6 +725,15 @@ impl Config {
             "jwt_public_key" => self.public_key = Some(read_string(value)?),
             "jwt_private_key_file" => self.private_key_file = Some(read_string(value)?.into()),
             "jwt_public_key_file" => self.public_key_file = Some(read_string(value)?.into()),
+            "jwt_keys" => {
+                self.key_set = value.deserialize().map_err(|error| {
+                    format!(
+                        "must be a list of tables with `kid` and the key settings \
+                         (`secret_key`, `private_key[_file]`, `public_key[_file]`): {error}"
+                    )
+                })?;
+            }
+            "jwt_signing_key_id" => self.signing_key_id = Some(read_string(value)?),
             "jwt_token_cache_size" => {
                 self.token_cache_size =
                     usize::try_from(read_seconds(value)?).map_err(|_| "is too large".to_owned())?;
@@ -691,8 +790,12 @@ impl Config {
         let algorithms = self.effective_decode_algorithms();
         let family = self.algorithm.family();
         self.check_keys(&algorithms, &mut problems);
-        if family == AlgorithmFamily::Hmac {
+        if !self.key_set.is_empty() {
+            self.check_key_set(&algorithms, strict, &mut problems, &mut warnings);
+        } else if family == AlgorithmFamily::Hmac {
             self.check_secret(&algorithms, strict, &mut problems, &mut warnings);
+        } else if self.signing_key_id.is_some() {
+            problems.add("jwt_signing_key_id", "is set but `jwt_keys` is not");
         }
 
         for (key, lifetime) in [
@@ -855,38 +958,138 @@ impl Config {
         problems: &mut Problems,
         warnings: &mut Vec<String>,
     ) {
-        match &self.secret_key {
-            None if strict => problems.add(
-                "jwt_secret_key",
-                "is required (set it in Rocket.toml or ROCKET_JWT_SECRET_KEY); \
-                 generate one with `openssl rand -base64 48`",
-            ),
-            None => {}
-            Some(secret) if secret.as_bytes().is_empty() => {
-                problems.add("jwt_secret_key", "is empty");
+        check_secret_value(
+            self.secret_key.as_ref(),
+            "jwt_secret_key",
+            algorithms,
+            strict,
+            problems,
+            warnings,
+        );
+    }
+
+    /// The key set: unique ids, one signing key, and keys of the algorithm's family; the
+    /// single-key settings unused.
+    fn check_key_set(
+        &self,
+        algorithms: &[Algorithm],
+        strict: bool,
+        problems: &mut Problems,
+        warnings: &mut Vec<String>,
+    ) {
+        let single = [
+            ("jwt_secret_key", self.secret_key.is_some()),
+            ("jwt_private_key", self.private_key.is_some()),
+            ("jwt_private_key_file", self.private_key_file.is_some()),
+            ("jwt_public_key", self.public_key.is_some()),
+            ("jwt_public_key_file", self.public_key_file.is_some()),
+        ];
+        for (key, set) in single {
+            if set {
+                problems.add(
+                    key,
+                    "is set together with `jwt_keys`; put every key in `jwt_keys`",
+                );
             }
-            Some(secret) => {
-                let algorithms: Vec<Algorithm> = algorithms
-                    .iter()
-                    .copied()
-                    .filter(|algorithm| algorithm.family() == AlgorithmFamily::Hmac)
-                    .collect();
-                let needed = algorithms
-                    .iter()
-                    .map(|algorithm| min_secret_len(*algorithm))
-                    .max()
-                    .unwrap_or(32);
-                let have = secret.as_bytes().len();
-                if have < needed {
-                    let message = format!(
-                        "is {have} bytes; {} needs at least {needed} (RFC 7518 §3.2)",
-                        algorithm_list(&algorithms)
+        }
+        let hmac = self.algorithm.family() == AlgorithmFamily::Hmac;
+        for (index, entry) in self.key_set.iter().enumerate() {
+            let name = format!("jwt_keys[{index}]");
+            if entry.kid.is_empty() {
+                problems.add(&format!("{name}.kid"), "must not be empty");
+            } else if self.key_set[..index]
+                .iter()
+                .any(|other| other.kid == entry.kid)
+            {
+                problems.add(
+                    &format!("{name}.kid"),
+                    format!("`{}` is used twice", entry.kid),
+                );
+            }
+            let has_pem = entry.private_key.is_some()
+                || entry.private_key_file.is_some()
+                || entry.public_key.is_some()
+                || entry.public_key_file.is_some();
+            if hmac {
+                if has_pem {
+                    problems.add(&name, "has PEM keys but HS* algorithms use `secret_key`");
+                }
+                if entry.secret_key.is_none() {
+                    problems.add(
+                        &format!("{name}.secret_key"),
+                        "is required with HS* algorithms",
                     );
-                    if strict {
-                        problems.add("jwt_secret_key", message);
-                    } else {
-                        warnings.push(format!("`jwt_secret_key` {message}"));
-                    }
+                }
+                check_secret_value(
+                    entry.secret_key.as_ref(),
+                    &format!("{name}.secret_key"),
+                    algorithms,
+                    strict,
+                    problems,
+                    warnings,
+                );
+            } else if entry.secret_key.is_some() {
+                problems.add(
+                    &format!("{name}.secret_key"),
+                    format!("is an HMAC secret, which {:?} cannot use", self.algorithm),
+                );
+            }
+        }
+        match &self.signing_key_id {
+            Some(kid) if !self.key_set.iter().any(|entry| &entry.kid == kid) => problems.add(
+                "jwt_signing_key_id",
+                format!("`{kid}` is not the `kid` of any key in `jwt_keys`"),
+            ),
+            None if self.key_set.len() > 1 => problems.add(
+                "jwt_signing_key_id",
+                "is required with several keys: name the `kid` that signs new tokens",
+            ),
+            _ => {}
+        }
+    }
+}
+
+/// The secret rules for one secret: present (strict), not empty, long enough for the hash
+/// (strict: an error; otherwise a warning).
+fn check_secret_value(
+    secret: Option<&SecretKey>,
+    key: &str,
+    algorithms: &[Algorithm],
+    strict: bool,
+    problems: &mut Problems,
+    warnings: &mut Vec<String>,
+) {
+    match secret {
+        None if strict && key == "jwt_secret_key" => problems.add(
+            "jwt_secret_key",
+            "is required (set it in Rocket.toml or ROCKET_JWT_SECRET_KEY); \
+                 generate one with `openssl rand -base64 48`",
+        ),
+        None => {}
+        Some(secret) if secret.as_bytes().is_empty() => {
+            problems.add(key, "is empty");
+        }
+        Some(secret) => {
+            let algorithms: Vec<Algorithm> = algorithms
+                .iter()
+                .copied()
+                .filter(|algorithm| algorithm.family() == AlgorithmFamily::Hmac)
+                .collect();
+            let needed = algorithms
+                .iter()
+                .map(|algorithm| min_secret_len(*algorithm))
+                .max()
+                .unwrap_or(32);
+            let have = secret.as_bytes().len();
+            if have < needed {
+                let message = format!(
+                    "is {have} bytes; {} needs at least {needed} (RFC 7518 §3.2)",
+                    algorithm_list(&algorithms)
+                );
+                if strict {
+                    problems.add(key, message);
+                } else {
+                    warnings.push(format!("`{key}` {message}"));
                 }
             }
         }

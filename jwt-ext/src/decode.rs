@@ -32,10 +32,11 @@ pub(crate) fn now_seconds() -> f64 {
 pub(crate) struct Verifier {
     /// The allow-list, with each algorithm's name as it appears in `alg`.
     algorithms: Vec<(&'static str, Algorithm)>,
-    key: DecodingKey,
-    /// The key's id, when tokens carry one (asymmetric keys); a token naming another is
-    /// refused. Tokens without `kid` (Flask-JWT-Extended's) are accepted.
-    kid: Option<String>,
+    /// The verification keys and their ids. A single key: a token naming another `kid` is
+    /// refused, one without `kid` (Flask-JWT-Extended's) is accepted. A key set: the token's
+    /// `kid` picks the key, exactly (RFC 8725 §3.10).
+    keys: Vec<crate::keys::VerifyingKey>,
+    key_set: bool,
     leeway: f64,
     audience: Option<OneOrMany>,
     issuer: Option<OneOrMany>,
@@ -45,15 +46,19 @@ pub(crate) struct Verifier {
 }
 
 impl Verifier {
-    pub(crate) fn new(config: &Config, key: DecodingKey, kid: Option<String>) -> Self {
+    pub(crate) fn new(
+        config: &Config,
+        keys: Vec<crate::keys::VerifyingKey>,
+        key_set: bool,
+    ) -> Self {
         Self {
             algorithms: config
                 .effective_decode_algorithms()
                 .into_iter()
                 .map(|algorithm| (algorithm_name(algorithm), algorithm))
                 .collect(),
-            key,
-            kid,
+            keys,
+            key_set,
             #[allow(clippy::cast_precision_loss)]
             leeway: config.decode_leeway as f64,
             audience: config.decode_audience.clone(),
@@ -64,8 +69,35 @@ impl Verifier {
         }
     }
 
-    pub(crate) fn key(&self) -> &DecodingKey {
-        &self.key
+    /// The verification key named `kid` (the only key when there is one and no `kid`).
+    pub(crate) fn key(&self, kid: Option<&str>) -> Option<&DecodingKey> {
+        self.keys
+            .iter()
+            .find(|(id, _)| id.as_deref() == kid)
+            .or_else(|| self.keys.first().filter(|_| !self.key_set))
+            .map(|(_, key)| key)
+    }
+
+    /// The key that verifies a token with this header (RFC 8725 §3.10: `kid` is an exact
+    /// map key, never a path or a query).
+    fn key_for(&self, header: &Map<String, Value>) -> Result<&DecodingKey, JwtError> {
+        let invalid = |message: &str| Err(JwtError::Invalid(message.to_owned()));
+        let kid = match header.get("kid") {
+            Some(Value::String(kid)) => Some(kid.as_str()),
+            None => None,
+            Some(_) => return invalid("Key ID header parameter must be a string"),
+        };
+        match (kid, self.keys.as_slice()) {
+            (Some(kid), keys) if self.key_set => keys
+                .iter()
+                .find(|(id, _)| id.as_deref() == Some(kid))
+                .map(|(_, key)| key)
+                .map_or_else(|| invalid("Unknown key ID"), Ok),
+            (None, _) if self.key_set => invalid("Missing key ID"),
+            (Some(kid), [(Some(ours), _)]) if ours != kid => invalid("Unknown key ID"),
+            (_, [(_, key), ..]) => Ok(key),
+            (_, []) => invalid("Unknown key ID"),
+        }
     }
 
     /// Verifies `token` completely; with `allow_expired` an expired token is returned instead of
@@ -114,21 +146,11 @@ impl Verifier {
                 "Unsupported critical extension in the token header",
             ));
         }
-        match header.get("kid") {
-            Some(Value::String(kid)) if self.kid.as_deref().is_some_and(|ours| ours != kid) => {
-                return Err(invalid("Unknown key ID"));
-            }
-            Some(Value::String(_)) | None => {}
-            Some(_) => return Err(invalid("Key ID header parameter must be a string")),
-        }
+        let key = self.key_for(&header)?;
 
         let signing_input = &token[..header_b64.len() + 1 + payload_b64.len()];
-        match jsonwebtoken::crypto::verify(
-            signature_b64,
-            signing_input.as_bytes(),
-            &self.key,
-            algorithm,
-        ) {
+        match jsonwebtoken::crypto::verify(signature_b64, signing_input.as_bytes(), key, algorithm)
+        {
             Ok(true) => {}
             Err(error) if matches!(error.kind(), ErrorKind::Base64(_)) => {
                 return Err(invalid("Invalid crypto padding"));

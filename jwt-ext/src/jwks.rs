@@ -9,13 +9,21 @@ use rocket::{get, routes, Request, Route};
 
 use crate::manager::JwtManager;
 
-/// The JWK of an asymmetric public key, with its RFC 7638 thumbprint as `kid`; `None` for HMAC.
-pub(crate) fn public_jwk(key: &DecodingKey, algorithm: Algorithm) -> Option<Jwk> {
+/// The JWK of an asymmetric public key, with `kid` as its key id or else its RFC 7638
+/// thumbprint; `None` for HMAC.
+pub(crate) fn public_jwk(
+    key: &DecodingKey,
+    algorithm: Algorithm,
+    kid: Option<&str>,
+) -> Option<Jwk> {
     if key.family() == AlgorithmFamily::Hmac {
         return None;
     }
     let mut jwk = Jwk::from_decoding_key(key, Some(algorithm)).ok()?;
-    jwk.common.key_id = jwk.thumbprint(ThumbprintHash::SHA256).ok();
+    jwk.common.key_id = match kid {
+        Some(kid) => Some(kid.to_owned()),
+        None => jwk.thumbprint(ThumbprintHash::SHA256).ok(),
+    };
     jwk.common.public_key_use = Some(PublicKeyUse::Signature);
     Some(jwk)
 }
@@ -35,7 +43,7 @@ impl<'r> Responder<'r, 'static> for JwksResponse {
 
 #[get("/.well-known/jwks.json")]
 fn jwks(jwt: &JwtManager) -> Result<JwksResponse, Status> {
-    let keys: Vec<Jwk> = jwt.public_jwk().into_iter().cloned().collect();
+    let keys = jwt.public_jwks().to_vec();
     if keys.is_empty() {
         return Err(Status::NotFound);
     }
@@ -44,9 +52,9 @@ fn jwks(jwt: &JwtManager) -> Result<JwksResponse, Status> {
         .map_err(|_| Status::InternalServerError)
 }
 
-/// The route `GET /.well-known/jwks.json` (mount it at `/`): the app's public key as a JWK
-/// Set, `kid` being the key's RFC 7638 thumbprint, which every token this app signs carries in
-/// its header. 404 for HMAC apps: secrets are never published.
+/// The route `GET /.well-known/jwks.json` (mount it at `/`): the app's public keys as a JWK
+/// Set, each with its `kid` (the key set's, or the key's RFC 7638 thumbprint), which every
+/// token this app signs carries in its header. 404 for HMAC apps: secrets are never published.
 ///
 /// # Example
 ///

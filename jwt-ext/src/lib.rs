@@ -156,8 +156,8 @@ pub use authz::{
 pub use cache::{DEFAULT_CACHE_SIZE, MAX_CACHED_TOKEN_LENGTH};
 pub use claims::{DecodedToken, Freshness, TokenType};
 pub use config::{
-    Config, ConfigError, ConfigProblem, Lifetime, OneOrMany, SecretKey, DEFAULT_MAX_TOKEN_LENGTH,
-    MAX_LEEWAY_SECONDS, MAX_LIFETIME,
+    Config, ConfigError, ConfigProblem, KeyEntry, Lifetime, OneOrMany, SecretKey,
+    DEFAULT_MAX_TOKEN_LENGTH, MAX_LEEWAY_SECONDS, MAX_LIFETIME,
 };
 pub use error::{JwtError, RefusedToken};
 pub use fairing::JwtFairing;

@@ -44,12 +44,12 @@ use crate::token::{EncodeError, TokenBuilder};
 /// ```
 pub struct JwtManager {
     config: Config,
-    encoding_key: Option<EncodingKey>,
+    signing: Option<(Option<String>, EncodingKey)>,
     verifier: Verifier,
     loaders: Loaders,
     blocklist: Arc<dyn Blocklist>,
     cache: TokenCache,
-    public_jwk: Option<jsonwebtoken::jwk::Jwk>,
+    public_jwks: Vec<jsonwebtoken::jwk::Jwk>,
 }
 
 impl std::fmt::Debug for JwtManager {
@@ -115,38 +115,26 @@ impl JwtManager {
     ) -> Result<(Self, Vec<String>), ConfigError> {
         crate::provider::install();
         let mut warnings = config.validate(strict)?;
-        let keys = if config.algorithm.family() == jsonwebtoken::AlgorithmFamily::Hmac {
-            if config.secret_key.is_none() {
-                config.secret_key = Some(random_secret()?);
-                warnings.push(
-                    "`jwt_secret_key` is not set: using a random secret for this run only; \
-                     tokens will not survive a restart, and a release build refuses to start \
-                     without one"
-                        .into(),
-                );
-            }
-            let secret = config
-                .secret_key
-                .as_ref()
-                .map(SecretKey::as_bytes)
-                .unwrap_or_default();
-            crate::keys::hmac(secret)
-        } else {
-            crate::keys::asymmetric(&config)?
-        };
-        if keys.encoding.is_none() {
+        let hmac = config.algorithm.family() == jsonwebtoken::AlgorithmFamily::Hmac;
+        if hmac && config.key_set.is_empty() && config.secret_key.is_none() {
+            config.secret_key = Some(random_secret()?);
+            warnings.push(
+                "`jwt_secret_key` is not set: using a random secret for this run only; \
+                 tokens will not survive a restart, and a release build refuses to start \
+                 without one"
+                    .into(),
+            );
+        }
+        let keys = crate::keys::load_all(&config)?;
+        if keys.signing.is_none() {
             warnings.push(
                 "no `jwt_private_key`: this app verifies tokens but cannot create them".into(),
             );
         }
-        let public_jwk = crate::jwks::public_jwk(&keys.decoding, config.algorithm);
-        let kid = public_jwk
-            .as_ref()
-            .and_then(|jwk| jwk.common.key_id.clone());
         let manager = Self {
-            encoding_key: keys.encoding,
-            verifier: Verifier::new(&config, keys.decoding, kid),
-            public_jwk,
+            signing: keys.signing,
+            verifier: Verifier::new(&config, keys.verifying, keys.key_set),
+            public_jwks: keys.public_jwks,
             blocklist: Arc::new(MemoryBlocklist::new(config.blocklist_max_entries)),
             cache: TokenCache::new(config.token_cache_size, config.decode_leeway),
             config,
@@ -245,24 +233,24 @@ impl JwtManager {
 
     /// The signing key; `None` for a verify-only app (public key only).
     pub(crate) fn encoding_key(&self) -> Option<&EncodingKey> {
-        self.encoding_key.as_ref()
+        self.signing.as_ref().map(|(_, key)| key)
     }
 
-    pub(crate) fn decoding_key(&self) -> &jsonwebtoken::DecodingKey {
-        self.verifier.key()
+    /// The verification key that goes with the signing key.
+    pub(crate) fn decoding_key(&self) -> Option<&jsonwebtoken::DecodingKey> {
+        self.verifier.key(self.kid())
     }
 
-    /// The public key as a JWK (asymmetric algorithms only), `kid` being its thumbprint.
+    /// The public keys as JWKs (asymmetric algorithms only), each with its `kid`.
     #[must_use]
-    pub fn public_jwk(&self) -> Option<&jsonwebtoken::jwk::Jwk> {
-        self.public_jwk.as_ref()
+    pub fn public_jwks(&self) -> &[jsonwebtoken::jwk::Jwk] {
+        &self.public_jwks
     }
 
-    /// The `kid` this app's tokens carry (asymmetric algorithms only).
+    /// The `kid` this app's tokens carry: the signing key's (key set, or the thumbprint of an
+    /// asymmetric key); `None` for a single HS secret.
     pub(crate) fn kid(&self) -> Option<&str> {
-        self.public_jwk
-            .as_ref()
-            .and_then(|jwk| jwk.common.key_id.as_deref())
+        self.signing.as_ref().and_then(|(kid, _)| kid.as_deref())
     }
 
     pub(crate) fn cache(&self) -> &TokenCache {

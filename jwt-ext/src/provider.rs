@@ -30,7 +30,10 @@ pub(crate) fn self_test(manager: &JwtManager) -> Result<(), ConfigError> {
         let algorithm = manager.config().algorithm;
         let signature = jsonwebtoken::crypto::sign(MESSAGE, encoding_key, algorithm)
             .map_err(|error| error.to_string())?;
-        match jsonwebtoken::crypto::verify(&signature, MESSAGE, manager.decoding_key(), algorithm) {
+        let decoding_key = manager
+            .decoding_key()
+            .ok_or_else(|| "no verification key for the signing key".to_owned())?;
+        match jsonwebtoken::crypto::verify(&signature, MESSAGE, decoding_key, algorithm) {
             Ok(true) => Ok(()),
             Ok(false) => Err("the signature did not verify".to_owned()),
             Err(error) => Err(error.to_string()),
