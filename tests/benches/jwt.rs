@@ -29,6 +29,55 @@ fn tokens(c: &mut Criterion) {
     group.finish();
 }
 
+/// Verification per algorithm, with the test suite's keys (RSA 2048, P-256, P-384, Ed25519).
+fn algorithms(c: &mut Criterion) {
+    use jwt_ext::Algorithm;
+    let keys = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("keys");
+    let pem = |name: &str| std::fs::read_to_string(keys.join(name)).unwrap();
+    let mut group = c.benchmark_group("decode + validate per algorithm");
+    let cases = [
+        (Algorithm::HS256, None),
+        (Algorithm::HS512, None),
+        (
+            Algorithm::RS256,
+            Some(("rsa-private.pem", "rsa-public.pem")),
+        ),
+        (
+            Algorithm::PS256,
+            Some(("rsa-private.pem", "rsa-public.pem")),
+        ),
+        (
+            Algorithm::ES256,
+            Some(("ec256-private.pem", "ec256-public.pem")),
+        ),
+        (
+            Algorithm::ES384,
+            Some(("ec384-private.pem", "ec384-public.pem")),
+        ),
+        (
+            Algorithm::EdDSA,
+            Some(("ed25519-private.pem", "ed25519-public.pem")),
+        ),
+    ];
+    for (algorithm, pems) in cases {
+        let config = match pems {
+            None => Config::default()
+                .algorithm(algorithm)
+                .secret_key("k".repeat(64)),
+            Some((private, public)) => Config::default()
+                .algorithm(algorithm)
+                .private_key(pem(private))
+                .public_key(pem(public)),
+        };
+        let jwt = JwtManager::new(config).unwrap();
+        let token = jwt.create_access_token("alice").unwrap();
+        group.bench_function(format!("{algorithm:?}"), |b| {
+            b.iter(|| jwt.decode_token(black_box(&token)).unwrap());
+        });
+    }
+    group.finish();
+}
+
 fn revocation(c: &mut Criterion) {
     let jwt = manager();
     let token = jwt
@@ -148,6 +197,6 @@ criterion_group! {
         .sample_size(50)
         .warm_up_time(std::time::Duration::from_millis(500))
         .measurement_time(std::time::Duration::from_secs(3));
-    targets = tokens, revocation, requests
+    targets = tokens, algorithms, revocation, requests
 }
 criterion_main!(benches);
