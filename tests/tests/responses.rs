@@ -143,3 +143,20 @@ fn on_error_replaces_chosen_answers() {
     let answer = get(&client, &format!("/decode/{expired}"), None);
     assert_eq!(answer.body["error"], "token_expired");
 }
+
+#[rocket::get("/mint-bad")]
+fn mint_bad(jwt: &JwtManager) -> Result<String, jwt_ext::EncodeError> {
+    // A numeric identity with `jwt_verify_sub` on: a server-side bug, answered as a 500.
+    jwt.create_access_token(1234)
+}
+
+#[test]
+fn a_token_that_cannot_be_created_is_a_json_500_without_details() {
+    let rocket = bare_rocket()
+        .attach(JwtManager::fairing_with(config()))
+        .mount("/", rocket::routes![mint_bad]);
+    let client = Client::tracked(rocket).unwrap();
+    let answer = get(&client, "/mint-bad", None);
+    assert_eq!(answer.status, Status::InternalServerError);
+    assert_eq!(answer.body, json!({ "msg": "Could not create the token" }));
+}
