@@ -341,7 +341,12 @@ impl Fairing for JwtFairing {
     }
 
     async fn on_response<'r>(&self, request: &'r Request<'_>, response: &mut Response<'r>) {
-        // Only a response to a request a guard refused, with the status the guard gave.
+        // Only a response to a request a guard refused, with the status the guard gave; a
+        // guard never refuses with a success status, so those skip the lookup.
+        let class = response.status().class();
+        if !(class.is_client_error() || class.is_server_error()) {
+            return;
+        }
         let Some(refusal) = Refusal::take(request) else {
             return;
         };

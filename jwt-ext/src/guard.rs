@@ -339,7 +339,9 @@ pub(crate) async fn verify(
     }
     let loaders = manager.loaders();
     if let Some(verify_claims) = &loaders.verify_claims {
-        if !verify_claims(&token) {
+        // The application's check runs once per request, however many guards ask.
+        let verified = request.local_cache(|| ClaimsVerified(verify_claims(&token)));
+        if !verified.0 {
             return Err(JwtError::ClaimsVerificationFailed(token.refused()));
         }
     }
@@ -353,6 +355,9 @@ pub(crate) async fn verify(
     }
     Ok(token)
 }
+
+/// The application's token verification loader's answer for this request, asked once.
+struct ClaimsVerified(bool);
 
 /// The revocation store's answer for this request's token, asked once.
 struct RevocationChecked(Result<bool, crate::revocation::StoreError>);

@@ -1,6 +1,8 @@
 //! Finding the token in a request. This version reads the `headers` location, with
 //! Flask-JWT-Extended's parsing rules (REFERENCE §5.2).
 
+use std::borrow::Cow;
+
 use crate::error::JwtError;
 
 /// Extracts the token from the values of the configured header, exactly as Flask does:
@@ -12,19 +14,32 @@ use crate::error::JwtError;
 ///   `Missing 'T' type in 'H' header...`; that field not exactly two words → 422
 ///   `Bad H header...`;
 /// - with an empty type the whole value must be one word, else 422.
+///
+/// The usual single header is parsed in place: the token borrows from it.
 pub(crate) fn token_from_header<'v>(
-    values: impl Iterator<Item = &'v str>,
+    mut values: impl Iterator<Item = &'v str>,
     header_name: &str,
     header_type: &str,
-) -> Result<String, JwtError> {
-    let mut joined = String::new();
+) -> Result<Cow<'v, str>, JwtError> {
+    let first = values.next().unwrap_or_default();
+    let Some(second) = values.next() else {
+        return token_in_value(first, header_name, header_type).map(Cow::Borrowed);
+    };
+    let mut joined = [first, second].join(",");
     for value in values {
-        if !joined.is_empty() {
-            joined.push(',');
-        }
+        joined.push(',');
         joined.push_str(value);
     }
-    let value = joined.trim().trim_matches(',');
+    token_in_value(&joined, header_name, header_type).map(|token| Cow::Owned(token.to_owned()))
+}
+
+/// The token in one (possibly joined) header value.
+fn token_in_value<'a>(
+    value: &'a str,
+    header_name: &str,
+    header_type: &str,
+) -> Result<&'a str, JwtError> {
+    let value = value.trim().trim_matches(',');
     if value.is_empty() {
         return Err(JwtError::NoAuthorization(format!(
             "Missing {header_name} Header"
@@ -34,7 +49,7 @@ pub(crate) fn token_from_header<'v>(
     if header_type.is_empty() {
         let mut words = value.split_whitespace();
         return match (words.next(), words.next()) {
-            (Some(token), None) => Ok(token.to_owned()),
+            (Some(token), None) => Ok(token),
             _ => Err(JwtError::InvalidHeader(format!(
                 "Bad {header_name} header. Expected '{header_name}: <JWT>'"
             ))),
@@ -53,7 +68,7 @@ pub(crate) fn token_from_header<'v>(
     };
     let mut words = field.split_whitespace().skip(1);
     match (words.next(), words.next()) {
-        (Some(token), None) => Ok(token.to_owned()),
+        (Some(token), None) => Ok(token),
         _ => Err(JwtError::InvalidHeader(format!(
             "Bad {header_name} header. Expected '{header_name}: {header_type} <JWT>'"
         ))),
@@ -65,7 +80,7 @@ mod tests {
     use super::*;
 
     fn parse(value: &str) -> Result<String, JwtError> {
-        token_from_header(std::iter::once(value), "Authorization", "Bearer")
+        token_from_header(std::iter::once(value), "Authorization", "Bearer").map(Cow::into_owned)
     }
 
     #[test]
@@ -107,7 +122,9 @@ mod tests {
 
     #[test]
     fn bare_token_when_type_is_empty() {
-        let bare = |value: &str| token_from_header(std::iter::once(value), "X-Token", "");
+        let bare = |value: &str| {
+            token_from_header(std::iter::once(value), "X-Token", "").map(Cow::into_owned)
+        };
         assert_eq!(bare(" t ").unwrap(), "t");
         assert_eq!(
             bare("Bearer t").unwrap_err().message(),

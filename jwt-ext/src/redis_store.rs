@@ -13,9 +13,7 @@ use redis::AsyncCommands;
 use rocket::time::OffsetDateTime;
 
 use crate::claims::DecodedToken;
-use crate::revocation::{
-    exp_seconds, family, keep_until, Blocklist, Rotation, RotationOutcome, StoreError,
-};
+use crate::revocation::{entry, family, Blocklist, Rotation, RotationOutcome, StoreError};
 
 /// How long one Redis command may take before the request gets a 503.
 const RESPONSE_TIMEOUT: Duration = Duration::from_secs(1);
@@ -154,12 +152,10 @@ impl Blocklist for RedisBlocklist {
         token: &DecodedToken,
         until: Option<i64>,
     ) -> Result<bool, StoreError> {
-        let jti = token.jti().ok_or(StoreError::NoJti)?;
         let now = OffsetDateTime::now_utc().unix_timestamp();
-        let exp = keep_until(exp_seconds(token), until);
-        if exp.is_some_and(|exp| exp < now) {
+        let Some((jti, exp)) = entry(token, until, now)? else {
             return Ok(true); // Already expired: nothing to remember.
-        }
+        };
         // SET NX: only the first of concurrent revocations succeeds.
         let mut command = redis::cmd("SET");
         command.arg(self.key(jti)).arg(1).arg("NX");

@@ -278,7 +278,7 @@ impl MemoryBlocklist {
 
 /// How long a revocation entry must live: the later of the token's `exp` and `until`
 /// (`None`: for good).
-pub(crate) fn keep_until(exp: Option<i64>, until: Option<i64>) -> Option<i64> {
+fn keep_until(exp: Option<i64>, until: Option<i64>) -> Option<i64> {
     match (exp, until) {
         (Some(exp), Some(until)) => Some(exp.max(until)),
         (Some(_), None) => exp,
@@ -286,8 +286,20 @@ pub(crate) fn keep_until(exp: Option<i64>, until: Option<i64>) -> Option<i64> {
     }
 }
 
+/// What revoking `token` must record: its `jti`, and until when (`None`: for good). `Ok(None)`
+/// when the token is already past that instant, so nothing need be kept.
+pub(crate) fn entry(
+    token: &DecodedToken,
+    until: Option<i64>,
+    now: i64,
+) -> Result<Option<(&str, Option<i64>)>, StoreError> {
+    let jti = token.jti().ok_or(StoreError::NoJti)?;
+    let keep = keep_until(exp_seconds(token), until);
+    Ok(keep.is_none_or(|keep| keep >= now).then_some((jti, keep)))
+}
+
 /// The token's `exp` as whole seconds, rounded up (a float `exp` counts until it passes).
-pub(crate) fn exp_seconds(token: &DecodedToken) -> Option<i64> {
+fn exp_seconds(token: &DecodedToken) -> Option<i64> {
     // Float-to-int `as` saturates, so a huge `exp` becomes `i64::MAX`.
     #[allow(clippy::cast_possible_truncation)]
     token
@@ -318,15 +330,13 @@ impl Blocklist for MemoryBlocklist {
         token: &DecodedToken,
         until: Option<i64>,
     ) -> Result<bool, StoreError> {
-        let jti = token.jti().ok_or(StoreError::NoJti)?;
-        let exp = keep_until(exp_seconds(token), until);
         let now = OffsetDateTime::now_utc().unix_timestamp();
+        let Some((jti, exp)) = entry(token, until, now)? else {
+            return Ok(true); // Already expired: nothing to remember.
+        };
         let mut entries = self.lock();
         if entries.by_jti.contains_key(jti) {
             return Ok(false);
-        }
-        if exp.is_some_and(|exp| exp < now) {
-            return Ok(true); // Already expired: nothing to remember.
         }
         entries.purge(now);
         if entries.len() >= self.max_entries {

@@ -532,3 +532,22 @@ fn on_error_still_catches_what_the_named_loaders_leave() {
         json!({ "catch_all": true })
     );
 }
+
+#[test]
+fn the_token_verification_loader_runs_once_per_request() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&calls);
+    let fairing = JwtManager::fairing_with(config()).token_verification_loader(move |_| {
+        counted.fetch_add(1, Ordering::SeqCst);
+        true
+    });
+    let client = client_with(fairing);
+    let admin = jwt(&client)
+        .access_token("alice")
+        .claim("role", "admin")
+        .create()
+        .unwrap();
+    // `/admin` has the attribute and a `Jwt` parameter: two guards, one check.
+    assert_eq!(send(&client, "/admin", Some(&admin)).0, Status::Ok);
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}

@@ -54,10 +54,32 @@ async fn logout(
     Ok(json!({ "msg": "Successfully logged out" }))
 }
 
+#[jwt_required(refresh)]
+#[post("/rotate")]
+async fn rotate(
+    jwt: &JwtManager,
+    token: Jwt,
+) -> Result<Json<jwt_ext::Refreshed>, jwt_ext::RefreshError> {
+    jwt.refresh(&token).await.map(Json)
+}
+
+#[post("/exchange", data = "<token>")]
+async fn exchange(jwt: &JwtManager, token: String) -> Result<String, jwt_ext::RefreshError> {
+    jwt.exchange_expired(&token).await
+}
+
 fn client_with(fairing: JwtFairing) -> Client {
     let rocket = rocket::build().attach(fairing).mount(
         "/",
-        routes![protected, fresh, refresh, even_if_revoked, logout],
+        routes![
+            protected,
+            fresh,
+            refresh,
+            even_if_revoked,
+            logout,
+            rotate,
+            exchange
+        ],
     );
     Client::tracked(rocket).unwrap()
 }
@@ -356,4 +378,53 @@ fn redis_url_without_reachable_redis_stops_the_launch() {
         error.kind(),
         rocket::error::ErrorKind::FailedFairings(_)
     ));
+}
+
+/// An application's store that checks revocations but cannot rotate.
+struct Plain;
+
+#[rocket::async_trait]
+impl Blocklist for Plain {
+    async fn is_revoked(&self, _: &DecodedToken) -> Result<bool, StoreError> {
+        Ok(false)
+    }
+    async fn revoke(&self, _: &DecodedToken) -> Result<(), StoreError> {
+        Ok(())
+    }
+}
+
+#[test]
+fn rotation_with_a_store_that_cannot_rotate_is_503_not_a_silent_fallback() {
+    let fairing = JwtManager::fairing_with(config().refresh_token_rotation(true)).blocklist(Plain);
+    let client = client_with(fairing);
+    let refresh = jwt(&client).create_refresh_token("alice").unwrap();
+    let (status, body, _) = send(&client, "POST", "/rotate", Some(&refresh), None);
+    assert_eq!(
+        (status, body),
+        (
+            Status::ServiceUnavailable,
+            json!({ "msg": "Token revocation store unavailable" })
+        )
+    );
+    // Without rotation the same route answers Flask's new access token.
+    let client = client_with(JwtManager::fairing_with(config()).blocklist(Plain));
+    let refresh = jwt(&client).create_refresh_token("alice").unwrap();
+    let (status, body, _) = send(&client, "POST", "/rotate", Some(&refresh), None);
+    assert_eq!(status, Status::Ok);
+    assert!(
+        body["access_token"].is_string() && body.get("refresh_token").is_none(),
+        "{body}"
+    );
+}
+
+#[test]
+fn exchange_without_a_sliding_window_is_a_server_error() {
+    let client = client();
+    let token = jwt(&client).create_access_token("alice").unwrap();
+    let response = client.post("/exchange").body(token).dispatch();
+    assert_eq!(response.status(), Status::InternalServerError);
+    assert_eq!(
+        response.into_json::<Value>(),
+        Some(json!({ "msg": "Internal Server Error" }))
+    );
 }
