@@ -53,7 +53,7 @@ pub struct Args {
     pub optional: bool,
     pub verify_type: bool,
     pub skip_revocation_check: bool,
-    /// Parsed and checked; takes effect with the locations support.
+    /// The token locations, in search order (`json` excluded: it is refused).
     pub locations: Option<Vec<String>>,
     /// `claims = <expr>`: a claims requirement evaluated on every request.
     pub claims: Option<syn::Expr>,
@@ -176,6 +176,14 @@ impl Parser {
             if !LOCATIONS.contains(&location) {
                 let message = unknown_name("token location", location, LOCATIONS);
                 self.error(Error::new(text.span(), message));
+            } else if location == "json" {
+                self.error(Error::new(
+                    text.span(),
+                    "`#[jwt_required]` runs before the body is read, so it cannot take the token \
+                     from the `json` location; remove the attribute and take the token with the \
+                     `JwtJson<T>` data guard: `#[post(\"/\", data = \"<body>\")] fn f(body: \
+                     JwtJson<T>)`",
+                ));
             } else if locations.iter().any(|seen| seen == location) {
                 self.error(Error::new(
                     text.span(),

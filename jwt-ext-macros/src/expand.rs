@@ -52,6 +52,7 @@ pub fn expand(flavor: Flavor, args: TokenStream, item: TokenStream) -> TokenStre
         args.verify_type,
         args.skip_revocation_check,
     );
+    let locations = locations_code(args.locations.as_deref());
     let (claims_type, claims_item) = match &args.claims {
         Some(expr) => claims_check(&function, expr),
         None => (quote!(::jwt_ext::__private::NoClaims), TokenStream::new()),
@@ -60,11 +61,29 @@ pub fn expand(flavor: Flavor, args: TokenStream, item: TokenStream) -> TokenStre
     let guard = Ident::new("__jwt_ext_guard", Span::mixed_site());
     let parameter: FnArg = syn::parse_quote! {
         #guard: ::jwt_ext::__private::Required<
-            #refresh, #fresh, #optional, #verify_type, #skip_revocation_check, #claims_type
+            #refresh, #fresh, #optional, #verify_type, #skip_revocation_check, #locations,
+            #claims_type
         >
     };
     function.sig.inputs.insert(0, parameter);
     quote!(#claims_item #function)
+}
+
+/// The locations packed as `jwt_ext::location::Locations::from_code` unpacks them: three bits
+/// per location in search order (headers 1, cookies 2, `query_string` 3, json 4); 0 for none.
+fn locations_code(locations: Option<&[String]>) -> u16 {
+    let mut code = 0u16;
+    for (index, name) in locations.unwrap_or_default().iter().enumerate().take(4) {
+        let location = args::LOCATIONS
+            .iter()
+            .position(|known| known == name)
+            .map_or(0, |position| position + 1);
+        let (Ok(location), Ok(shift)) = (u16::try_from(location), u16::try_from(index * 3)) else {
+            continue;
+        };
+        code |= location << shift;
+    }
+    code
 }
 
 /// A hidden unit struct whose `ClaimsCheck` evaluates `expr`, named after the handler and as

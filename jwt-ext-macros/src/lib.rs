@@ -69,8 +69,10 @@ use proc_macro::TokenStream;
 /// - `verify_type = false`: accept access and refresh tokens alike;
 /// - `skip_revocation_check`: do not ask the revocation store (a "log out even if already
 ///   revoked" route);
-/// - `locations = "headers, cookies"`: checked against `headers`, `cookies`, `query_string`
-///   and `json`; this version reads the `headers` location only, whatever is listed;
+/// - `locations = "cookies, headers"`: where to look for the token, in order, instead of
+///   `jwt_token_location` (`headers`, `cookies`, `query_string`); `json` is refused, as the
+///   attribute runs before the body is read: take JSON-borne tokens with the `JwtJson<T>`
+///   data guard;
 /// - `claims = <requirement>`: authorisation after authentication, e.g.
 ///   `claims = has_role("admin")` or `claims = has_scope("write").or(has_role("admin"))`
 ///   (any `jwt_ext::ClaimsRequirement`, closures included); a valid token that fails it gets

@@ -8,6 +8,7 @@ use rocket::{Ignite, Rocket, Sentinel};
 
 use crate::claims::DecodedToken;
 use crate::error::JwtError;
+use crate::location::Locations;
 
 pub use crate::authz::ClaimsRequirement;
 use crate::guard::{fail, fairing_missing, verify};
@@ -25,6 +26,8 @@ pub struct Requirement {
     pub verify_type: bool,
     /// Do not ask the revocation store (Flask's `skip_revocation_check`).
     pub skip_revocation_check: bool,
+    /// Where to look (Flask's `locations`); `None` for `jwt_token_location`.
+    pub locations: Option<Locations>,
 }
 
 /// The requirement of the route's attribute, recorded by [`Required`] for the `Route` kind.
@@ -61,18 +64,27 @@ impl ClaimsCheck for NoClaims {
 /// The guard `#[jwt_required(...)]` inserts as a handler's first parameter, so that
 /// authentication runs before every other guard and before the body is read.
 ///
-/// The const parameters are the attribute's arguments; `C` its `claims = ...`.
+/// The const parameters are the attribute's arguments (`LOCATIONS` packed by
+/// [`Locations::from_code`], 0 for none); `C` its `claims = ...`.
 pub struct Required<
     const REFRESH: bool,
     const FRESH: bool,
     const OPTIONAL: bool,
     const VERIFY_TYPE: bool,
     const SKIP_REVOCATION_CHECK: bool,
+    const LOCATIONS: u16,
     C = NoClaims,
 >(PhantomData<fn() -> C>);
 
-impl<const R: bool, const F: bool, const O: bool, const V: bool, const S: bool, C> Clone
-    for Required<R, F, O, V, S, C>
+impl<
+        const R: bool,
+        const F: bool,
+        const O: bool,
+        const V: bool,
+        const S: bool,
+        const L: u16,
+        C,
+    > Clone for Required<R, F, O, V, S, L, C>
 {
     fn clone(&self) -> Self {
         *self
@@ -80,13 +92,27 @@ impl<const R: bool, const F: bool, const O: bool, const V: bool, const S: bool, 
 }
 
 // A `Copy` guard: pedantic clippy's `needless_pass_by_value` stays quiet about it.
-impl<const R: bool, const F: bool, const O: bool, const V: bool, const S: bool, C> Copy
-    for Required<R, F, O, V, S, C>
+impl<
+        const R: bool,
+        const F: bool,
+        const O: bool,
+        const V: bool,
+        const S: bool,
+        const L: u16,
+        C,
+    > Copy for Required<R, F, O, V, S, L, C>
 {
 }
 
-impl<const R: bool, const F: bool, const O: bool, const V: bool, const S: bool, C> std::fmt::Debug
-    for Required<R, F, O, V, S, C>
+impl<
+        const R: bool,
+        const F: bool,
+        const O: bool,
+        const V: bool,
+        const S: bool,
+        const L: u16,
+        C,
+    > std::fmt::Debug for Required<R, F, O, V, S, L, C>
 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Required")
@@ -101,9 +127,10 @@ impl<
         const OPTIONAL: bool,
         const VERIFY_TYPE: bool,
         const SKIP_REVOCATION_CHECK: bool,
+        const LOCATIONS: u16,
         C: ClaimsCheck,
     > FromRequest<'r>
-    for Required<REFRESH, FRESH, OPTIONAL, VERIFY_TYPE, SKIP_REVOCATION_CHECK, C>
+    for Required<REFRESH, FRESH, OPTIONAL, VERIFY_TYPE, SKIP_REVOCATION_CHECK, LOCATIONS, C>
 {
     type Error = JwtError;
 
@@ -113,11 +140,12 @@ impl<
             fresh: FRESH,
             verify_type: VERIFY_TYPE,
             skip_revocation_check: SKIP_REVOCATION_CHECK,
+            locations: Locations::from_code(LOCATIONS),
         };
         // Recorded for `Jwt` / `OptionalJwt` parameters of the same handler.
         request.local_cache(|| RouteRequirement(Some(requirement)));
         let checked = match verify(request, requirement).await {
-            Ok(token) => C::check(&token).map_err(JwtError::Forbidden),
+            Ok(found) => C::check(&found.token).map_err(JwtError::Forbidden),
             Err(JwtError::NoAuthorization(_)) if OPTIONAL => Ok(()),
             Err(error) => Err(error),
         };
@@ -128,8 +156,15 @@ impl<
     }
 }
 
-impl<const R: bool, const F: bool, const O: bool, const V: bool, const S: bool, C> Sentinel
-    for Required<R, F, O, V, S, C>
+impl<
+        const R: bool,
+        const F: bool,
+        const O: bool,
+        const V: bool,
+        const S: bool,
+        const L: u16,
+        C,
+    > Sentinel for Required<R, F, O, V, S, L, C>
 {
     fn abort(rocket: &Rocket<Ignite>) -> bool {
         fairing_missing(rocket)

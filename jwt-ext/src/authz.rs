@@ -13,6 +13,7 @@ use crate::claims::DecodedToken;
 use crate::error::JwtError;
 use crate::guard::kind::{self, Kind};
 use crate::guard::{fail, fairing_missing, verify};
+use crate::lookup::Found;
 
 /// A condition on a verified token's claims, e.g. [`has_role`]`("admin")`.
 ///
@@ -256,7 +257,7 @@ impl<'r, R: ClaimsRequirement + Default + 'static> FromRequest<'r> for Authorize
 
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, JwtError> {
         let checked = match verify(request, kind::Route::requirement(request)).await {
-            Ok(token) => R::default()
+            Ok(Found { token, .. }) => R::default()
                 .check(&token)
                 .map(|()| token)
                 .map_err(JwtError::Forbidden),

@@ -11,6 +11,12 @@ use rocket::figment::value::{Dict, Value as FigValue};
 use rocket::figment::Figment;
 use rocket::time::Duration;
 
+use crate::location::Locations;
+
+mod browser;
+
+pub(crate) use browser::TokenNames;
+
 /// How long a kind of token lives.
 ///
 /// # Example
@@ -249,7 +255,7 @@ pub const DEFAULT_MAX_TOKEN_LENGTH: usize = 8 * 1024;
 /// | `jwt_error_message_key` | [`error_message_key`](Self::error_message_key) | `"msg"` |
 /// | `jwt_header_name` | [`header_name`](Self::header_name) | `"Authorization"` |
 /// | `jwt_header_type` | [`header_type`](Self::header_type) | `"Bearer"` |
-/// | `jwt_token_location` | — | `"headers"` (the only location of this version) |
+/// | `jwt_token_location` | [`token_location`](Self::token_location) | `"headers"` |
 /// | `jwt_decode_leeway` | [`decode_leeway`](Self::decode_leeway) | `0` (s) |
 /// | `jwt_encode_nbf` | [`encode_nbf`](Self::encode_nbf) | `true` |
 /// | `jwt_verify_sub` | [`verify_sub`](Self::verify_sub) | `true` |
@@ -258,6 +264,23 @@ pub const DEFAULT_MAX_TOKEN_LENGTH: usize = 8 * 1024;
 /// | `jwt_encode_issuer` | [`encode_issuer`](Self::encode_issuer) | none |
 /// | `jwt_decode_issuer` | [`decode_issuer`](Self::decode_issuer) | none |
 /// | `jwt_cookie_csrf_protect` | [`cookie_csrf_protect`](Self::cookie_csrf_protect) | `true` |
+/// | `jwt_access_cookie_name` / `jwt_refresh_cookie_name` | [`access_cookie_name`](Self::access_cookie_name), [`refresh_cookie_name`](Self::refresh_cookie_name) | `"access_token_cookie"` / `"refresh_token_cookie"` |
+/// | `jwt_access_cookie_path` / `jwt_refresh_cookie_path` | [`access_cookie_path`](Self::access_cookie_path), [`refresh_cookie_path`](Self::refresh_cookie_path) | `"/"` |
+/// | `jwt_cookie_secure` | [`cookie_secure`](Self::cookie_secure) | `false` |
+/// | `jwt_cookie_domain` | [`cookie_domain`](Self::cookie_domain) | none |
+/// | `jwt_cookie_samesite` | [`cookie_samesite`](Self::cookie_samesite) | none (`SameSite=Lax` is written) |
+/// | `jwt_session_cookie` | [`session_cookie`](Self::session_cookie) | `true` |
+/// | `jwt_csrf_methods` | [`csrf_methods`](Self::csrf_methods) | `["POST", "PUT", "PATCH", "DELETE"]` |
+/// | `jwt_csrf_in_cookies` | [`csrf_in_cookies`](Self::csrf_in_cookies) | `true` |
+/// | `jwt_access_csrf_cookie_name` / `jwt_refresh_csrf_cookie_name` | [`access_csrf_cookie_name`](Self::access_csrf_cookie_name), [`refresh_csrf_cookie_name`](Self::refresh_csrf_cookie_name) | `"csrf_access_token"` / `"csrf_refresh_token"` |
+/// | `jwt_access_csrf_cookie_path` / `jwt_refresh_csrf_cookie_path` | [`access_csrf_cookie_path`](Self::access_csrf_cookie_path), [`refresh_csrf_cookie_path`](Self::refresh_csrf_cookie_path) | `"/"` |
+/// | `jwt_access_csrf_header_name` / `jwt_refresh_csrf_header_name` | [`access_csrf_header_name`](Self::access_csrf_header_name), [`refresh_csrf_header_name`](Self::refresh_csrf_header_name) | `"X-CSRF-TOKEN"` |
+/// | `jwt_csrf_check_form` | [`csrf_check_form`](Self::csrf_check_form) | `false` |
+/// | `jwt_access_csrf_field_name` / `jwt_refresh_csrf_field_name` | [`access_csrf_field_name`](Self::access_csrf_field_name), [`refresh_csrf_field_name`](Self::refresh_csrf_field_name) | `"csrf_token"` |
+/// | `jwt_query_string_name` | [`query_string_name`](Self::query_string_name) | `"jwt"` |
+/// | `jwt_query_string_value_prefix` | [`query_string_value_prefix`](Self::query_string_value_prefix) | `""` |
+/// | `jwt_json_key` / `jwt_refresh_json_key` | [`json_key`](Self::json_key), [`refresh_json_key`](Self::refresh_json_key) | `"access_token"` / `"refresh_token"` |
+/// | `jwt_refresh_cookie_post_only` | [`refresh_cookie_post_only`](Self::refresh_cookie_post_only) | `false` |
 /// | `jwt_max_token_length` | [`max_token_length`](Self::max_token_length) | `8192` (bytes) |
 /// | `jwt_redis_url` | [`redis_url`](Self::redis_url) | none (in-memory revocations) |
 /// | `jwt_redis_key_prefix` | [`redis_key_prefix`](Self::redis_key_prefix) | `"jwt-ext:"` |
@@ -335,6 +358,80 @@ pub struct Config {
     /// Write a random `csrf` claim into every token (`jwt_cookie_csrf_protect`), as
     /// Flask-JWT-Extended 4.6+ does. _Default:_ `true`.
     pub cookie_csrf_protect: bool,
+    /// Where tokens are looked for, in order (`jwt_token_location`: a string or a list of
+    /// `headers`, `cookies`, `query_string`, `json`). _Default:_ `headers`. Routes and guards
+    /// can override it; see [`location`](crate::location).
+    pub token_location: Locations,
+    /// Name of the access token cookie (`jwt_access_cookie_name`).
+    /// _Default:_ `"access_token_cookie"`.
+    pub access_cookie_name: String,
+    /// Name of the refresh token cookie (`jwt_refresh_cookie_name`).
+    /// _Default:_ `"refresh_token_cookie"`.
+    pub refresh_cookie_name: String,
+    /// `Path` of the access token cookie (`jwt_access_cookie_path`). _Default:_ `"/"`.
+    pub access_cookie_path: String,
+    /// `Path` of the refresh token cookie (`jwt_refresh_cookie_path`), e.g. `"/refresh"` so
+    /// that browsers send it to the refresh route only. _Default:_ `"/"`.
+    pub refresh_cookie_path: String,
+    /// Mark every token and CSRF cookie `Secure` (`jwt_cookie_secure`): HTTPS only.
+    /// _Default:_ `false`, as in Flask; set it in production.
+    pub cookie_secure: bool,
+    /// `Domain` of the cookies (`jwt_cookie_domain`); `false` or absent for none (host-only
+    /// cookies). _Default:_ none.
+    pub cookie_domain: Option<String>,
+    /// `SameSite` of the cookies (`jwt_cookie_samesite`: `"Lax"`, `"Strict"` or `"None"`).
+    /// _Default:_ none, which writes `SameSite=Lax`, the browsers' own default for a cookie
+    /// without the attribute. `None` requires [`cookie_secure`](Self::cookie_secure).
+    pub cookie_samesite: Option<rocket::http::SameSite>,
+    /// Session cookies, without `Max-Age`/`Expires` (`jwt_session_cookie`); `false` gives
+    /// `Max-Age=31540000` (a year) and the matching `Expires`. _Default:_ `true`.
+    pub session_cookie: bool,
+    /// Methods whose cookie-borne tokens need the CSRF double submit (`jwt_csrf_methods`).
+    /// _Default:_ `POST`, `PUT`, `PATCH`, `DELETE`.
+    pub csrf_methods: Vec<rocket::http::Method>,
+    /// Also set the (script-readable) CSRF cookies with the token cookies
+    /// (`jwt_csrf_in_cookies`). _Default:_ `true`.
+    pub csrf_in_cookies: bool,
+    /// Name of the access token's CSRF cookie (`jwt_access_csrf_cookie_name`).
+    /// _Default:_ `"csrf_access_token"`.
+    pub access_csrf_cookie_name: String,
+    /// Name of the refresh token's CSRF cookie (`jwt_refresh_csrf_cookie_name`).
+    /// _Default:_ `"csrf_refresh_token"`.
+    pub refresh_csrf_cookie_name: String,
+    /// `Path` of the access CSRF cookie (`jwt_access_csrf_cookie_path`). _Default:_ `"/"`.
+    pub access_csrf_cookie_path: String,
+    /// `Path` of the refresh CSRF cookie (`jwt_refresh_csrf_cookie_path`). _Default:_ `"/"`.
+    pub refresh_csrf_cookie_path: String,
+    /// Request header carrying the access CSRF value (`jwt_access_csrf_header_name`).
+    /// _Default:_ `"X-CSRF-TOKEN"`.
+    pub access_csrf_header_name: String,
+    /// Request header carrying the refresh CSRF value (`jwt_refresh_csrf_header_name`).
+    /// _Default:_ `"X-CSRF-TOKEN"`.
+    pub refresh_csrf_header_name: String,
+    /// Without the CSRF header, take the value from a form field (`jwt_csrf_check_form`) of
+    /// an `application/x-www-form-urlencoded` body; the field must be within the body's
+    /// first 512 bytes (put the hidden input first). _Default:_ `false`.
+    pub csrf_check_form: bool,
+    /// Form field of the access CSRF value (`jwt_access_csrf_field_name`).
+    /// _Default:_ `"csrf_token"`.
+    pub access_csrf_field_name: String,
+    /// Form field of the refresh CSRF value (`jwt_refresh_csrf_field_name`).
+    /// _Default:_ `"csrf_token"`.
+    pub refresh_csrf_field_name: String,
+    /// Query parameter of the `query_string` location (`jwt_query_string_name`).
+    /// _Default:_ `"jwt"`.
+    pub query_string_name: String,
+    /// Prefix the query value must start with, e.g. `"Bearer "`
+    /// (`jwt_query_string_value_prefix`). _Default:_ `""`.
+    pub query_string_value_prefix: String,
+    /// JSON body key of access tokens (`jwt_json_key`). _Default:_ `"access_token"`.
+    pub json_key: String,
+    /// JSON body key of refresh tokens (`jwt_refresh_json_key`). _Default:_ `"refresh_token"`.
+    pub refresh_json_key: String,
+    /// Accept a refresh token from a cookie on `POST` requests only
+    /// (`jwt_refresh_cookie_post_only`; not in Flask): a refresh route reached by a link or an
+    /// image then refuses with 401 instead of issuing tokens. _Default:_ `false`.
+    pub refresh_cookie_post_only: bool,
     /// Longest token accepted, in bytes; longer ones are refused before any decoding
     /// (`jwt_max_token_length`). _Default:_ [`DEFAULT_MAX_TOKEN_LENGTH`].
     pub max_token_length: usize,
@@ -405,6 +502,36 @@ impl Default for Config {
             encode_issuer: None,
             decode_issuer: None,
             cookie_csrf_protect: true,
+            token_location: Locations::HEADERS,
+            access_cookie_name: "access_token_cookie".into(),
+            refresh_cookie_name: "refresh_token_cookie".into(),
+            access_cookie_path: "/".into(),
+            refresh_cookie_path: "/".into(),
+            cookie_secure: false,
+            cookie_domain: None,
+            cookie_samesite: None,
+            session_cookie: true,
+            csrf_methods: vec![
+                rocket::http::Method::Post,
+                rocket::http::Method::Put,
+                rocket::http::Method::Patch,
+                rocket::http::Method::Delete,
+            ],
+            csrf_in_cookies: true,
+            access_csrf_cookie_name: "csrf_access_token".into(),
+            refresh_csrf_cookie_name: "csrf_refresh_token".into(),
+            access_csrf_cookie_path: "/".into(),
+            refresh_csrf_cookie_path: "/".into(),
+            access_csrf_header_name: "X-CSRF-TOKEN".into(),
+            refresh_csrf_header_name: "X-CSRF-TOKEN".into(),
+            csrf_check_form: false,
+            access_csrf_field_name: "csrf_token".into(),
+            refresh_csrf_field_name: "csrf_token".into(),
+            query_string_name: "jwt".into(),
+            query_string_value_prefix: String::new(),
+            json_key: "access_token".into(),
+            refresh_json_key: "refresh_token".into(),
+            refresh_cookie_post_only: false,
             max_token_length: DEFAULT_MAX_TOKEN_LENGTH,
             redis_url: None,
             redis_key_prefix: "jwt-ext:".into(),
@@ -499,6 +626,56 @@ setters! {
     public_key_file: impl Into<std::path::PathBuf> => |v: _| Some(Into::into(v));
     /// Sets [`signing_key_id`](Self::signing_key_id).
     signing_key_id: impl Into<String> => |v: _| Some(Into::into(v));
+    /// Sets [`token_location`](Self::token_location).
+    token_location: Locations => |v| v;
+    /// Sets [`access_cookie_name`](Self::access_cookie_name).
+    access_cookie_name: impl Into<String> => Into::into;
+    /// Sets [`refresh_cookie_name`](Self::refresh_cookie_name).
+    refresh_cookie_name: impl Into<String> => Into::into;
+    /// Sets [`access_cookie_path`](Self::access_cookie_path).
+    access_cookie_path: impl Into<String> => Into::into;
+    /// Sets [`refresh_cookie_path`](Self::refresh_cookie_path).
+    refresh_cookie_path: impl Into<String> => Into::into;
+    /// Sets [`cookie_secure`](Self::cookie_secure).
+    cookie_secure: bool => |v| v;
+    /// Sets [`cookie_domain`](Self::cookie_domain).
+    cookie_domain: impl Into<String> => |v: _| Some(Into::into(v));
+    /// Sets [`cookie_samesite`](Self::cookie_samesite).
+    cookie_samesite: rocket::http::SameSite => Some;
+    /// Sets [`session_cookie`](Self::session_cookie).
+    session_cookie: bool => |v| v;
+    /// Sets [`csrf_methods`](Self::csrf_methods).
+    csrf_methods: Vec<rocket::http::Method> => |v| v;
+    /// Sets [`csrf_in_cookies`](Self::csrf_in_cookies).
+    csrf_in_cookies: bool => |v| v;
+    /// Sets [`access_csrf_cookie_name`](Self::access_csrf_cookie_name).
+    access_csrf_cookie_name: impl Into<String> => Into::into;
+    /// Sets [`refresh_csrf_cookie_name`](Self::refresh_csrf_cookie_name).
+    refresh_csrf_cookie_name: impl Into<String> => Into::into;
+    /// Sets [`access_csrf_cookie_path`](Self::access_csrf_cookie_path).
+    access_csrf_cookie_path: impl Into<String> => Into::into;
+    /// Sets [`refresh_csrf_cookie_path`](Self::refresh_csrf_cookie_path).
+    refresh_csrf_cookie_path: impl Into<String> => Into::into;
+    /// Sets [`access_csrf_header_name`](Self::access_csrf_header_name).
+    access_csrf_header_name: impl Into<String> => Into::into;
+    /// Sets [`refresh_csrf_header_name`](Self::refresh_csrf_header_name).
+    refresh_csrf_header_name: impl Into<String> => Into::into;
+    /// Sets [`csrf_check_form`](Self::csrf_check_form).
+    csrf_check_form: bool => |v| v;
+    /// Sets [`access_csrf_field_name`](Self::access_csrf_field_name).
+    access_csrf_field_name: impl Into<String> => Into::into;
+    /// Sets [`refresh_csrf_field_name`](Self::refresh_csrf_field_name).
+    refresh_csrf_field_name: impl Into<String> => Into::into;
+    /// Sets [`query_string_name`](Self::query_string_name).
+    query_string_name: impl Into<String> => Into::into;
+    /// Sets [`query_string_value_prefix`](Self::query_string_value_prefix).
+    query_string_value_prefix: impl Into<String> => Into::into;
+    /// Sets [`json_key`](Self::json_key).
+    json_key: impl Into<String> => Into::into;
+    /// Sets [`refresh_json_key`](Self::refresh_json_key).
+    refresh_json_key: impl Into<String> => Into::into;
+    /// Sets [`refresh_cookie_post_only`](Self::refresh_cookie_post_only).
+    refresh_cookie_post_only: bool => |v| v;
 }
 
 impl Config {
@@ -581,7 +758,6 @@ const KNOWN_KEYS: &[&str] = &[
     "jwt_error_message_key",
     "jwt_header_name",
     "jwt_header_type",
-    "jwt_token_location",
     "jwt_decode_leeway",
     "jwt_encode_nbf",
     "jwt_verify_sub",
@@ -604,33 +780,6 @@ const KNOWN_KEYS: &[&str] = &[
     "jwt_public_key_file",
     "jwt_keys",
     "jwt_signing_key_id",
-];
-
-/// Flask-JWT-Extended options (REFERENCE §2) that this version does not implement yet.
-const FLASK_KEYS_NOT_YET_SUPPORTED: &[&str] = &[
-    "jwt_access_cookie_name",
-    "jwt_refresh_cookie_name",
-    "jwt_access_cookie_path",
-    "jwt_refresh_cookie_path",
-    "jwt_cookie_secure",
-    "jwt_cookie_domain",
-    "jwt_cookie_samesite",
-    "jwt_session_cookie",
-    "jwt_csrf_methods",
-    "jwt_csrf_in_cookies",
-    "jwt_access_csrf_cookie_name",
-    "jwt_refresh_csrf_cookie_name",
-    "jwt_access_csrf_cookie_path",
-    "jwt_refresh_csrf_cookie_path",
-    "jwt_access_csrf_header_name",
-    "jwt_refresh_csrf_header_name",
-    "jwt_csrf_check_form",
-    "jwt_access_csrf_field_name",
-    "jwt_refresh_csrf_field_name",
-    "jwt_query_string_name",
-    "jwt_query_string_value_prefix",
-    "jwt_json_key",
-    "jwt_refresh_json_key",
 ];
 
 impl Config {
@@ -694,14 +843,6 @@ impl Config {
             "jwt_error_message_key" => self.error_message_key = read_string(value)?,
             "jwt_header_name" => self.header_name = read_string(value)?,
             "jwt_header_type" => self.header_type = read_string(value)?,
-            "jwt_token_location" => {
-                let locations = read_string_list(value)?;
-                if locations.iter().any(|location| location != "headers") || locations.is_empty() {
-                    return Err(format!(
-                        "this version of jwt-ext reads tokens from `headers` only; got {locations:?}"
-                    ));
-                }
-            }
             "jwt_decode_leeway" => self.decode_leeway = read_seconds(value)?,
             "jwt_encode_nbf" => self.encode_nbf = read_bool(value)?,
             "jwt_verify_sub" => self.verify_sub = read_bool(value)?,
@@ -747,13 +888,10 @@ impl Config {
                     other => Some(read_seconds(other)?),
                 };
             }
-            _ if FLASK_KEYS_NOT_YET_SUPPORTED.contains(&key) => {
-                return Err(
-                    "is a Flask-JWT-Extended option that this version of jwt-ext does not support yet"
-                        .into(),
-                );
-            }
             _ => {
+                if let Some(result) = self.read_browser_key(key, value) {
+                    return result;
+                }
                 let mut message = "is not a jwt-ext setting".to_owned();
                 if let Some(near) = closest_key(key) {
                     message = format!("{message}; did you mean `{near}`?");
@@ -854,6 +992,7 @@ impl Config {
             problems.add("jwt_encode_issuer", "must not be empty");
         }
         self.check_revocation(&mut problems);
+        self.check_browser(strict, &mut problems, &mut warnings);
         if !(128..=1024 * 1024).contains(&self.max_token_length) {
             problems.add(
                 "jwt_max_token_length",
@@ -1227,7 +1366,7 @@ fn parse_algorithm(name: &str) -> Result<Algorithm, String> {
 fn closest_key(key: &str) -> Option<&'static str> {
     KNOWN_KEYS
         .iter()
-        .chain(FLASK_KEYS_NOT_YET_SUPPORTED)
+        .chain(browser::KEYS)
         .map(|known| (strsim::levenshtein(key, known), *known))
         .filter(|(distance, _)| *distance <= 3)
         .min()

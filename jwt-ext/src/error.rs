@@ -33,6 +33,12 @@ pub enum JwtError {
     NoAuthorization(String),
     /// The header that should carry the token is malformed (Flask's `InvalidHeaderError`): 422.
     InvalidHeader(String),
+    /// The query parameter that should carry the token lacks the configured prefix (Flask's
+    /// `InvalidQueryParamError`): 422.
+    InvalidQueryParam(String),
+    /// A cookie-borne token failed the CSRF double submit (Flask's `CSRFError`): 401
+    /// `Missing CSRF token` or `CSRF double submit tokens do not match`.
+    Csrf(String),
     /// The token could not be decoded or failed verification (PyJWT's errors): 422.
     ///
     /// The message is PyJWT's, e.g. `Signature verification failed`.
@@ -113,6 +119,7 @@ impl JwtError {
     pub fn status(&self) -> Status {
         match self {
             Self::NoAuthorization(_)
+            | Self::Csrf(_)
             | Self::Expired(_)
             | Self::FreshRequired(_)
             | Self::UserLookupFailed(_)
@@ -120,9 +127,10 @@ impl JwtError {
             Self::StoreUnavailable(_) => Status::ServiceUnavailable,
             Self::ClaimsVerificationFailed(_) => Status::BadRequest,
             Self::Forbidden(_) => Status::Forbidden,
-            Self::InvalidHeader(_) | Self::Invalid(_) | Self::WrongTokenType { .. } => {
-                Status::UnprocessableEntity
-            }
+            Self::InvalidHeader(_)
+            | Self::InvalidQueryParam(_)
+            | Self::Invalid(_)
+            | Self::WrongTokenType { .. } => Status::UnprocessableEntity,
             Self::Misconfigured(_) | Self::NotConfigured => Status::InternalServerError,
         }
     }
@@ -141,6 +149,8 @@ impl JwtError {
         match self {
             Self::NoAuthorization(msg)
             | Self::InvalidHeader(msg)
+            | Self::InvalidQueryParam(msg)
+            | Self::Csrf(msg)
             | Self::Invalid(msg)
             | Self::Forbidden(msg) => msg.as_str().into(),
             Self::UserLookupFailed(token) => {

@@ -4,11 +4,12 @@ use std::sync::Arc;
 
 use rocket::fairing::{self, Fairing, Info, Kind};
 use rocket::http::Status;
-use rocket::{Build, Orbit, Request, Response, Rocket};
+use rocket::{Build, Data, Orbit, Request, Response, Rocket};
 use serde_json::Value;
 
 use crate::claims::DecodedToken;
 use crate::config::{Config, Lifetime};
+use crate::csrf::FormCsrf;
 use crate::error::JwtError;
 use crate::error::RefusedToken;
 use crate::guard::Refusal;
@@ -25,6 +26,8 @@ use crate::revocation::Blocklist;
 ///   with every bad key named. In the `debug` profile a missing secret is replaced by a random
 ///   one with a warning; any other profile refuses to start without one.
 /// - **liftoff**: logs the effective settings (never the secret).
+/// - **request**: with `jwt_csrf_check_form`, peeks at the start of a urlencoded body for the
+///   CSRF field, which request guards could not read otherwise.
 /// - **response**: when a jwt-ext guard refused the request, writes Flask's JSON body and
 ///   `WWW-Authenticate`, whichever catcher produced the response.
 pub struct JwtFairing {
@@ -224,8 +227,9 @@ impl JwtFairing {
         self
     }
 
-    /// Flask's `invalid_token_loader`: the answer to a malformed header, an undecodable or
-    /// unverifiable token, or a token of the wrong type, from the error message.
+    /// Flask's `invalid_token_loader`: the answer to a malformed header or query parameter,
+    /// an undecodable or unverifiable token, or a token of the wrong type, from the error
+    /// message.
     #[must_use]
     pub fn invalid_token_loader<F>(mut self, responder: F) -> Self
     where
@@ -235,7 +239,8 @@ impl JwtFairing {
         self
     }
 
-    /// Flask's `unauthorized_loader`: the answer when no token was found, from the message.
+    /// Flask's `unauthorized_loader`: the answer when no token was found or a cookie-borne
+    /// token failed the CSRF double submit, from the message.
     #[must_use]
     pub fn unauthorized_loader<F>(mut self, responder: F) -> Self
     where
@@ -277,7 +282,7 @@ impl Fairing for JwtFairing {
     fn info(&self) -> Info {
         Info {
             name: "jwt-ext",
-            kind: Kind::Ignite | Kind::Liftoff | Kind::Response | Kind::Singleton,
+            kind: Kind::Ignite | Kind::Liftoff | Kind::Request | Kind::Response | Kind::Singleton,
         }
     }
 
@@ -323,12 +328,13 @@ impl Fairing for JwtFairing {
             Lifetime::Never => "never expires".into(),
         };
         log::info!(
-            "jwt-ext: algorithm {:?} (decode {:?}), access {}, refresh {}, header `{}: {}`, \
-             leeway {}s, identity claim `{}`",
+            "jwt-ext: algorithm {:?} (decode {:?}), access {}, refresh {}, locations [{}], \
+             header `{}: {}`, leeway {}s, identity claim `{}`",
             config.algorithm,
             config.effective_decode_algorithms(),
             lifetime(config.access_token_expires),
             lifetime(config.refresh_token_expires),
+            config.token_location,
             config.header_name,
             if config.header_type.is_empty() {
                 "<JWT>".to_owned()
@@ -338,6 +344,13 @@ impl Fairing for JwtFairing {
             config.decode_leeway,
             config.identity_claim,
         );
+    }
+
+    async fn on_request(&self, request: &mut Request<'_>, data: &mut Data<'_>) {
+        let request: &Request<'_> = request;
+        if let Some(manager) = request.rocket().state::<JwtManager>() {
+            FormCsrf::capture(request, data, manager.config()).await;
+        }
     }
 
     async fn on_response<'r>(&self, request: &'r Request<'_>, response: &mut Response<'r>) {

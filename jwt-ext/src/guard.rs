@@ -4,6 +4,7 @@
 //! refused) is cached in the request, and each guard only adds its own type and freshness
 //! checks, in Flask's order (decode, type, freshness).
 
+use std::any::Any;
 use std::marker::PhantomData;
 use std::ops::Deref;
 use std::sync::{Arc, Mutex};
@@ -15,7 +16,8 @@ use rocket::{Ignite, Rocket, Sentinel};
 use crate::__private::Requirement;
 use crate::claims::DecodedToken;
 use crate::error::JwtError;
-use crate::location::token_from_header;
+use crate::location::{self, Location, LocationSet};
+use crate::lookup::{find_once, Found};
 use crate::manager::JwtManager;
 
 /// Marker types naming what a [`Jwt`] guard requires.
@@ -48,6 +50,7 @@ pub mod kind {
                         fresh: $fresh,
                         verify_type: $verify,
                         skip_revocation_check: false,
+                        locations: None,
                     }
                 }
             }
@@ -81,13 +84,18 @@ pub mod kind {
 
 use kind::Kind;
 
-/// A verified token, as a request guard: the route runs only with a valid token of kind `K`.
+/// A verified token, as a request guard: the route runs only with a valid token of kind `K`,
+/// found in the locations `L`.
 ///
-/// Derefs to [`DecodedToken`] for the identity, claims, header, `jti`, expiry and freshness.
-/// Name the requirement with the aliases [`AccessJwt`], [`RefreshJwt`], [`FreshJwt`] and
-/// [`AnyJwt`]; plain `Jwt` takes the requirement of the route's `#[jwt_required(...)]`
-/// attribute (Flask's `get_jwt()` after the decorator), and requires an access token on a
-/// route without one.
+/// Derefs to [`DecodedToken`] for the identity, claims, header, `jti`, expiry and freshness;
+/// [`location`](Self::location) says where the token was found. Name the requirement with
+/// the aliases [`AccessJwt`], [`RefreshJwt`], [`FreshJwt`] and [`AnyJwt`]; plain `Jwt` takes
+/// the requirement of the route's `#[jwt_required(...)]` attribute (Flask's `get_jwt()` after
+/// the decorator), and requires an access token on a route without one.
+///
+/// `L` ([`location::Configured`] unless named) searches the route's `locations`, else
+/// `jwt_token_location`; a marker or a tuple of markers such as
+/// `(location::Cookies, location::Headers)` overrides both (see [`location`]).
 ///
 /// # Outcomes
 ///
@@ -98,6 +106,10 @@ use kind::Kind;
 /// |---|---|---|
 /// | no header / no `Bearer` field | 401 | `Missing Authorization Header` / `Missing 'Bearer' type in ...` |
 /// | malformed header | 422 | `Bad Authorization header. Expected ...` |
+/// | no cookie / query parameter / JSON key | 401 | `Missing cookie "access_token_cookie"` / `Missing 'jwt' query parameter` / ... |
+/// | nothing in several locations | 401 | `Missing JWT in cookies or headers (...; ...)` |
+/// | cookie on a CSRF method without the CSRF header | 401 | `Missing CSRF token` |
+/// | CSRF header differs from the token's `csrf` claim | 401 | `CSRF double submit tokens do not match` |
 /// | bad signature, garbage, disallowed `alg` | 422 | PyJWT's message, e.g. `Signature verification failed` |
 /// | expired | 401 | `Token has expired` |
 /// | wrong type | 422 | `Only non-refresh tokens are allowed` / `Only refresh tokens are allowed` |
@@ -121,44 +133,63 @@ use kind::Kind;
 ///     json!({ "refreshing": jwt.identity() })
 /// }
 /// ```
-pub struct Jwt<K: Kind = kind::Route> {
+pub struct Jwt<K: Kind = kind::Route, L: LocationSet = location::Configured> {
     token: Arc<DecodedToken>,
-    kind: PhantomData<K>,
+    location: Location,
+    kind: PhantomData<fn() -> (K, L)>,
 }
 
 /// `@jwt_required()`: an access token (any type but `refresh`).
-pub type AccessJwt = Jwt<kind::Access>;
+pub type AccessJwt<L = location::Configured> = Jwt<kind::Access, L>;
 /// `@jwt_required(refresh=True)`: a refresh token.
-pub type RefreshJwt = Jwt<kind::Refresh>;
+pub type RefreshJwt<L = location::Configured> = Jwt<kind::Refresh, L>;
 /// `@jwt_required(fresh=True)`: a fresh access token.
-pub type FreshJwt = Jwt<kind::Fresh>;
+pub type FreshJwt<L = location::Configured> = Jwt<kind::Fresh, L>;
 /// `@jwt_required(verify_type=False)`: an access or a refresh token.
-pub type AnyJwt = Jwt<kind::Any>;
+pub type AnyJwt<L = location::Configured> = Jwt<kind::Any, L>;
 
-impl<K: Kind> Jwt<K> {
+impl<K: Kind, L: LocationSet> Jwt<K, L> {
+    pub(crate) fn from_found(found: Found) -> Self {
+        Self {
+            token: found.token,
+            location: found.location,
+            kind: PhantomData,
+        }
+    }
+
     /// The verified token, shared with the request's other guards.
     #[must_use]
     pub fn token(&self) -> &Arc<DecodedToken> {
         &self.token
     }
+
+    /// Where the token was found: Flask's `get_jwt_request_location()`.
+    #[must_use]
+    pub fn location(&self) -> Location {
+        self.location
+    }
 }
 
-impl<K: Kind> Clone for Jwt<K> {
+impl<K: Kind, L: LocationSet> Clone for Jwt<K, L> {
     fn clone(&self) -> Self {
         Self {
             token: Arc::clone(&self.token),
+            location: self.location,
             kind: PhantomData,
         }
     }
 }
 
-impl<K: Kind> std::fmt::Debug for Jwt<K> {
+impl<K: Kind, L: LocationSet> std::fmt::Debug for Jwt<K, L> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_tuple("Jwt").field(&self.token).finish()
+        f.debug_struct("Jwt")
+            .field("token", &self.token)
+            .field("location", &self.location)
+            .finish()
     }
 }
 
-impl<K: Kind> Deref for Jwt<K> {
+impl<K: Kind, L: LocationSet> Deref for Jwt<K, L> {
     type Target = DecodedToken;
 
     fn deref(&self) -> &DecodedToken {
@@ -166,22 +197,28 @@ impl<K: Kind> Deref for Jwt<K> {
     }
 }
 
+/// The requirement of a guard of kind `K` searching the locations `L`.
+pub(crate) fn requirement_of<K: Kind, L: LocationSet>(request: &Request<'_>) -> Requirement {
+    let mut requirement = K::requirement(request);
+    if let Some(locations) = L::locations() {
+        requirement.locations = Some(locations);
+    }
+    requirement
+}
+
 #[rocket::async_trait]
-impl<'r, K: Kind> FromRequest<'r> for Jwt<K> {
+impl<'r, K: Kind, L: LocationSet> FromRequest<'r> for Jwt<K, L> {
     type Error = JwtError;
 
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, JwtError> {
-        match verify(request, K::requirement(request)).await {
-            Ok(token) => Outcome::Success(Self {
-                token,
-                kind: PhantomData,
-            }),
+        match verify(request, requirement_of::<K, L>(request)).await {
+            Ok(found) => Outcome::Success(Self::from_found(found)),
             Err(error) => fail(request, error),
         }
     }
 }
 
-impl<K: Kind> Sentinel for Jwt<K> {
+impl<K: Kind, L: LocationSet> Sentinel for Jwt<K, L> {
     fn abort(rocket: &Rocket<Ignite>) -> bool {
         fairing_missing(rocket)
     }
@@ -207,45 +244,51 @@ impl<K: Kind> Sentinel for Jwt<K> {
 ///     }
 /// }
 /// ```
-pub struct OptionalJwt<K: Kind = kind::Route>(Option<Jwt<K>>);
+pub struct OptionalJwt<K: Kind = kind::Route, L: LocationSet = location::Configured>(
+    Option<Jwt<K, L>>,
+);
 
-impl<K: Kind> OptionalJwt<K> {
+impl<K: Kind, L: LocationSet> OptionalJwt<K, L> {
     /// The verified token, if the request carried one.
     #[must_use]
     pub fn token(&self) -> Option<&DecodedToken> {
         self.0.as_deref()
     }
 
+    /// Where the token was found; `None` without a token (Flask's
+    /// `get_jwt_request_location()`).
+    #[must_use]
+    pub fn location(&self) -> Option<Location> {
+        self.0.as_ref().map(Jwt::location)
+    }
+
     /// The guard for the token, if the request carried one.
     #[must_use]
-    pub fn into_inner(self) -> Option<Jwt<K>> {
+    pub fn into_inner(self) -> Option<Jwt<K, L>> {
         self.0
     }
 }
 
-impl<K: Kind> std::fmt::Debug for OptionalJwt<K> {
+impl<K: Kind, L: LocationSet> std::fmt::Debug for OptionalJwt<K, L> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_tuple("OptionalJwt").field(&self.0).finish()
     }
 }
 
 #[rocket::async_trait]
-impl<'r, K: Kind> FromRequest<'r> for OptionalJwt<K> {
+impl<'r, K: Kind, L: LocationSet> FromRequest<'r> for OptionalJwt<K, L> {
     type Error = JwtError;
 
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, JwtError> {
-        match verify(request, K::requirement(request)).await {
-            Ok(token) => Outcome::Success(Self(Some(Jwt {
-                token,
-                kind: PhantomData,
-            }))),
+        match verify(request, requirement_of::<K, L>(request)).await {
+            Ok(found) => Outcome::Success(Self(Some(Jwt::from_found(found)))),
             Err(JwtError::NoAuthorization(_)) => Outcome::Success(Self(None)),
             Err(error) => fail(request, error),
         }
     }
 }
 
-impl<K: Kind> Sentinel for OptionalJwt<K> {
+impl<K: Kind, L: LocationSet> Sentinel for OptionalJwt<K, L> {
     fn abort(rocket: &Rocket<Ignite>) -> bool {
         fairing_missing(rocket)
     }
@@ -262,9 +305,6 @@ pub(crate) fn fairing_missing(rocket: &Rocket<Ignite>) -> bool {
     true
 }
 
-/// The request's token, decoded once whatever the number of guards asking.
-struct CachedToken(Result<Arc<DecodedToken>, JwtError>);
-
 /// The refusal that stopped this request, for the response fairing to write out.
 #[derive(Default)]
 pub(crate) struct Refusal(Mutex<Option<JwtError>>);
@@ -277,6 +317,11 @@ impl Refusal {
 }
 
 pub(crate) fn fail<T>(request: &Request<'_>, error: JwtError) -> Outcome<T, JwtError> {
+    Outcome::Error(refusal(request, error))
+}
+
+/// Logs a refusal and records it for the fairing to write out; the guard's error outcome.
+pub(crate) fn refusal(request: &Request<'_>, error: JwtError) -> (Status, JwtError) {
     let status: Status = error.status();
     // One line per refused request: the reason and the route, never the token. Messages can
     // quote attacker-chosen claim names, so control characters are escaped.
@@ -294,22 +339,35 @@ pub(crate) fn fail<T>(request: &Request<'_>, error: JwtError) -> Outcome<T, JwtE
     if let Ok(mut refusal) = slot.0.lock() {
         *refusal = Some(error.clone());
     }
-    Outcome::Error((status, error))
+    (status, error)
 }
 
-/// Flask's `verify_jwt_in_request` for the header location: decode (shared by every guard of
-/// the request), then the type and freshness checks.
+/// Flask's `verify_jwt_in_request` for a request guard: find and decode the token (once per
+/// request and question, shared by every guard), then [`check`] it.
 pub(crate) async fn verify(
     request: &Request<'_>,
     requirement: Requirement,
-) -> Result<Arc<DecodedToken>, JwtError> {
+) -> Result<Found, JwtError> {
     let Some(manager) = request.rocket().state::<JwtManager>() else {
         return Err(JwtError::NotConfigured);
     };
-    let cached = request
-        .local_cache_async(async { CachedToken(decode_request(manager, request)) })
-        .await;
-    let token = cached.0.clone()?;
+    let locations = requirement
+        .locations
+        .unwrap_or(manager.config().token_location);
+    let found = find_once(manager, request, requirement.refresh, locations)?;
+    check(manager, request, requirement, found).await
+}
+
+/// The checks after decoding, in Flask's order: type, freshness, revocation, the
+/// application's claims verification, user lookup. Each store or loader is asked at most once
+/// per request and token.
+pub(crate) async fn check(
+    manager: &JwtManager,
+    request: &Request<'_>,
+    requirement: Requirement,
+    found: Found,
+) -> Result<Found, JwtError> {
+    let token = &found.token;
     if requirement.verify_type {
         if requirement.refresh && !token.is_refresh() {
             return Err(JwtError::WrongTokenType {
@@ -326,60 +384,110 @@ pub(crate) async fn verify(
         return Err(JwtError::FreshRequired(token.refused()));
     }
     if !requirement.skip_revocation_check {
-        let checked = request
-            .local_cache_async(async {
-                RevocationChecked(manager.blocklist().is_revoked(&token).await)
-            })
-            .await;
-        match &checked.0 {
+        let answers = request.local_cache(PerToken::<Result<bool, String>>::default);
+        let revoked = if let Some(answer) = answers.get(token) {
+            answer
+        } else {
+            let answer = manager
+                .blocklist()
+                .is_revoked(token)
+                .await
+                .map_err(|error| error.to_string());
+            answers.put(token, answer.clone());
+            answer
+        };
+        match revoked {
             Ok(false) => {}
             Ok(true) => return Err(JwtError::Revoked(token.refused())),
-            Err(error) => return Err(JwtError::StoreUnavailable(error.to_string())),
+            Err(error) => return Err(JwtError::StoreUnavailable(error)),
         }
     }
     let loaders = manager.loaders();
     if let Some(verify_claims) = &loaders.verify_claims {
-        // The application's check runs once per request, however many guards ask.
-        let verified = request.local_cache(|| ClaimsVerified(verify_claims(&token)));
-        if !verified.0 {
+        let answers = request.local_cache(PerToken::<bool>::default);
+        let verified = answers.get(token).unwrap_or_else(|| {
+            let verified = verify_claims(token);
+            answers.put(token, verified);
+            verified
+        });
+        if !verified {
             return Err(JwtError::ClaimsVerificationFailed(token.refused()));
         }
     }
     if let Some(loader) = &loaders.user {
-        let loaded = request
-            .local_cache_async(async { LoadedUser(loader.load(&token, request).await) })
-            .await;
-        if loaded.0.is_none() {
+        let users = request.local_cache(PerToken::<LoadedUser>::default);
+        let user = if let Some(user) = users.get(token) {
+            user
+        } else {
+            let user = loader.load(token, request).await;
+            users.put(token, user.clone());
+            user
+        };
+        if user.is_none() {
             return Err(JwtError::UserLookupFailed(token.refused()));
         }
     }
-    Ok(token)
+    Verified::record(request, &found, requirement);
+    Ok(found)
 }
 
-/// The application's token verification loader's answer for this request, asked once.
-struct ClaimsVerified(bool);
+/// A user the application's loader found, type-erased.
+pub(crate) type LoadedUser = Option<Arc<dyn Any + Send + Sync>>;
 
-/// The revocation store's answer for this request's token, asked once.
-struct RevocationChecked(Result<bool, crate::revocation::StoreError>);
+/// The user the loader found for `token` during this request's checks, if any.
+pub(crate) fn loaded_user(request: &Request<'_>, token: &Arc<DecodedToken>) -> LoadedUser {
+    request
+        .local_cache(PerToken::<LoadedUser>::default)
+        .get(token)
+        .flatten()
+}
 
-/// The user the application's loader found for this request's token, looked up once.
-pub(crate) struct LoadedUser(pub(crate) Option<Arc<dyn std::any::Any + Send + Sync>>);
+/// Answers asked once per request and token: revocation, claims verification, user lookup.
+struct PerToken<T>(Mutex<Vec<(Arc<DecodedToken>, T)>>);
 
-fn decode_request(
-    manager: &JwtManager,
-    request: &Request<'_>,
-) -> Result<Arc<DecodedToken>, JwtError> {
-    let config = manager.config();
-    let encoded = token_from_header(
-        request.headers().get(&config.header_name),
-        &config.header_name,
-        &config.header_type,
-    )?;
-    let cache = manager.cache();
-    if let Some(token) = cache.get(&encoded, crate::decode::now_seconds()) {
-        return Ok(token);
+impl<T> Default for PerToken<T> {
+    fn default() -> Self {
+        Self(Mutex::new(Vec::new()))
     }
-    let token = Arc::new(manager.verifier().decode(&encoded, false)?);
-    cache.insert(&encoded, &token);
-    Ok(token)
+}
+
+impl<T: Clone> PerToken<T> {
+    fn get(&self, token: &Arc<DecodedToken>) -> Option<T> {
+        let answers = self.0.lock().ok()?;
+        answers
+            .iter()
+            .find(|(asked, _)| Arc::ptr_eq(asked, token) || **asked == **token)
+            .map(|(_, answer)| answer.clone())
+    }
+
+    fn put(&self, token: &Arc<DecodedToken>, answer: T) {
+        if let Ok(mut answers) = self.0.lock() {
+            answers.push((Arc::clone(token), answer));
+        }
+    }
+}
+
+/// The access token a request guard accepted from a cookie, for the implicit refresh.
+#[derive(Default)]
+pub(crate) struct Verified(Mutex<Option<Arc<DecodedToken>>>);
+
+impl Verified {
+    fn record(request: &Request<'_>, found: &Found, requirement: Requirement) {
+        if found.location != Location::Cookies || requirement.refresh || found.token.is_refresh() {
+            return;
+        }
+        if let Ok(mut slot) = request.local_cache(Verified::default).0.lock() {
+            slot.get_or_insert_with(|| Arc::clone(&found.token));
+        }
+    }
+
+    /// The cookie-borne access token this request was verified with, if any.
+    pub(crate) fn cookie_access_token(request: &Request<'_>) -> Option<Arc<DecodedToken>> {
+        request
+            .local_cache(Verified::default)
+            .0
+            .lock()
+            .ok()
+            .and_then(|slot| slot.clone())
+    }
 }

@@ -125,14 +125,20 @@ mod authz;
 mod cache;
 mod claims;
 mod config;
+mod cookies;
+mod csrf;
 mod decode;
 mod error;
+mod extract;
 mod fairing;
 mod guard;
+mod implicit_refresh;
+mod json_body;
 mod jwks;
 mod keys;
 mod loaders;
-mod location;
+pub mod location;
+mod lookup;
 mod manager;
 mod provider;
 #[cfg(feature = "redis")]
@@ -159,9 +165,12 @@ pub use config::{
     Config, ConfigError, ConfigProblem, KeyEntry, Lifetime, OneOrMany, SecretKey,
     DEFAULT_MAX_TOKEN_LENGTH, MAX_LEEWAY_SECONDS, MAX_LIFETIME,
 };
+pub use cookies::{CookieError, JwtCookies, PERSISTENT_COOKIE_MAX_AGE};
 pub use error::{JwtError, RefusedToken};
 pub use fairing::JwtFairing;
 pub use guard::{kind, AccessJwt, AnyJwt, FreshJwt, Jwt, OptionalJwt, RefreshJwt};
+pub use implicit_refresh::ImplicitRefresh;
+pub use json_body::{JwtJson, JwtJsonError};
 pub use jsonwebtoken::Algorithm;
 pub use jwks::jwks_routes;
 pub use loaders::UserLoader;

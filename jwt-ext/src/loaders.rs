@@ -133,10 +133,14 @@ impl Responders {
             JwtError::ClaimsVerificationFailed(token) => {
                 self.verification_failed.as_ref().map(|f| f(token))
             }
-            JwtError::InvalidHeader(_) | JwtError::Invalid(_) | JwtError::WrongTokenType { .. } => {
-                self.invalid.as_ref().map(|f| f(&error.message()))
+            JwtError::InvalidHeader(_)
+            | JwtError::InvalidQueryParam(_)
+            | JwtError::Invalid(_)
+            | JwtError::WrongTokenType { .. } => self.invalid.as_ref().map(|f| f(&error.message())),
+            // Flask sends missing tokens and CSRF failures to the same loader.
+            JwtError::NoAuthorization(_) | JwtError::Csrf(_) => {
+                self.unauthorized.as_ref().map(|f| f(&error.message()))
             }
-            JwtError::NoAuthorization(_) => self.unauthorized.as_ref().map(|f| f(&error.message())),
             _ => None,
         };
         specific.or_else(|| self.any.as_ref().and_then(|f| f(error)))

@@ -1,141 +1,395 @@
-//! Finding the token in a request. This version reads the `headers` location, with
-//! Flask-JWT-Extended's parsing rules (REFERENCE §5.2).
+//! Where a request's token is looked for: Flask-JWT-Extended's `JWT_TOKEN_LOCATION`.
+//!
+//! A [`Locations`] is an ordered list drawn from `headers`, `cookies`, `query_string` and
+//! `json`: the search order. It comes from `jwt_token_location`, from a route's
+//! `#[jwt_required(locations = "cookies, headers")]`, or from a guard's second type parameter
+//! (`Jwt<kind::Access, (location::Cookies, location::Headers)>`), the most specific winning.
+//!
+//! The search follows Flask exactly: only a *missing* token falls through to the next
+//! location; any other problem (a malformed header, a missing CSRF value, an invalid token)
+//! stops the search. With no token anywhere, a single location answers with its own message
+//! and several with the aggregated one, e.g.
+//! `Missing JWT in cookies or headers (Missing cookie "access_token_cookie"; Missing Authorization Header)`.
+//!
+//! The `json` location is the request body, which Rocket's request guards cannot read: only
+//! the [`JwtJson`](crate::JwtJson) data guard finds a token there. A request guard reaching
+//! `json` in its search reports it as missing.
 
-use std::borrow::Cow;
+use std::fmt;
+use std::str::FromStr;
 
-use crate::error::JwtError;
-
-/// Extracts the token from the values of the configured header, exactly as Flask does:
+/// One place a token can come from; [`Jwt::location`](crate::Jwt::location) tells which one
+/// a request's token came from (Flask's `get_jwt_request_location()`).
 ///
-/// - the values (several headers of the same name are joined with `,`) are trimmed of
-///   whitespace, then of commas; nothing left → 401 `Missing <H> Header`;
-/// - with a header type `T`, the value is split on `,` followed by optional whitespace and the
-///   fields whose first word is exactly `T` (case-sensitive) are kept: not exactly one → 401
-///   `Missing 'T' type in 'H' header...`; that field not exactly two words → 422
-///   `Bad H header...`;
-/// - with an empty type the whole value must be one word, else 422.
+/// # Example
 ///
-/// The usual single header is parsed in place: the token borrows from it.
-pub(crate) fn token_from_header<'v>(
-    mut values: impl Iterator<Item = &'v str>,
-    header_name: &str,
-    header_type: &str,
-) -> Result<Cow<'v, str>, JwtError> {
-    let first = values.next().unwrap_or_default();
-    let Some(second) = values.next() else {
-        return token_in_value(first, header_name, header_type).map(Cow::Borrowed);
-    };
-    let mut joined = [first, second].join(",");
-    for value in values {
-        joined.push(',');
-        joined.push_str(value);
-    }
-    token_in_value(&joined, header_name, header_type).map(|token| Cow::Owned(token.to_owned()))
+/// ```
+/// use jwt_ext::location::Location;
+///
+/// let location: Location = "query_string".parse().unwrap();
+/// assert_eq!(location, Location::QueryString);
+/// assert_eq!(location.as_str(), "query_string");
+/// assert!("body".parse::<Location>().is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Location {
+    /// The `Authorization` header (`jwt_header_name`, `jwt_header_type`).
+    Headers,
+    /// The access or refresh cookie, with CSRF double submit.
+    Cookies,
+    /// A query parameter (`jwt_query_string_name`).
+    QueryString,
+    /// A key of the JSON body (`jwt_json_key`), read by [`JwtJson`](crate::JwtJson).
+    Json,
 }
 
-/// The token in one (possibly joined) header value.
-fn token_in_value<'a>(
-    value: &'a str,
-    header_name: &str,
-    header_type: &str,
-) -> Result<&'a str, JwtError> {
-    let value = value.trim().trim_matches(',');
-    if value.is_empty() {
-        return Err(JwtError::NoAuthorization(format!(
-            "Missing {header_name} Header"
-        )));
+impl Location {
+    /// Every location, in Flask's order of documentation.
+    pub const ALL: [Location; 4] = [
+        Location::Headers,
+        Location::Cookies,
+        Location::QueryString,
+        Location::Json,
+    ];
+
+    /// Flask's name for the location: `headers`, `cookies`, `query_string` or `json`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Headers => "headers",
+            Self::Cookies => "cookies",
+            Self::QueryString => "query_string",
+            Self::Json => "json",
+        }
     }
 
-    if header_type.is_empty() {
-        let mut words = value.split_whitespace();
-        return match (words.next(), words.next()) {
-            (Some(token), None) => Ok(token),
-            _ => Err(JwtError::InvalidHeader(format!(
-                "Bad {header_name} header. Expected '{header_name}: <JWT>'"
-            ))),
-        };
+    const fn code(self) -> u16 {
+        match self {
+            Self::Headers => 1,
+            Self::Cookies => 2,
+            Self::QueryString => 3,
+            Self::Json => 4,
+        }
     }
 
-    let mut matching = value
-        .split(',')
-        .map(str::trim_start)
-        .filter(|field| field.split_whitespace().next() == Some(header_type));
-    let (Some(field), None) = (matching.next(), matching.next()) else {
-        return Err(JwtError::NoAuthorization(format!(
-            "Missing '{header_type}' type in '{header_name}' header. \
-             Expected '{header_name}: {header_type} <JWT>'"
-        )));
-    };
-    let mut words = field.split_whitespace().skip(1);
-    match (words.next(), words.next()) {
-        (Some(token), None) => Ok(token),
-        _ => Err(JwtError::InvalidHeader(format!(
-            "Bad {header_name} header. Expected '{header_name}: {header_type} <JWT>'"
-        ))),
+    const fn from_code(code: u16) -> Option<Self> {
+        match code {
+            1 => Some(Self::Headers),
+            2 => Some(Self::Cookies),
+            3 => Some(Self::QueryString),
+            4 => Some(Self::Json),
+            _ => None,
+        }
     }
 }
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The error of parsing a location name or list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseLocationError(String);
+
+impl fmt::Display for ParseLocationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ParseLocationError {}
+
+impl FromStr for Location {
+    type Err = ParseLocationError;
+
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|location| location.as_str() == name)
+            .ok_or_else(|| {
+                ParseLocationError(format!(
+                    "`{name}` is not a token location; expected `headers`, `cookies`, \
+                     `query_string` or `json`"
+                ))
+            })
+    }
+}
+
+/// Bits per location in the packed list.
+const BITS: u16 = 3;
+
+/// An ordered, non-empty list of distinct [`Location`]s: the search order.
+///
+/// Packed in a `u16`, so it is `Copy` and fits a const generic (the attribute macro uses
+/// that). The default is `headers` only, Flask's default.
+///
+/// # Example
+///
+/// ```
+/// use jwt_ext::location::{Location, Locations};
+///
+/// let locations: Locations = "cookies, headers".parse().unwrap();
+/// assert_eq!(locations.iter().collect::<Vec<_>>(), [Location::Cookies, Location::Headers]);
+/// assert_eq!(locations.to_string(), "cookies, headers");
+/// assert!(locations.contains(Location::Cookies));
+/// assert!("cookies, cookies".parse::<Locations>().is_err());
+/// assert!("".parse::<Locations>().is_err());
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Locations(u16);
+
+impl Locations {
+    /// `headers` only: Flask's default.
+    pub const HEADERS: Locations = Locations(1);
+
+    /// The list `locations`, in order.
+    ///
+    /// # Errors
+    ///
+    /// When the list is empty or names a location twice.
+    pub fn new(locations: &[Location]) -> Result<Self, ParseLocationError> {
+        if locations.is_empty() {
+            return Err(ParseLocationError(
+                "at least one token location is needed".into(),
+            ));
+        }
+        let mut code = 0;
+        for (index, location) in locations.iter().enumerate() {
+            if locations[..index].contains(location) {
+                return Err(ParseLocationError(format!(
+                    "token location `{location}` is listed twice"
+                )));
+            }
+            code |= location.code() << (BITS * u16::try_from(index).unwrap_or(0));
+        }
+        Ok(Self(code))
+    }
+
+    /// The list packed by the attribute macro; `None` for 0 (no `locations` argument) or a
+    /// code no list packs to.
+    #[doc(hidden)]
+    #[must_use]
+    pub const fn from_code(code: u16) -> Option<Self> {
+        if code == 0 || code >> (BITS * 4) != 0 {
+            return None;
+        }
+        let mut rest = code;
+        let mut seen = 0u16;
+        while rest != 0 {
+            let slot = rest & 0b111;
+            // An empty slot before the last one is a gap; a location may appear once.
+            if Location::from_code(slot).is_none() || seen & (1 << slot) != 0 {
+                return None;
+            }
+            seen |= 1 << slot;
+            rest >>= BITS;
+        }
+        Some(Self(code))
+    }
+
+    /// The locations, in search order.
+    pub fn iter(self) -> impl Iterator<Item = Location> {
+        let mut rest = self.0;
+        std::iter::from_fn(move || {
+            let location = Location::from_code(rest & 0b111)?;
+            rest >>= BITS;
+            Some(location)
+        })
+    }
+
+    /// Whether `location` is in the list.
+    #[must_use]
+    pub fn contains(self, location: Location) -> bool {
+        self.iter().any(|listed| listed == location)
+    }
+
+    /// How many locations the list has (1 to 4).
+    #[must_use]
+    pub fn len(self) -> usize {
+        self.iter().count()
+    }
+
+    /// Always `false`: a list has at least one location.
+    #[must_use]
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+}
+
+impl Default for Locations {
+    fn default() -> Self {
+        Self::HEADERS
+    }
+}
+
+impl fmt::Debug for Locations {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl fmt::Display for Locations {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (index, location) in self.iter().enumerate() {
+            if index > 0 {
+                f.write_str(", ")?;
+            }
+            f.write_str(location.as_str())?;
+        }
+        Ok(())
+    }
+}
+
+impl FromStr for Locations {
+    type Err = ParseLocationError;
+
+    /// A comma-separated list, e.g. `"cookies, headers"`.
+    fn from_str(list: &str) -> Result<Self, Self::Err> {
+        let locations = list
+            .split(',')
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+            .map(str::parse)
+            .collect::<Result<Vec<Location>, _>>()?;
+        Self::new(&locations)
+    }
+}
+
+impl From<Location> for Locations {
+    fn from(location: Location) -> Self {
+        Self(location.code())
+    }
+}
+
+/// The locations a guard searches, as a type: the second parameter of [`Jwt`](crate::Jwt),
+/// [`OptionalJwt`](crate::OptionalJwt) and [`JwtJson`](crate::JwtJson).
+///
+/// [`Configured`] (the default) defers to the route's attribute, then to
+/// `jwt_token_location`; a marker ([`Headers`], [`Cookies`], [`QueryString`], [`Json`]) or a
+/// tuple of markers (`(Cookies, Headers)`, in search order) overrides both for that guard.
+///
+/// # Example
+///
+/// ```
+/// use jwt_ext::location::{self, Location};
+/// use jwt_ext::{kind, Jwt};
+/// use rocket::get;
+///
+/// /// Browsers send the cookie; scripts may send the header.
+/// #[get("/me")]
+/// fn me(jwt: Jwt<kind::Access, (location::Cookies, location::Headers)>) -> String {
+///     format!("{} (token from {})", jwt.identity(), jwt.location())
+/// }
+/// ```
+pub trait LocationSet: Send + Sync + 'static {
+    /// The locations this set names, `None` for [`Configured`].
+    fn locations() -> Option<Locations>;
+}
+
+/// One location as a type, for [`LocationSet`] tuples.
+pub trait SingleLocation: Send + Sync + 'static {
+    /// The location.
+    const LOCATION: Location;
+}
+
+/// The route's `locations`, else `jwt_token_location`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Configured;
+
+impl LocationSet for Configured {
+    fn locations() -> Option<Locations> {
+        None
+    }
+}
+
+macro_rules! single_locations {
+    ($($(#[$doc:meta])* $name:ident => $location:expr;)*) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub struct $name;
+
+        impl SingleLocation for $name {
+            const LOCATION: Location = $location;
+        }
+
+        impl LocationSet for $name {
+            fn locations() -> Option<Locations> {
+                Some($location.into())
+            }
+        }
+    )*};
+}
+
+single_locations! {
+    /// The `headers` location only.
+    Headers => Location::Headers;
+    /// The `cookies` location only.
+    Cookies => Location::Cookies;
+    /// The `query_string` location only.
+    QueryString => Location::QueryString;
+    /// The `json` location only (with [`JwtJson`](crate::JwtJson)).
+    Json => Location::Json;
+}
+
+macro_rules! tuple_locations {
+    ($($name:ident),+) => {
+        impl<$($name: SingleLocation),+> LocationSet for ($($name,)+) {
+            fn locations() -> Option<Locations> {
+                // A marker repeated in the tuple is searched once, at its first place.
+                let mut list = Vec::new();
+                for location in [$($name::LOCATION),+] {
+                    if !list.contains(&location) {
+                        list.push(location);
+                    }
+                }
+                Locations::new(&list).ok()
+            }
+        }
+    };
+}
+
+tuple_locations!(A);
+tuple_locations!(A, B);
+tuple_locations!(A, B, C);
+tuple_locations!(A, B, C, D);
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn parse(value: &str) -> Result<String, JwtError> {
-        token_from_header(std::iter::once(value), "Authorization", "Bearer").map(Cow::into_owned)
-    }
-
     #[test]
-    fn accepted_forms() {
-        for value in [
-            "Bearer t",
-            "Bearer t, Basic x",
-            "Basic x, Bearer t",
-            "Bearer t,   ",
-            ", Bearer t",
-            "Bearer\tt",
-            "  Bearer    t  ",
-            "Basic x,,Bearer t",
+    fn codes_round_trip() {
+        for list in [
+            "headers",
+            "json",
+            "cookies, headers",
+            "json, query_string, cookies, headers",
         ] {
-            assert_eq!(parse(value).unwrap(), "t", "{value:?}");
+            let locations: Locations = list.parse().unwrap();
+            assert_eq!(Locations::from_code(locations.0), Some(locations));
+            assert_eq!(locations.to_string(), list);
         }
     }
 
     #[test]
-    fn missing_and_bad_forms() {
-        let missing = "Missing 'Bearer' type in 'Authorization' header. \
-                       Expected 'Authorization: Bearer <JWT>'";
-        let bad = "Bad Authorization header. Expected 'Authorization: Bearer <JWT>'";
-        for (value, status, message) in [
-            ("", 401, "Missing Authorization Header"),
-            (" , ", 401, "Missing Authorization Header"),
-            ("bearer t", 401, missing),
-            ("Basic x", 401, missing),
-            ("Bearer a, Bearer b", 401, missing),
-            ("Foo 1, Bar 2, Baz, 3", 401, missing),
-            ("Bearer", 422, bad),
-            ("Bearer a b", 422, bad),
-        ] {
-            let error = parse(value).unwrap_err();
-            assert_eq!(error.status().code, status, "{value:?}");
-            assert_eq!(error.message(), message, "{value:?}");
+    fn bad_codes_are_refused() {
+        // 0 (unset), an unknown slot, a repeat, a gap, too many bits.
+        for code in [0, 5, 7, 1 | (1 << 3), 1 | (2 << 6), 1 << 12] {
+            assert_eq!(Locations::from_code(code), None, "{code}");
         }
     }
 
     #[test]
-    fn bare_token_when_type_is_empty() {
-        let bare = |value: &str| {
-            token_from_header(std::iter::once(value), "X-Token", "").map(Cow::into_owned)
-        };
-        assert_eq!(bare(" t ").unwrap(), "t");
+    fn tuples_keep_their_order() {
         assert_eq!(
-            bare("Bearer t").unwrap_err().message(),
-            "Bad X-Token header. Expected 'X-Token: <JWT>'"
+            <(Cookies, Headers)>::locations().unwrap().to_string(),
+            "cookies, headers"
         );
-    }
-
-    #[test]
-    fn repeated_headers_are_joined() {
-        let values = ["Bearer a", "Bearer b"];
-        let error = token_from_header(values.into_iter(), "Authorization", "Bearer").unwrap_err();
-        assert_eq!(error.status().code, 401);
+        assert_eq!(
+            <(Json, Json, Headers)>::locations().unwrap().to_string(),
+            "json, headers"
+        );
     }
 }

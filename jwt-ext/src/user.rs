@@ -10,7 +10,7 @@ use rocket::{Ignite, Rocket, Sentinel};
 
 use crate::error::JwtError;
 use crate::guard::kind::{self, Kind};
-use crate::guard::{fail, fairing_missing, verify, LoadedUser};
+use crate::guard::{fail, fairing_missing, loaded_user, verify};
 use crate::manager::JwtManager;
 
 /// The current user, as a request guard: verifies the token (with the requirement of the
@@ -64,7 +64,7 @@ impl<U: std::fmt::Debug> std::fmt::Debug for CurrentUser<U> {
 
 /// The loaded user, or why there is none.
 async fn current_user<U: Send + Sync + 'static>(request: &Request<'_>) -> Result<Arc<U>, JwtError> {
-    verify(request, kind::Route::requirement(request)).await?;
+    let found = verify(request, kind::Route::requirement(request)).await?;
     let missing = || {
         JwtError::Misconfigured(format!(
             "`CurrentUser<{}>` needs a user loader: register one with \
@@ -72,8 +72,7 @@ async fn current_user<U: Send + Sync + 'static>(request: &Request<'_>) -> Result
             type_name::<U>()
         ))
     };
-    let loaded = request.local_cache(|| LoadedUser(None));
-    let user = loaded.0.clone().ok_or_else(missing)?;
+    let user = loaded_user(request, &found.token).ok_or_else(missing)?;
     user.downcast::<U>().map_err(|_| {
         JwtError::Misconfigured(format!(
             "`CurrentUser<{}>` does not match the type the user loader returns",

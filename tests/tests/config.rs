@@ -177,8 +177,8 @@ fn every_bad_key_is_named_at_once() {
         .merge(("jwt_refresh_token_expires", true))
         .merge(("jwt_decode_leeway", -1))
         .merge(("jwt_acess_token_expires", 5))
-        .merge(("jwt_cookie_secure", true))
-        .merge(("jwt_token_location", ["cookies"]));
+        .merge(("jwt_cookie_secure", "yes"))
+        .merge(("jwt_token_location", ["cookies", "body"]));
     let problems = problems(&figment);
     let mut named = keys(&problems);
     named.sort_unstable();
@@ -198,7 +198,8 @@ fn every_bad_key_is_named_at_once() {
     assert!(message("jwt_algorithm").contains("unknown algorithm `HS257`"));
     assert!(message("jwt_acess_token_expires").contains("did you mean `jwt_access_token_expires`"));
     assert!(message("jwt_refresh_token_expires").contains("`false`"));
-    assert!(message("jwt_cookie_secure").contains("does not support yet"));
+    assert!(message("jwt_cookie_secure").contains("must be `true` or `false`"));
+    assert!(message("jwt_token_location").contains("`body` is not a token location"));
 }
 
 #[test]

@@ -1,0 +1,137 @@
+//! Implicit refresh (REFERENCE §5.4): a fairing that re-issues the access cookie when a
+//! request's cookie-borne access token is valid but close to its expiry.
+
+use rocket::fairing::{Fairing, Info, Kind};
+use rocket::http::Cookie;
+use rocket::time::Duration;
+use rocket::{Request, Response};
+
+use crate::cookies::{token_cookies, CookieOptions};
+use crate::guard::Verified;
+use crate::manager::JwtManager;
+
+/// Re-issues the access cookie (and its CSRF cookie) on the responses to requests whose
+/// cookie-borne access token expires within the window: Flask-JWT-Extended's recommended
+/// `after_request` hook for browsers, as a fairing.
+///
+/// It acts only when a jwt-ext guard accepted an access token **from a cookie** during the
+/// request (never for headers, query strings or JSON bodies, never for refresh tokens), only
+/// on 2xx and 3xx responses, and never on a response that sets or unsets the access cookie
+/// itself, so a logout stays a logout (Flask's issue #454). An expired token is refused by
+/// the guard before this fairing sees it, so it is never revived. The new token carries the
+/// same identity (through the identity loader and additional-claims loader, as in Flask's
+/// example) and the rotation family, and is not fresh.
+///
+/// Attach it after [`JwtManager::fairing`].
+///
+/// # Example
+///
+/// ```no_run
+/// use jwt_ext::{ImplicitRefresh, JwtManager};
+/// use rocket::time::Duration;
+///
+/// #[rocket::launch]
+/// fn rocket() -> _ {
+///     rocket::build()
+///         .attach(JwtManager::fairing())
+///         // Default window: 30 minutes, as in Flask's example.
+///         .attach(ImplicitRefresh::within(Duration::minutes(10)))
+/// }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImplicitRefresh {
+    window: Duration,
+}
+
+impl ImplicitRefresh {
+    /// The default window of Flask's example: 30 minutes.
+    pub const DEFAULT_WINDOW: Duration = Duration::minutes(30);
+
+    /// Refreshes tokens that expire within the default 30 minutes.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::within(Self::DEFAULT_WINDOW)
+    }
+
+    /// Refreshes tokens that expire within `window`.
+    #[must_use]
+    pub fn within(window: Duration) -> Self {
+        Self { window }
+    }
+
+    /// The window.
+    #[must_use]
+    pub fn window(&self) -> Duration {
+        self.window
+    }
+}
+
+impl Default for ImplicitRefresh {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[rocket::async_trait]
+impl Fairing for ImplicitRefresh {
+    fn info(&self) -> Info {
+        Info {
+            name: "jwt-ext implicit refresh",
+            kind: Kind::Response | Kind::Singleton,
+        }
+    }
+
+    async fn on_response<'r>(&self, request: &'r Request<'_>, response: &mut Response<'r>) {
+        let class = response.status().class();
+        if !(class.is_success() || class.is_redirection()) {
+            return;
+        }
+        let Some(token) = Verified::cookie_access_token(request) else {
+            return;
+        };
+        let Some(manager) = request.rocket().state::<JwtManager>() else {
+            return;
+        };
+        let Some(expires) = token
+            .claims()
+            .get("exp")
+            .and_then(serde_json::Value::as_f64)
+        else {
+            return;
+        };
+        let now = crate::decode::now_seconds();
+        #[allow(clippy::cast_precision_loss)]
+        let window = self.window.whole_seconds() as f64;
+        if expires <= now || now + window < expires {
+            return;
+        }
+        let name = manager.config().access_cookie_name.as_str();
+        let sets_it_itself = response
+            .headers()
+            .get("Set-Cookie")
+            .filter_map(|header| Cookie::parse(header).ok())
+            .any(|cookie| cookie.name() == name);
+        if sets_it_itself {
+            return;
+        }
+        let mut builder = manager.access_token(token.identity());
+        if let Some(family) = token.claims().get("fam") {
+            builder = builder.claim("fam", family);
+        }
+        let cookies = builder
+            .create()
+            .map_err(|error| error.to_string())
+            .and_then(|new| {
+                token_cookies(manager, &new, false, &CookieOptions::default())
+                    .map_err(|error| error.to_string())
+            });
+        match cookies {
+            Ok(cookies) => {
+                for cookie in cookies {
+                    response.adjoin_header(cookie);
+                }
+            }
+            Err(error) => log::error!("jwt-ext: implicit refresh failed: {error}"),
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! The search of REFERENCE §5.1, step 2: try each location in order; only "not found" goes on
+//! to the next; the first location that has a token decides, by decoding it (and checking the
+//! CSRF double submit for a cookie).
+
+use std::borrow::Cow;
+use std::sync::{Arc, Mutex};
+
+use rocket::Request;
+use serde_json::Value;
+
+use crate::claims::DecodedToken;
+use crate::csrf;
+use crate::error::JwtError;
+use crate::extract::{token_from_cookie, token_from_header, token_from_json, token_from_query};
+use crate::location::{Location, Locations};
+use crate::manager::JwtManager;
+
+/// A decoded token and the location it came from.
+#[derive(Clone)]
+pub(crate) struct Found {
+    pub(crate) token: Arc<DecodedToken>,
+    pub(crate) location: Location,
+}
+
+/// The request body, as far as the `json` location is concerned.
+#[derive(Clone, Copy)]
+pub(crate) enum Body<'b> {
+    /// A request guard: the body is not readable.
+    Unread,
+    /// A data guard read it: the parsed JSON, `None` when it is not JSON.
+    Read(Option<&'b Value>),
+}
+
+/// The searches already made for this request, by (refresh, locations): every guard asking
+/// the same question shares one decode.
+#[derive(Default)]
+struct Searches(Mutex<Vec<Search>>);
+
+/// One search: the refresh flag, the locations and the result.
+type Search = (bool, Locations, Result<Found, JwtError>);
+
+/// [`find`] for a request guard, at most once per request and question.
+pub(crate) fn find_once(
+    manager: &JwtManager,
+    request: &Request<'_>,
+    refresh: bool,
+    locations: Locations,
+) -> Result<Found, JwtError> {
+    let searches = request.local_cache(Searches::default);
+    let done = |searches: &Searches| {
+        let searches = searches.0.lock().ok()?;
+        searches
+            .iter()
+            .find(|(r, l, _)| *r == refresh && *l == locations)
+            .map(|(_, _, result)| result.clone())
+    };
+    if let Some(result) = done(searches) {
+        return result;
+    }
+    let result = find(manager, request, refresh, locations, Body::Unread);
+    if let Ok(mut searches) = searches.0.lock() {
+        searches.push((refresh, locations, result.clone()));
+    }
+    result
+}
+
+/// Looks for the token in `locations`, in order, and decodes the first one found.
+pub(crate) fn find(
+    manager: &JwtManager,
+    request: &Request<'_>,
+    refresh: bool,
+    locations: Locations,
+    body: Body<'_>,
+) -> Result<Found, JwtError> {
+    let config = manager.config();
+    let names = config.names(refresh);
+    let mut missing = Vec::new();
+    for location in locations.iter() {
+        let attempt = match location {
+            Location::Headers => token_from_header(
+                request.headers().get(&config.header_name),
+                &config.header_name,
+                &config.header_type,
+            )
+            .map(|token| (token, None)),
+            Location::Cookies => token_from_cookie(request, config, &names, refresh)
+                .map(|(token, csrf)| (Cow::Borrowed(token), csrf)),
+            Location::QueryString => {
+                token_from_query(request, config).map(|token| (Cow::Borrowed(token), None))
+            }
+            Location::Json => {
+                let body = match body {
+                    Body::Unread => {
+                        log::debug!(
+                            "jwt-ext: a request guard cannot read the body; use `JwtJson` to \
+                             accept tokens from the `json` location"
+                        );
+                        None
+                    }
+                    Body::Read(body) => body,
+                };
+                token_from_json(request, body, &names).map(|token| (Cow::Borrowed(token), None))
+            }
+        };
+        match attempt {
+            Ok((encoded, csrf)) => {
+                let token = decode(manager, &encoded, csrf)?;
+                return Ok(Found { token, location });
+            }
+            Err(JwtError::NoAuthorization(message)) => missing.push(message),
+            Err(error) => return Err(error),
+        }
+    }
+    Err(JwtError::NoAuthorization(aggregate(locations, missing)))
+}
+
+/// One location: its own message. Several: Flask's
+/// `Missing JWT in a, b or c (message a; message b; message c)`.
+fn aggregate(locations: Locations, mut missing: Vec<String>) -> String {
+    if missing.len() == 1 {
+        return missing.pop().unwrap_or_default();
+    }
+    let names: Vec<&str> = locations.iter().map(Location::as_str).collect();
+    let (last, first) = names.split_last().unwrap_or((&"", &[]));
+    format!(
+        "Missing JWT in {} or {last} ({})",
+        first.join(", "),
+        missing.join("; ")
+    )
+}
+
+/// Decodes (through the verified-token cache), then compares the CSRF value, if any, with the
+/// token's `csrf` claim, as Flask's `decode_token(token, csrf_value)`.
+fn decode(
+    manager: &JwtManager,
+    encoded: &str,
+    csrf: Option<&str>,
+) -> Result<Arc<DecodedToken>, JwtError> {
+    let cache = manager.cache();
+    let token = if let Some(token) = cache.get(encoded, crate::decode::now_seconds()) {
+        token
+    } else {
+        let token = Arc::new(manager.verifier().decode(encoded, false)?);
+        cache.insert(encoded, &token);
+        token
+    };
+    if let Some(submitted) = csrf {
+        match token.claims().get("csrf") {
+            None => return Err(JwtError::Invalid("Missing claim: csrf".into())),
+            Some(Value::String(claim)) if csrf::matches(claim, submitted) => {}
+            Some(_) => {
+                return Err(JwtError::Csrf(
+                    "CSRF double submit tokens do not match".into(),
+                ))
+            }
+        }
+    }
+    Ok(token)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aggregated_messages() {
+        let two: Locations = "cookies, headers".parse().unwrap();
+        assert_eq!(
+            aggregate(two, vec!["a".into(), "b".into()]),
+            "Missing JWT in cookies or headers (a; b)"
+        );
+        let three: Locations = "headers, cookies, query_string".parse().unwrap();
+        assert_eq!(
+            aggregate(three, vec!["a".into(), "b".into(), "c".into()]),
+            "Missing JWT in headers, cookies or query_string (a; b; c)"
+        );
+        assert_eq!(aggregate(Locations::HEADERS, vec!["a".into()]), "a");
+    }
+}
