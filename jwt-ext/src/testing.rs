@@ -27,11 +27,14 @@
 //! assert_eq!(expired.status(), Status::Unauthorized);
 //! ```
 
-use rocket::http::Header;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use rocket::http::{Cookie, Header};
 use rocket::time::Duration;
 use rocket::{Orbit, Rocket};
 use serde::Serialize;
 
+use crate::location::Location;
 use crate::manager::JwtManager;
 
 /// Mints tokens with the keys and settings of a launched Rocket instance.
@@ -120,8 +123,6 @@ impl<'a> TestTokens<'a> {
     /// As for [`access`](Self::access).
     #[must_use]
     pub fn tampered(&self, identity: impl Serialize) -> String {
-        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-        use base64::Engine;
         let token = self.access(identity);
         let mut parts = token.split('.');
         let (header, payload, signature) = (
@@ -140,12 +141,22 @@ impl<'a> TestTokens<'a> {
     }
 }
 
-/// Attaches a token to a local request as the application reads it: the configured header
-/// (`jwt_header_name`) with the configured type (`jwt_header_type`).
+/// Attaches a token to a local request as the application reads it.
+///
+/// [`with_token`](Self::with_token) uses the first of `jwt_token_location` that a request can
+/// carry without a body: the cookies when `cookies` comes before `headers`, else the
+/// configured header (`jwt_header_name`, `jwt_header_type`).
+/// [`with_token_cookies`](Self::with_token_cookies) does what a browser page does: the token
+/// cookie, its CSRF cookie, and the CSRF header with the token's `csrf` claim.
 pub trait WithToken: Sized {
     /// The request with `token` attached.
     #[must_use]
     fn with_token(self, token: &str) -> Self;
+
+    /// The request with `token` in its cookie (the refresh cookie for a refresh token), the
+    /// CSRF cookie and the CSRF header, as a page of the application would send them.
+    #[must_use]
+    fn with_token_cookies(self, token: &str) -> Self;
 }
 
 fn header_for(rocket: &Rocket<Orbit>, token: &str) -> Header<'static> {
@@ -166,16 +177,68 @@ fn header_for(rocket: &Rocket<Orbit>, token: &str) -> Header<'static> {
     Header::new(name, value)
 }
 
-impl WithToken for rocket::local::blocking::LocalRequest<'_> {
-    fn with_token(self, token: &str) -> Self {
-        let header = header_for(self.rocket(), token);
-        self.header(header)
-    }
+/// Whether the app reads cookies before headers.
+fn prefers_cookies(rocket: &Rocket<Orbit>) -> bool {
+    rocket.state::<JwtManager>().is_some_and(|jwt| {
+        jwt.config()
+            .token_location
+            .iter()
+            .find(|location| matches!(location, Location::Cookies | Location::Headers))
+            == Some(Location::Cookies)
+    })
 }
 
-impl WithToken for rocket::local::asynchronous::LocalRequest<'_> {
-    fn with_token(self, token: &str) -> Self {
-        let header = header_for(self.rocket(), token);
-        self.header(header)
-    }
+/// The cookies and CSRF header a page sends for `token`. The token is read unverified (it may
+/// be a deliberately broken one), for its `type` and `csrf` claims.
+fn cookies_for(
+    rocket: &Rocket<Orbit>,
+    token: &str,
+) -> (Vec<Cookie<'static>>, Option<Header<'static>>) {
+    let claims: serde_json::Map<String, serde_json::Value> = token
+        .split('.')
+        .nth(1)
+        .and_then(|payload| URL_SAFE_NO_PAD.decode(payload).ok())
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default();
+    let refresh = claims.get("type").and_then(serde_json::Value::as_str) == Some("refresh");
+    let Some(jwt) = rocket.state::<JwtManager>() else {
+        return (Vec::new(), None);
+    };
+    let config = jwt.config();
+    let names = config.names(refresh);
+    let mut cookies = vec![Cookie::new(names.cookie.to_owned(), token.to_owned())];
+    let csrf = claims.get("csrf").and_then(serde_json::Value::as_str);
+    let header = csrf.map(|csrf| {
+        cookies.push(Cookie::new(names.csrf_cookie.to_owned(), csrf.to_owned()));
+        Header::new(names.csrf_header.to_owned(), csrf.to_owned())
+    });
+    (cookies, header)
 }
+
+macro_rules! with_token {
+    ($($request:ty),*) => {$(
+        impl WithToken for $request {
+            fn with_token(self, token: &str) -> Self {
+                if prefers_cookies(self.rocket()) {
+                    return self.with_token_cookies(token);
+                }
+                let header = header_for(self.rocket(), token);
+                self.header(header)
+            }
+
+            fn with_token_cookies(self, token: &str) -> Self {
+                let (cookies, header) = cookies_for(self.rocket(), token);
+                let request = self.cookies(cookies);
+                match header {
+                    Some(header) => request.header(header),
+                    None => request,
+                }
+            }
+        }
+    )*};
+}
+
+with_token!(
+    rocket::local::blocking::LocalRequest<'_>,
+    rocket::local::asynchronous::LocalRequest<'_>
+);
