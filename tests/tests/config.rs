@@ -6,7 +6,7 @@ mod common;
 use jwt_ext::{Algorithm, Config, JwtManager, Lifetime, OneOrMany};
 use rocket::figment::providers::{Env, Format, Toml};
 use rocket::figment::Figment;
-use rocket::http::{Header, Status};
+use rocket::http::{Header, Method, SameSite, Status};
 use rocket::local::blocking::Client;
 use rocket::time::Duration;
 use rocket::{Build, Rocket};
@@ -318,4 +318,125 @@ fn settings_given_in_code_ignore_the_figment() {
         .configure(figment)
         .attach(JwtManager::fairing_with(common::config()));
     assert!(Client::tracked(rocket).is_ok());
+}
+
+#[test]
+fn every_browser_key_is_read_from_rocket_toml() {
+    let toml = r#"
+        [default]
+        jwt_secret_key = "a-secret-from-rocket-toml-of-32-bytes-at-least"
+        jwt_token_location = ["cookies", "query_string", "headers", "json"]
+        jwt_access_cookie_name = "__Host-at"
+        jwt_refresh_cookie_name = "rt"
+        jwt_access_cookie_path = "/"
+        jwt_refresh_cookie_path = "/auth/refresh"
+        jwt_cookie_secure = true
+        jwt_cookie_domain = false
+        jwt_cookie_samesite = "strict"
+        jwt_session_cookie = false
+        jwt_csrf_methods = ["post", "DELETE"]
+        jwt_csrf_in_cookies = false
+        jwt_access_csrf_cookie_name = "at_csrf"
+        jwt_refresh_csrf_cookie_name = "rt_csrf"
+        jwt_access_csrf_cookie_path = "/app"
+        jwt_refresh_csrf_cookie_path = "/auth"
+        jwt_access_csrf_header_name = "X-At-Csrf"
+        jwt_refresh_csrf_header_name = "X-Rt-Csrf"
+        jwt_csrf_check_form = true
+        jwt_access_csrf_field_name = "at_field"
+        jwt_refresh_csrf_field_name = "rt_field"
+        jwt_query_string_name = "token"
+        jwt_query_string_value_prefix = "Bearer "
+        jwt_json_key = "at"
+        jwt_refresh_json_key = "rt"
+        jwt_refresh_cookie_post_only = true
+    "#;
+    let read = figment("release").merge(Toml::string(toml).nested());
+    let config = Config::from_figment(&read).unwrap();
+    assert_eq!(
+        config.token_location.to_string(),
+        "cookies, query_string, headers, json"
+    );
+    assert_eq!(config.access_cookie_name, "__Host-at");
+    assert_eq!(config.refresh_cookie_name, "rt");
+    assert_eq!(config.access_cookie_path, "/");
+    assert_eq!(config.refresh_cookie_path, "/auth/refresh");
+    assert!(config.cookie_secure && !config.session_cookie && !config.csrf_in_cookies);
+    assert_eq!(config.cookie_domain, None);
+    assert_eq!(config.cookie_samesite, Some(SameSite::Strict));
+    assert_eq!(config.csrf_methods, [Method::Post, Method::Delete]);
+    assert_eq!(config.access_csrf_cookie_name, "at_csrf");
+    assert_eq!(config.refresh_csrf_cookie_name, "rt_csrf");
+    assert_eq!(config.access_csrf_cookie_path, "/app");
+    assert_eq!(config.refresh_csrf_cookie_path, "/auth");
+    assert_eq!(config.access_csrf_header_name, "X-At-Csrf");
+    assert_eq!(config.refresh_csrf_header_name, "X-Rt-Csrf");
+    assert!(config.csrf_check_form && config.refresh_cookie_post_only);
+    assert_eq!(config.access_csrf_field_name, "at_field");
+    assert_eq!(config.refresh_csrf_field_name, "rt_field");
+    assert_eq!(config.query_string_name, "token");
+    assert_eq!(config.query_string_value_prefix, "Bearer ");
+    assert_eq!(config.json_key, "at");
+    assert_eq!(config.refresh_json_key, "rt");
+    assert!(config.validate(true).is_ok());
+
+    // A single string is a list of one, as in Flask.
+    let one = figment("debug").merge(("jwt_token_location", "cookies"));
+    assert_eq!(
+        Config::from_figment(&one)
+            .unwrap()
+            .token_location
+            .to_string(),
+        "cookies"
+    );
+}
+
+#[test]
+fn bad_browser_values_are_named() {
+    let bad = figment("release")
+        .merge(("jwt_token_location", Vec::<String>::new()))
+        .merge(("jwt_cookie_samesite", "sometimes"))
+        .merge(("jwt_csrf_methods", ["POST", "FETCH"]))
+        .merge(("jwt_session_cookie", "no"))
+        .merge(("jwt_cookie_domain", 7));
+    let named = problems(&bad);
+    let message = |key: &str| {
+        named.iter().find(|(k, _)| k == key).map_or_else(
+            || panic!("{key} not named in {named:?}"),
+            |(_, m)| m.clone(),
+        )
+    };
+    assert!(message("jwt_token_location").contains("at least one token location"));
+    assert!(message("jwt_cookie_samesite").contains("`Lax`, `Strict` or `None`"));
+    assert!(message("jwt_csrf_methods").contains("`FETCH` is not an HTTP method"));
+    assert!(message("jwt_session_cookie").contains("`true` or `false`"));
+    assert!(message("jwt_cookie_domain").contains("must be a string"));
+    let twice = figment("release").merge(("jwt_token_location", ["cookies", "cookies"]));
+    assert!(problems(&twice)
+        .iter()
+        .any(|(key, message)| key == "jwt_token_location" && message.contains("listed twice")));
+
+    let invalid = Config::default()
+        .secret_key("a-secret-of-32-bytes-or-more-for-hs256")
+        .access_cookie_name("bad name")
+        .refresh_cookie_path("no-slash")
+        .cookie_domain("a;b")
+        .access_csrf_header_name("X CSRF")
+        .query_string_name("")
+        .json_key("")
+        .validate(true)
+        .unwrap_err();
+    let mut keys: Vec<&str> = invalid.problems.iter().map(|p| p.key.as_str()).collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "jwt_access_cookie_name",
+            "jwt_access_csrf_header_name",
+            "jwt_cookie_domain",
+            "jwt_json_key",
+            "jwt_query_string_name",
+            "jwt_refresh_cookie_path",
+        ]
+    );
 }

@@ -1,0 +1,10 @@
+use jwt_ext::*;
+use rocket::post;
+
+#[jwt_required(locations = "headers, json")]
+#[post("/", data = "<body>")]
+fn handler(body: String) -> String {
+    body
+}
+
+fn main() {}
