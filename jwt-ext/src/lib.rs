@@ -82,7 +82,18 @@
 //! | `get_jwt_identity()` | [`DecodedToken::identity`], [`DecodedToken::identity_as`] |
 //! | `get_jwt()` | [`DecodedToken::claims`], [`DecodedToken::claims_as`] |
 //! | `get_jwt_header()` | [`DecodedToken::header`] |
+//! | `get_jwt_request_location()` | [`Jwt::location`] |
+//! | `set_access_cookies`, `unset_jwt_cookies`, ... | [`JwtCookies`] |
 //! | `expired_token_loader`, `invalid_token_loader`, `unauthorized_loader`, `needs_fresh_token_loader` | [`JwtFairing::on_error`] |
+//!
+//! ## Browsers: cookies and CSRF
+//!
+//! With `jwt_token_location = ["cookies"]` the tokens travel in `HttpOnly` cookies, set and
+//! unset with [`JwtCookies`], and state-changing requests must copy the readable CSRF cookie
+//! into the `X-CSRF-TOKEN` header (Flask's double submit). [`ImplicitRefresh`] renews access
+//! cookies close to expiry. The search order over `headers`, `cookies`, `query_string` and
+//! `json` is described in [`location`]; tokens in a JSON body are read by the [`JwtJson`] data
+//! guard.
 //!
 //! ## Loaders, revocation, rotation
 //!
