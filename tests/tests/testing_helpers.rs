@@ -66,3 +66,50 @@ fn tokens_are_attached_with_the_configured_header() {
     );
     assert_eq!(answer.msg(), "Missing X-Token Header");
 }
+
+#[test]
+fn cookie_apps_get_cookies_and_the_csrf_header() {
+    let cookies_first = config().token_location("cookies, headers".parse().unwrap());
+    let client = Client::untracked(rocket_with(cookies_first)).unwrap();
+    let tokens = TestTokens::of(client.rocket());
+    // POST needs the CSRF header with a cookie: the helper sends it, as the page would.
+    let refresh = client
+        .post("/refresh")
+        .with_token(&tokens.refresh("alice"))
+        .dispatch();
+    assert_eq!(refresh.status(), Status::Ok);
+    let access = client
+        .get("/protected")
+        .with_token(&tokens.access("alice"))
+        .dispatch();
+    assert_eq!(access.status(), Status::Ok);
+    assert_eq!(
+        status_and_msg(&client, "/protected", &tokens.expired("alice")),
+        (Status::Unauthorized, "Token has expired".into())
+    );
+    assert_eq!(
+        status_and_msg(&client, "/protected", &tokens.tampered("alice")),
+        (
+            Status::UnprocessableEntity,
+            "Signature verification failed".into()
+        )
+    );
+
+    // `with_token_cookies` whatever the configured order; without the cookies location the
+    // app does not look there.
+    let headers_only = Client::untracked(rocket_with(config())).unwrap();
+    let tokens = TestTokens::of(headers_only.rocket());
+    let answer = headers_only
+        .get("/protected")
+        .with_token_cookies(&tokens.access("alice"))
+        .dispatch();
+    assert_eq!(answer.status(), Status::Unauthorized);
+    let both = config().token_location("headers, cookies".parse().unwrap());
+    let client = Client::untracked(rocket_with(both)).unwrap();
+    let tokens = TestTokens::of(client.rocket());
+    let answer = client
+        .post("/refresh")
+        .with_token_cookies(&tokens.refresh("alice"))
+        .dispatch();
+    assert_eq!(answer.status(), Status::Ok);
+}
