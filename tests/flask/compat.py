@@ -3,6 +3,11 @@
     python compat.py mint SECRET          -> JSON object of tokens minted by Flask-JWT-Extended
     python compat.py decode SECRET TOKEN  -> JSON: the claims Flask-JWT-Extended decodes,
                                              or {"error": "<ExceptionName>: message"}
+    python compat.py cookies SECRET       -> JSON: the Set-Cookie headers of a login that calls
+                                             set_access_cookies and set_refresh_cookies
+    python compat.py cookie-call SECRET METHOD ACCESS_TOKEN CSRF
+                                          -> JSON: status and body of a cookie-only Flask route
+                                             called with that cookie and X-CSRF-TOKEN header
 
 Tokens are minted with the default configuration (HS256, csrf claim on, nbf on).
 """
@@ -11,12 +16,16 @@ import json
 import sys
 from datetime import timedelta
 
-from flask import Flask
+from flask import Flask, jsonify
 from flask_jwt_extended import (
     JWTManager,
     create_access_token,
     create_refresh_token,
     decode_token,
+    get_jwt_identity,
+    jwt_required,
+    set_access_cookies,
+    set_refresh_cookies,
 )
 
 
@@ -52,11 +61,40 @@ def decode(secret, token):
             return {"error": f"{type(error).__name__}: {error}"}
 
 
+def cookies(secret):
+    app = app_with(secret)
+    with app.test_request_context():
+        response = jsonify(login=True)
+        set_access_cookies(response, create_access_token("alice"))
+        set_refresh_cookies(response, create_refresh_token("alice"))
+        return {"set_cookie": response.headers.getlist("Set-Cookie")}
+
+
+def cookie_call(secret, method, token, csrf):
+    app = app_with(secret)
+    app.config["JWT_TOKEN_LOCATION"] = ["cookies"]
+
+    @app.route("/protected", methods=["GET", "POST"])
+    @jwt_required()
+    def protected():
+        return jsonify(logged_in_as=get_jwt_identity())
+
+    client = app.test_client()
+    client.set_cookie("access_token_cookie", token)
+    headers = {"X-CSRF-TOKEN": csrf} if csrf else {}
+    response = client.open("/protected", method=method, headers=headers)
+    return {"status": response.status_code, "body": response.get_json()}
+
+
 if __name__ == "__main__":
     command, secret = sys.argv[1], sys.argv[2]
     if command == "mint":
         print(json.dumps(mint(secret)))
     elif command == "decode":
         print(json.dumps(decode(secret, sys.argv[3])))
+    elif command == "cookies":
+        print(json.dumps(cookies(secret)))
+    elif command == "cookie-call":
+        print(json.dumps(cookie_call(secret, *sys.argv[3:6])))
     else:
         sys.exit(f"unknown command {command!r}")

@@ -13,7 +13,8 @@ use std::sync::OnceLock;
 
 use common::{client, config, get_with_token, manager, post_with_token};
 use jwt_ext::{Config, JwtManager};
-use rocket::http::Status;
+use rocket::http::{Cookie, Header, Status};
+use rocket::local::blocking::Client;
 use rocket::time::Duration;
 use serde_json::{json, Value};
 
@@ -204,5 +205,78 @@ fn tokens_minted_here_decode_in_flask_with_the_same_claims() {
     assert_eq!(
         decoded["error"],
         "InvalidSignatureError: Signature verification failed"
+    );
+}
+
+/// The `Set-Cookie` headers of a login, parsed.
+fn parse_cookies(headers: impl IntoIterator<Item = String>) -> Vec<Cookie<'static>> {
+    headers
+        .into_iter()
+        .map(|header| Cookie::parse(header).expect("a valid Set-Cookie"))
+        .collect()
+}
+
+#[test]
+fn browser_sessions_cross_between_flask_and_jwt_ext() {
+    // Flask's login cookies, replayed by a browser against a jwt-ext app on cookies.
+    let flask_login = flask(&["cookies", common::SECRET]);
+    let flask_cookies = parse_cookies(
+        flask_login["set_cookie"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|header| header.as_str().unwrap().to_owned()),
+    );
+    let cookie_config = config().token_location("cookies".parse().unwrap());
+    let client = Client::untracked(common::rocket_with(cookie_config.clone())).unwrap();
+    let value = |name: &str| {
+        flask_cookies
+            .iter()
+            .find(|cookie| cookie.name() == name)
+            .unwrap_or_else(|| panic!("Flask set no `{name}`"))
+            .value()
+            .to_owned()
+    };
+    let response = client
+        .post("/refresh")
+        .cookie(Cookie::new(
+            "refresh_token_cookie",
+            value("refresh_token_cookie"),
+        ))
+        .header(Header::new("X-CSRF-TOKEN", value("csrf_refresh_token")))
+        .dispatch();
+    assert_eq!(response.status(), Status::Ok);
+    let response = client
+        .get("/protected")
+        .cookie(Cookie::new(
+            "access_token_cookie",
+            value("access_token_cookie"),
+        ))
+        .dispatch();
+    assert_eq!(response.status(), Status::Ok);
+
+    // Flask's defaults, which jwt-ext's cookie tests mirror: every cookie at `/`, the token
+    // cookies HttpOnly, the CSRF cookies readable, no SameSite attribute (jwt-ext writes
+    // `SameSite=Lax`, the browsers' default for it).
+    for cookie in &flask_cookies {
+        assert_eq!(cookie.path(), Some("/"), "{cookie}");
+        assert_eq!(cookie.same_site(), None, "{cookie}");
+        let http_only = cookie.name().ends_with("_cookie");
+        assert_eq!(cookie.http_only().unwrap_or(false), http_only, "{cookie}");
+    }
+
+    // jwt-ext's cookie token and CSRF value, sent by a browser to a Flask route on cookies.
+    let jwt = manager(config());
+    let token = jwt.create_access_token("alice").unwrap();
+    let csrf = jwt.csrf_token(&token).unwrap();
+    let answer = flask(&["cookie-call", common::SECRET, "POST", &token, &csrf]);
+    assert_eq!(
+        answer,
+        json!({ "status": 200, "body": { "logged_in_as": "alice" } })
+    );
+    let answer = flask(&["cookie-call", common::SECRET, "POST", &token, ""]);
+    assert_eq!(
+        answer,
+        json!({ "status": 401, "body": { "msg": "Missing CSRF token" } })
     );
 }
