@@ -69,3 +69,13 @@ impl TokenCache {
         entries.insert(encoded.into(), Arc::new(entry));
     }
 }
+
+impl TokenCache {
+    /// Forgets every verified token: the verification keys changed.
+    #[cfg_attr(not(feature = "remote-jwks"), allow(dead_code))]
+    pub(crate) fn clear(&self) {
+        if let Some(entries) = &self.entries {
+            entries.clear();
+        }
+    }
+}

@@ -14,8 +14,10 @@ use rocket::time::Duration;
 use crate::location::Locations;
 
 mod browser;
+mod remote;
 
 pub(crate) use browser::TokenNames;
+pub use remote::{DEFAULT_JWKS_MIN_REFETCH_INTERVAL, DEFAULT_JWKS_REFRESH_INTERVAL};
 
 /// How long a kind of token lives.
 ///
@@ -281,6 +283,9 @@ pub const DEFAULT_MAX_TOKEN_LENGTH: usize = 8 * 1024;
 /// | `jwt_query_string_value_prefix` | [`query_string_value_prefix`](Self::query_string_value_prefix) | `""` |
 /// | `jwt_json_key` / `jwt_refresh_json_key` | [`json_key`](Self::json_key), [`refresh_json_key`](Self::refresh_json_key) | `"access_token"` / `"refresh_token"` |
 /// | `jwt_refresh_cookie_post_only` | [`refresh_cookie_post_only`](Self::refresh_cookie_post_only) | `false` |
+/// | `jwt_jwks_url` | [`jwks_url`](Self::jwks_url) | none |
+/// | `jwt_jwks_refresh_interval` | [`jwks_refresh_interval`](Self::jwks_refresh_interval) | `300` (s) |
+/// | `jwt_jwks_min_refetch_interval` | [`jwks_min_refetch_interval`](Self::jwks_min_refetch_interval) | `10` (s) |
 /// | `jwt_max_token_length` | [`max_token_length`](Self::max_token_length) | `8192` (bytes) |
 /// | `jwt_redis_url` | [`redis_url`](Self::redis_url) | none (in-memory revocations) |
 /// | `jwt_redis_key_prefix` | [`redis_key_prefix`](Self::redis_key_prefix) | `"jwt-ext:"` |
@@ -432,6 +437,20 @@ pub struct Config {
     /// (`jwt_refresh_cookie_post_only`; not in Flask): a refresh route reached by a link or an
     /// image then refuses with 401 instead of issuing tokens. _Default:_ `false`.
     pub refresh_cookie_post_only: bool,
+    /// The issuer's JWK Set (`jwt_jwks_url`; needs the `remote-jwks` cargo feature): a
+    /// verify-only resource server takes its keys from there, fetched at ignite (the launch
+    /// fails if it cannot be), refreshed every
+    /// [`jwks_refresh_interval`](Self::jwks_refresh_interval) seconds and when a token names
+    /// an unknown `kid`. `https://` only, but for loopback or the debug profile. _Default:_
+    /// none.
+    pub jwks_url: Option<String>,
+    /// Seconds between background refreshes of the remote JWKS
+    /// (`jwt_jwks_refresh_interval`). _Default:_ [`DEFAULT_JWKS_REFRESH_INTERVAL`].
+    pub jwks_refresh_interval: u64,
+    /// Least seconds between two fetches caused by unknown `kid`s
+    /// (`jwt_jwks_min_refetch_interval`), so that a flood of made-up `kid`s cannot become a
+    /// flood of fetches. _Default:_ [`DEFAULT_JWKS_MIN_REFETCH_INTERVAL`].
+    pub jwks_min_refetch_interval: u64,
     /// Longest token accepted, in bytes; longer ones are refused before any decoding
     /// (`jwt_max_token_length`). _Default:_ [`DEFAULT_MAX_TOKEN_LENGTH`].
     pub max_token_length: usize,
@@ -532,6 +551,9 @@ impl Default for Config {
             json_key: "access_token".into(),
             refresh_json_key: "refresh_token".into(),
             refresh_cookie_post_only: false,
+            jwks_url: None,
+            jwks_refresh_interval: DEFAULT_JWKS_REFRESH_INTERVAL,
+            jwks_min_refetch_interval: DEFAULT_JWKS_MIN_REFETCH_INTERVAL,
             max_token_length: DEFAULT_MAX_TOKEN_LENGTH,
             redis_url: None,
             redis_key_prefix: "jwt-ext:".into(),
@@ -676,6 +698,12 @@ setters! {
     refresh_json_key: impl Into<String> => Into::into;
     /// Sets [`refresh_cookie_post_only`](Self::refresh_cookie_post_only).
     refresh_cookie_post_only: bool => |v| v;
+    /// Sets [`jwks_url`](Self::jwks_url).
+    jwks_url: impl Into<String> => |v: _| Some(Into::into(v));
+    /// Sets [`jwks_refresh_interval`](Self::jwks_refresh_interval).
+    jwks_refresh_interval: u64 => |v| v;
+    /// Sets [`jwks_min_refetch_interval`](Self::jwks_min_refetch_interval).
+    jwks_min_refetch_interval: u64 => |v| v;
 }
 
 impl Config {
@@ -892,6 +920,9 @@ impl Config {
                 if let Some(result) = self.read_browser_key(key, value) {
                     return result;
                 }
+                if let Some(result) = self.read_remote_key(key, value) {
+                    return result;
+                }
                 let mut message = "is not a jwt-ext setting".to_owned();
                 if let Some(near) = closest_key(key) {
                     message = format!("{message}; did you mean `{near}`?");
@@ -930,7 +961,7 @@ impl Config {
         self.check_keys(&algorithms, &mut problems);
         if !self.key_set.is_empty() {
             self.check_key_set(&algorithms, strict, &mut problems, &mut warnings);
-        } else if family == AlgorithmFamily::Hmac {
+        } else if family == AlgorithmFamily::Hmac && self.jwks_url.is_none() {
             self.check_secret(&algorithms, strict, &mut problems, &mut warnings);
         } else if self.signing_key_id.is_some() {
             problems.add("jwt_signing_key_id", "is set but `jwt_keys` is not");
@@ -993,6 +1024,7 @@ impl Config {
         }
         self.check_revocation(&mut problems);
         self.check_browser(strict, &mut problems, &mut warnings);
+        self.check_remote(strict, &mut problems);
         if !(128..=1024 * 1024).contains(&self.max_token_length) {
             problems.add(
                 "jwt_max_token_length",
@@ -1367,6 +1399,7 @@ fn closest_key(key: &str) -> Option<&'static str> {
     KNOWN_KEYS
         .iter()
         .chain(browser::KEYS)
+        .chain(remote::KEYS)
         .map(|known| (strsim::levenshtein(key, known), *known))
         .filter(|(distance, _)| *distance <= 3)
         .min()

@@ -8,6 +8,7 @@
 //! registered claims are checked here in PyJWT's order with PyJWT's messages:
 //! `iat`, `nbf`, `exp`, `iss`, `aud`, `sub`, `jti`, then the identity claim.
 
+use std::sync::{Arc, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -28,15 +29,52 @@ pub(crate) fn now_seconds() -> f64 {
         .map_or(0.0, |elapsed| elapsed.as_secs_f64())
 }
 
-/// Everything needed to verify tokens, fixed at ignite.
+/// The message of a token whose `kid` names no key.
+pub(crate) const UNKNOWN_KID: &str = "Unknown key ID";
+
+/// Whether `error` is a token naming a `kid` the keys lack (a remote JWKS may know it now).
+pub(crate) fn is_unknown_kid(error: &JwtError) -> bool {
+    matches!(error, JwtError::Invalid(message) if message == UNKNOWN_KID)
+}
+
+/// The verification keys and their ids. A single key: a token naming another `kid` is
+/// refused, one without `kid` (Flask-JWT-Extended's) is accepted. A key set: the token's `kid`
+/// picks the key, exactly (RFC 8725 §3.10).
+pub(crate) struct KeyRing {
+    keys: Vec<crate::keys::VerifyingKey>,
+    key_set: bool,
+}
+
+impl KeyRing {
+    /// The key that verifies a token with this header (RFC 8725 §3.10: `kid` is an exact
+    /// map key, never a path or a query).
+    pub(crate) fn key_for(&self, header: &Map<String, Value>) -> Result<&DecodingKey, JwtError> {
+        let invalid = |message: &str| Err(JwtError::Invalid(message.to_owned()));
+        let kid = match header.get("kid") {
+            Some(Value::String(kid)) => Some(kid.as_str()),
+            None => None,
+            Some(_) => return invalid("Key ID header parameter must be a string"),
+        };
+        match (kid, self.keys.as_slice()) {
+            (Some(kid), keys) if self.key_set => keys
+                .iter()
+                .find(|(id, _)| id.as_deref() == Some(kid))
+                .map(|(_, key)| key)
+                .map_or_else(|| invalid(UNKNOWN_KID), Ok),
+            (None, _) if self.key_set => invalid("Missing key ID"),
+            (Some(kid), [(Some(ours), _)]) if ours != kid => invalid(UNKNOWN_KID),
+            (_, [(_, key), ..]) => Ok(key),
+            (_, []) => invalid(UNKNOWN_KID),
+        }
+    }
+}
+
+/// Everything needed to verify tokens, fixed at ignite but for the keys of a remote JWKS.
 pub(crate) struct Verifier {
     /// The allow-list, with each algorithm's name as it appears in `alg`.
     algorithms: Vec<(&'static str, Algorithm)>,
-    /// The verification keys and their ids. A single key: a token naming another `kid` is
-    /// refused, one without `kid` (Flask-JWT-Extended's) is accepted. A key set: the token's
-    /// `kid` picks the key, exactly (RFC 8725 §3.10).
-    keys: Vec<crate::keys::VerifyingKey>,
-    key_set: bool,
+    /// The verification keys; replaced as a whole when a remote JWKS is refetched.
+    ring: RwLock<Arc<KeyRing>>,
     leeway: f64,
     audience: Option<OneOrMany>,
     issuer: Option<OneOrMany>,
@@ -51,14 +89,14 @@ impl Verifier {
         keys: Vec<crate::keys::VerifyingKey>,
         key_set: bool,
     ) -> Self {
+        let ring = KeyRing { keys, key_set };
         Self {
             algorithms: config
                 .effective_decode_algorithms()
                 .into_iter()
                 .map(|algorithm| (algorithm_name(algorithm), algorithm))
                 .collect(),
-            keys,
-            key_set,
+            ring: RwLock::new(Arc::new(ring)),
             #[allow(clippy::cast_precision_loss)]
             leeway: config.decode_leeway as f64,
             audience: config.decode_audience.clone(),
@@ -69,35 +107,43 @@ impl Verifier {
         }
     }
 
-    /// The verification key named `kid` (the only key when there is one and no `kid`).
-    pub(crate) fn key(&self, kid: Option<&str>) -> Option<&DecodingKey> {
-        self.keys
-            .iter()
-            .find(|(id, _)| id.as_deref() == kid)
-            .or_else(|| self.keys.first().filter(|_| !self.key_set))
-            .map(|(_, key)| key)
+    /// The current keys.
+    fn ring(&self) -> Arc<KeyRing> {
+        // A poisoned lock still holds a complete ring: replacing it is one assignment.
+        match self.ring.read() {
+            Ok(ring) => Arc::clone(&ring),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
     }
 
-    /// The key that verifies a token with this header (RFC 8725 §3.10: `kid` is an exact
-    /// map key, never a path or a query).
-    fn key_for(&self, header: &Map<String, Value>) -> Result<&DecodingKey, JwtError> {
-        let invalid = |message: &str| Err(JwtError::Invalid(message.to_owned()));
-        let kid = match header.get("kid") {
-            Some(Value::String(kid)) => Some(kid.as_str()),
-            None => None,
-            Some(_) => return invalid("Key ID header parameter must be a string"),
-        };
-        match (kid, self.keys.as_slice()) {
-            (Some(kid), keys) if self.key_set => keys
-                .iter()
-                .find(|(id, _)| id.as_deref() == Some(kid))
-                .map(|(_, key)| key)
-                .map_or_else(|| invalid("Unknown key ID"), Ok),
-            (None, _) if self.key_set => invalid("Missing key ID"),
-            (Some(kid), [(Some(ours), _)]) if ours != kid => invalid("Unknown key ID"),
-            (_, [(_, key), ..]) => Ok(key),
-            (_, []) => invalid("Unknown key ID"),
+    /// Replaces every verification key at once (a refetched JWKS).
+    #[cfg_attr(not(feature = "remote-jwks"), allow(dead_code))]
+    pub(crate) fn replace_keys(&self, keys: Vec<crate::keys::VerifyingKey>, key_set: bool) {
+        let ring = Arc::new(KeyRing { keys, key_set });
+        match self.ring.write() {
+            Ok(mut slot) => *slot = ring,
+            Err(poisoned) => *poisoned.into_inner() = ring,
         }
+    }
+
+    /// The ids of the current keys.
+    #[cfg_attr(not(feature = "remote-jwks"), allow(dead_code))]
+    pub(crate) fn key_ids(&self) -> Vec<Option<String>> {
+        self.ring()
+            .keys
+            .iter()
+            .map(|(kid, _)| kid.clone())
+            .collect()
+    }
+
+    /// The verification key named `kid` (the only key when there is one and no `kid`).
+    pub(crate) fn key(&self, kid: Option<&str>) -> Option<DecodingKey> {
+        let ring = self.ring();
+        ring.keys
+            .iter()
+            .find(|(id, _)| id.as_deref() == kid)
+            .or_else(|| ring.keys.first().filter(|_| !ring.key_set))
+            .map(|(_, key)| key.clone())
     }
 
     /// Verifies `token` completely; with `allow_expired` an expired token is returned instead of
@@ -146,7 +192,8 @@ impl Verifier {
                 "Unsupported critical extension in the token header",
             ));
         }
-        let key = self.key_for(&header)?;
+        let ring = self.ring();
+        let key = ring.key_for(&header)?;
 
         let signing_input = &token[..header_b64.len() + 1 + payload_b64.len()];
         match jsonwebtoken::crypto::verify(signature_b64, signing_input.as_bytes(), key, algorithm)

@@ -25,7 +25,9 @@ use crate::revocation::Blocklist;
 ///   tests the crypto provider, and manages the [`JwtManager`]. Any problem stops the launch
 ///   with every bad key named. In the `debug` profile a missing secret is replaced by a random
 ///   one with a warning; any other profile refuses to start without one.
-/// - **liftoff**: logs the effective settings (never the secret).
+/// - **liftoff**: logs the effective settings (never the secret); with `jwt_jwks_url`, starts
+///   the background refresh of the remote keys (fetched first at ignite: a JWKS that cannot
+///   be fetched stops the launch).
 /// - **request**: with `jwt_csrf_check_form`, peeks at the start of a urlencoded body for the
 ///   CSRF field, which request guards could not read otherwise.
 /// - **response**: when a jwt-ext guard refused the request, writes Flask's JSON body and
@@ -307,6 +309,16 @@ impl Fairing for JwtFairing {
             log::warn!("jwt-ext: {warning}");
         }
         manager.set_loaders(self.loaders.clone());
+        #[cfg(feature = "remote-jwks")]
+        if let Some(remote) = manager.remote() {
+            match remote.refresh().await {
+                Ok(count) => log::info!("jwt-ext: {count} key(s) from {}", remote.url()),
+                Err(error) => {
+                    log::error!("jwt-ext cannot start: `jwt_jwks_url`: {error}");
+                    return Err(rocket);
+                }
+            }
+        }
         match self.store(manager.config()).await {
             Ok(Some(store)) => manager.set_blocklist(store),
             Ok(None) => {}
@@ -322,6 +334,15 @@ impl Fairing for JwtFairing {
         let Some(manager) = rocket.state::<JwtManager>() else {
             return;
         };
+        #[cfg(feature = "remote-jwks")]
+        if let Some(remote) = manager.remote() {
+            log::info!(
+                "jwt-ext: verifying with the JWKS at {}, refreshed every {}s",
+                remote.url(),
+                remote.refresh_interval().as_secs()
+            );
+            rocket::tokio::spawn(Arc::clone(remote).keep_fresh(rocket.shutdown()));
+        }
         let config = manager.config();
         let lifetime = |lifetime: Lifetime| match lifetime {
             Lifetime::Expires(duration) => format!("{}s", duration.whole_seconds()),

@@ -15,9 +15,10 @@ use rocket::{Ignite, Rocket, Sentinel};
 
 use crate::__private::Requirement;
 use crate::claims::DecodedToken;
+use crate::decode::is_unknown_kid;
 use crate::error::JwtError;
 use crate::location::{self, Location, LocationSet};
-use crate::lookup::{find_once, Found};
+use crate::lookup::{find_again, find_once, Found};
 use crate::manager::JwtManager;
 
 /// Marker types naming what a [`Jwt`] guard requires.
@@ -354,7 +355,13 @@ pub(crate) async fn verify(
     let locations = requirement
         .locations
         .unwrap_or(manager.config().token_location);
-    let found = find_once(manager, request, requirement.refresh, locations)?;
+    let found = match find_once(manager, request, requirement.refresh, locations) {
+        // A token signed with a key the issuer published since the last fetch.
+        Err(error) if is_unknown_kid(&error) && manager.refetch_for_unknown_kid().await => {
+            find_again(manager, request, requirement.refresh, locations)?
+        }
+        found => found?,
+    };
     check(manager, request, requirement, found).await
 }
 

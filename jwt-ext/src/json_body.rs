@@ -10,6 +10,7 @@ use rocket::{Ignite, Rocket, Sentinel};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::decode::is_unknown_kid;
 use crate::error::JwtError;
 use crate::extract::is_json;
 use crate::guard::{check, fairing_missing, kind, refusal, requirement_of, Jwt};
@@ -158,13 +159,21 @@ where
         let locations = requirement
             .locations
             .unwrap_or(manager.config().token_location);
-        let found = find(
-            manager,
-            request,
-            requirement.refresh,
-            locations,
-            Body::Read(parsed.as_ref()),
-        );
+        let search = || {
+            find(
+                manager,
+                request,
+                requirement.refresh,
+                locations,
+                Body::Read(parsed.as_ref()),
+            )
+        };
+        let found = match search() {
+            Err(error) if is_unknown_kid(&error) && manager.refetch_for_unknown_kid().await => {
+                search()
+            }
+            found => found,
+        };
         let found = match found {
             Ok(found) => match check(manager, request, requirement, found).await {
                 Ok(found) => found,

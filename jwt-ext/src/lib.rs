@@ -154,6 +154,8 @@ mod manager;
 mod provider;
 #[cfg(feature = "redis")]
 mod redis_store;
+#[cfg(feature = "remote-jwks")]
+mod remote_jwks;
 mod response;
 mod revocation;
 mod rotation;
@@ -174,7 +176,8 @@ pub use cache::{DEFAULT_CACHE_SIZE, MAX_CACHED_TOKEN_LENGTH};
 pub use claims::{DecodedToken, Freshness, TokenType};
 pub use config::{
     Config, ConfigError, ConfigProblem, KeyEntry, Lifetime, OneOrMany, SecretKey,
-    DEFAULT_MAX_TOKEN_LENGTH, MAX_LEEWAY_SECONDS, MAX_LIFETIME,
+    DEFAULT_JWKS_MIN_REFETCH_INTERVAL, DEFAULT_JWKS_REFRESH_INTERVAL, DEFAULT_MAX_TOKEN_LENGTH,
+    MAX_LEEWAY_SECONDS, MAX_LIFETIME,
 };
 pub use cookies::{CookieError, JwtCookies, PERSISTENT_COOKIE_MAX_AGE};
 pub use error::{JwtError, RefusedToken};

@@ -64,6 +64,21 @@ pub(crate) fn find_once(
     result
 }
 
+/// [`find_once`] again, replacing the remembered result: the keys changed since.
+pub(crate) fn find_again(
+    manager: &JwtManager,
+    request: &Request<'_>,
+    refresh: bool,
+    locations: Locations,
+) -> Result<Found, JwtError> {
+    let result = find(manager, request, refresh, locations, Body::Unread);
+    if let Ok(mut searches) = request.local_cache(Searches::default).0.lock() {
+        searches.retain(|(r, l, _)| !(*r == refresh && *l == locations));
+        searches.push((refresh, locations, result.clone()));
+    }
+    result
+}
+
 /// Looks for the token in `locations`, in order, and decodes the first one found.
 pub(crate) fn find(
     manager: &JwtManager,

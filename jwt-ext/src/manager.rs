@@ -45,10 +45,12 @@ use crate::token::{EncodeError, TokenBuilder};
 pub struct JwtManager {
     config: Config,
     signing: Option<(Option<String>, EncodingKey)>,
-    verifier: Verifier,
+    verifier: Arc<Verifier>,
     loaders: Loaders,
     blocklist: Arc<dyn Blocklist>,
-    cache: TokenCache,
+    cache: Arc<TokenCache>,
+    #[cfg(feature = "remote-jwks")]
+    remote: Option<Arc<crate::remote_jwks::RemoteJwks>>,
     public_jwks: Vec<jsonwebtoken::jwk::Jwk>,
 }
 
@@ -131,12 +133,37 @@ impl JwtManager {
                 "no `jwt_private_key`: this app verifies tokens but cannot create them".into(),
             );
         }
+        let verifier = Arc::new(Verifier::new(&config, keys.verifying, keys.key_set));
+        let cache = Arc::new(TokenCache::new(
+            config.token_cache_size,
+            config.decode_leeway,
+        ));
+        #[cfg(feature = "remote-jwks")]
+        let remote = match &config.jwks_url {
+            Some(url) => Some(Arc::new(
+                crate::remote_jwks::RemoteJwks::new(
+                    &config,
+                    url,
+                    Arc::clone(&verifier),
+                    Arc::clone(&cache),
+                )
+                .map_err(|message| ConfigError {
+                    problems: vec![crate::config::ConfigProblem {
+                        key: "jwt_jwks_url".into(),
+                        message,
+                    }],
+                })?,
+            )),
+            None => None,
+        };
         let manager = Self {
             signing: keys.signing,
-            verifier: Verifier::new(&config, keys.verifying, keys.key_set),
+            verifier,
             public_jwks: keys.public_jwks,
             blocklist: Arc::new(MemoryBlocklist::new(config.blocklist_max_entries)),
-            cache: TokenCache::new(config.token_cache_size, config.decode_leeway),
+            cache,
+            #[cfg(feature = "remote-jwks")]
+            remote,
             config,
             loaders: Loaders::default(),
         };
@@ -237,7 +264,7 @@ impl JwtManager {
     }
 
     /// The verification key that goes with the signing key.
-    pub(crate) fn decoding_key(&self) -> Option<&jsonwebtoken::DecodingKey> {
+    pub(crate) fn decoding_key(&self) -> Option<jsonwebtoken::DecodingKey> {
         self.verifier.key(self.kid())
     }
 
@@ -255,6 +282,23 @@ impl JwtManager {
 
     pub(crate) fn cache(&self) -> &TokenCache {
         &self.cache
+    }
+
+    /// The remote JWKS this app verifies with, if any.
+    #[cfg(feature = "remote-jwks")]
+    pub(crate) fn remote(&self) -> Option<&Arc<crate::remote_jwks::RemoteJwks>> {
+        self.remote.as_ref()
+    }
+
+    /// After a token named an unknown `kid`: whether the keys were refetched from the remote
+    /// JWKS (rate-limited), so that the token is worth a second try.
+    #[cfg_attr(not(feature = "remote-jwks"), allow(clippy::unused_async))]
+    pub(crate) async fn refetch_for_unknown_kid(&self) -> bool {
+        #[cfg(feature = "remote-jwks")]
+        if let Some(remote) = &self.remote {
+            return remote.refetch_for_unknown_kid().await;
+        }
+        false
     }
 
     pub(crate) fn verifier(&self) -> &Verifier {

@@ -33,7 +33,7 @@ pub(crate) fn self_test(manager: &JwtManager) -> Result<(), ConfigError> {
         let decoding_key = manager
             .decoding_key()
             .ok_or_else(|| "no verification key for the signing key".to_owned())?;
-        match jsonwebtoken::crypto::verify(&signature, MESSAGE, decoding_key, algorithm) {
+        match jsonwebtoken::crypto::verify(&signature, MESSAGE, &decoding_key, algorithm) {
             Ok(true) => Ok(()),
             Ok(false) => Err("the signature did not verify".to_owned()),
             Err(error) => Err(error.to_string()),

@@ -1,0 +1,113 @@
+//! The verify-only mode of resource servers: keys from a remote JWKS (`jwt_jwks_url`).
+
+use jsonwebtoken::AlgorithmFamily;
+use rocket::figment::value::Value as FigValue;
+
+use super::{read_seconds, read_string, Config, Problems};
+
+/// The keys this module reads.
+pub(super) const KEYS: &[&str] = &[
+    "jwt_jwks_url",
+    "jwt_jwks_refresh_interval",
+    "jwt_jwks_min_refetch_interval",
+];
+
+/// Default of `jwt_jwks_refresh_interval`: five minutes.
+pub const DEFAULT_JWKS_REFRESH_INTERVAL: u64 = 300;
+
+/// Default of `jwt_jwks_min_refetch_interval`: ten seconds.
+pub const DEFAULT_JWKS_MIN_REFETCH_INTERVAL: u64 = 10;
+
+impl Config {
+    /// Reads one of [`KEYS`]; `None` for any other key.
+    pub(super) fn read_remote_key(
+        &mut self,
+        key: &str,
+        value: &FigValue,
+    ) -> Option<Result<(), String>> {
+        let result = match key {
+            "jwt_jwks_url" => read_string(value).map(|v| self.jwks_url = Some(v)),
+            "jwt_jwks_refresh_interval" => {
+                read_seconds(value).map(|v| self.jwks_refresh_interval = v)
+            }
+            "jwt_jwks_min_refetch_interval" => {
+                read_seconds(value).map(|v| self.jwks_min_refetch_interval = v)
+            }
+            _ => return None,
+        };
+        Some(result)
+    }
+
+    /// Checks the remote JWKS settings.
+    pub(super) fn check_remote(&self, strict: bool, problems: &mut Problems) {
+        let Some(url) = &self.jwks_url else {
+            return;
+        };
+        if cfg!(not(feature = "remote-jwks")) {
+            problems.add(
+                "jwt_jwks_url",
+                "needs jwt-ext's `remote-jwks` cargo feature \
+                 (`jwt-ext = { features = [\"remote-jwks\"] }`)",
+            );
+        }
+        if !url.starts_with("https://") {
+            match url.strip_prefix("http://") {
+                Some(rest) if is_loopback(rest) || !strict => {}
+                Some(_) => problems.add(
+                    "jwt_jwks_url",
+                    "must be `https://`: keys fetched over plain HTTP can be swapped on the way \
+                     (plain HTTP is accepted for loopback, or in the debug profile)",
+                ),
+                None => problems.add("jwt_jwks_url", "must be an `https://` URL"),
+            }
+        }
+        if self.algorithm.family() == AlgorithmFamily::Hmac {
+            problems.add(
+                "jwt_jwks_url",
+                format!(
+                    "publishes public keys, which {:?} cannot use: set `jwt_algorithm` (and \
+                     `jwt_decode_algorithms`) to the issuer's RS*, PS*, ES* or EdDSA",
+                    self.algorithm
+                ),
+            );
+        }
+        for (key, set) in [
+            ("jwt_secret_key", self.secret_key.is_some()),
+            ("jwt_private_key", self.private_key.is_some()),
+            ("jwt_private_key_file", self.private_key_file.is_some()),
+            ("jwt_public_key", self.public_key.is_some()),
+            ("jwt_public_key_file", self.public_key_file.is_some()),
+            ("jwt_keys", !self.key_set.is_empty()),
+        ] {
+            if set {
+                problems.add(
+                    key,
+                    "is set together with `jwt_jwks_url`: a resource server verifies with the \
+                     issuer's published keys only",
+                );
+            }
+        }
+        if !(10..=86_400).contains(&self.jwks_refresh_interval) {
+            problems.add(
+                "jwt_jwks_refresh_interval",
+                "must be between 10 seconds and a day",
+            );
+        }
+        if !(1..=3600).contains(&self.jwks_min_refetch_interval) {
+            problems.add(
+                "jwt_jwks_min_refetch_interval",
+                "must be between 1 second and an hour",
+            );
+        }
+    }
+}
+
+/// Whether the rest of an `http://` URL names the local machine.
+fn is_loopback(rest: &str) -> bool {
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = match host.rsplit_once(':') {
+        Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
+        _ => host,
+    };
+    matches!(host, "localhost" | "[::1]") || host.starts_with("127.")
+}
