@@ -128,7 +128,7 @@ impl JwtManager {
             );
         }
         let keys = crate::keys::load_all(&config)?;
-        if keys.signing.is_none() {
+        if keys.signing.is_none() && config.jwks_url.is_none() {
             warnings.push(
                 "no `jwt_private_key`: this app verifies tokens but cannot create them".into(),
             );

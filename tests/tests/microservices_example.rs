@@ -1,0 +1,83 @@
+//! `examples/microservices`: the issuer signs and publishes its JWKS on loopback, the resource
+//! server (no key of its own) fetches it at launch and verifies the issuer's tokens.
+
+use std::net::{TcpListener, TcpStream};
+use std::time::{Duration, Instant};
+
+use rocket::http::{Header, Status};
+use rocket::local::asynchronous::Client;
+use serde_json::{json, Value};
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .unwrap()
+}
+
+#[rocket::async_test]
+async fn the_resource_server_verifies_the_issuers_tokens_through_its_jwks() {
+    let port = free_port();
+    let figment = rocket::Config::figment()
+        .merge(("address", "127.0.0.1"))
+        .merge(("port", port))
+        .merge(("log_level", "off"));
+    let issuer = issuer::rocket_with(figment).ignite().await.unwrap();
+    let shutdown = issuer.shutdown();
+    let server = rocket::tokio::spawn(issuer.launch());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "the issuer did not start");
+        rocket::tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    // Log in at the issuer, over HTTP.
+    let http = reqwest::Client::new();
+    let login = http
+        .post(format!("http://127.0.0.1:{port}/login"))
+        .header("Content-Type", "application/json")
+        .body(json!({ "username": "test", "password": "test" }).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status().as_u16(), 200);
+    let tokens: Value = serde_json::from_slice(&login.bytes().await.unwrap()).unwrap();
+    let access = tokens["access_token"].as_str().unwrap().to_owned();
+    let jwks = http
+        .get(format!("http://127.0.0.1:{port}/.well-known/jwks.json"))
+        .send()
+        .await
+        .unwrap();
+    let jwks: Value = serde_json::from_slice(&jwks.bytes().await.unwrap()).unwrap();
+    assert_eq!(jwks["keys"][0]["kid"], "dev-1");
+    assert!(
+        jwks["keys"][0].get("d").is_none(),
+        "no private part published"
+    );
+
+    // The resource server, pointed at this issuer's JWKS.
+    let figment = rocket::Config::figment()
+        .merge(("log_level", "off"))
+        .merge((
+            "jwt_jwks_url",
+            format!("http://127.0.0.1:{port}/.well-known/jwks.json"),
+        ));
+    let service = Client::untracked(resource_server::rocket_with(figment))
+        .await
+        .expect("the resource server fetches the issuer's JWKS");
+    let orders = service
+        .get("/orders")
+        .header(Header::new("Authorization", format!("Bearer {access}")))
+        .dispatch()
+        .await;
+    assert_eq!(orders.status(), Status::Ok);
+    let body: Value = orders.into_json().await.unwrap();
+    assert_eq!(body["customer"], "test");
+    assert_eq!(body["verified_with_kid"], "dev-1");
+
+    let anonymous = service.get("/orders").dispatch().await;
+    assert_eq!(anonymous.status(), Status::Unauthorized);
+
+    shutdown.notify();
+    let _ = server.await;
+}
