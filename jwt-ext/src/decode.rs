@@ -8,7 +8,7 @@
 //! registered claims are checked here in PyJWT's order with PyJWT's messages:
 //! `iat`, `nbf`, `exp`, `iss`, `aud`, `sub`, `jti`, then the identity claim.
 
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -28,6 +28,11 @@ pub(crate) fn now_seconds() -> f64 {
         .duration_since(UNIX_EPOCH)
         .map_or(0.0, |elapsed| elapsed.as_secs_f64())
 }
+
+/// The application's `decode_key_loader`: the key for a token, from its unverified header and
+/// claims; `None` refuses the token.
+pub(crate) type DecodeKeyLoader =
+    Arc<dyn Fn(&Map<String, Value>, &Map<String, Value>) -> Option<DecodingKey> + Send + Sync>;
 
 /// The message of a token whose `kid` names no key.
 pub(crate) const UNKNOWN_KID: &str = "Unknown key ID";
@@ -75,6 +80,8 @@ pub(crate) struct Verifier {
     algorithms: Vec<(&'static str, Algorithm)>,
     /// The verification keys; replaced as a whole when a remote JWKS is refetched.
     ring: RwLock<Arc<KeyRing>>,
+    /// The application's `decode_key_loader`, which picks the key instead of the ring.
+    key_loader: OnceLock<DecodeKeyLoader>,
     leeway: f64,
     audience: Option<OneOrMany>,
     issuer: Option<OneOrMany>,
@@ -97,6 +104,7 @@ impl Verifier {
                 .map(|algorithm| (algorithm_name(algorithm), algorithm))
                 .collect(),
             ring: RwLock::new(Arc::new(ring)),
+            key_loader: OnceLock::new(),
             #[allow(clippy::cast_precision_loss)]
             leeway: config.decode_leeway as f64,
             audience: config.decode_audience.clone(),
@@ -105,6 +113,11 @@ impl Verifier {
             identity_claim: config.identity_claim.clone(),
             max_token_length: config.max_token_length,
         }
+    }
+
+    /// Installs the application's `decode_key_loader` (once, at ignite).
+    pub(crate) fn set_key_loader(&self, loader: DecodeKeyLoader) {
+        let _ = self.key_loader.set(loader);
     }
 
     /// The current keys.
@@ -192,8 +205,21 @@ impl Verifier {
                 "Unsupported critical extension in the token header",
             ));
         }
+        let (loaded, claims) = if let Some(loader) = self.key_loader.get() {
+            // The loader reads the unverified header and claims to pick the key (a tenant,
+            // an issuer); nothing else is taken from them before the signature is checked.
+            let claims = parse_object(&payload_bytes)
+                .map_err(|error| JwtError::Invalid(format!("Invalid payload string: {error}")))?;
+            let key = loader(&header, &claims).ok_or_else(|| invalid(UNKNOWN_KID))?;
+            (Some(key), Some(claims))
+        } else {
+            (None, None)
+        };
         let ring = self.ring();
-        let key = ring.key_for(&header)?;
+        let key = match &loaded {
+            Some(key) => key,
+            None => ring.key_for(&header)?,
+        };
 
         let signing_input = &token[..header_b64.len() + 1 + payload_b64.len()];
         match jsonwebtoken::crypto::verify(signature_b64, signing_input.as_bytes(), key, algorithm)
@@ -205,8 +231,11 @@ impl Verifier {
             Ok(false) | Err(_) => return Err(invalid("Signature verification failed")),
         }
 
-        let claims = parse_object(&payload_bytes)
-            .map_err(|error| JwtError::Invalid(format!("Invalid payload string: {error}")))?;
+        let claims = match claims {
+            Some(claims) => claims,
+            None => parse_object(&payload_bytes)
+                .map_err(|error| JwtError::Invalid(format!("Invalid payload string: {error}")))?,
+        };
         self.check_claims(header, claims, allow_expired, now_seconds())
     }
 

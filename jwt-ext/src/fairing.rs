@@ -2,10 +2,11 @@
 
 use std::sync::Arc;
 
+use jsonwebtoken::{DecodingKey, EncodingKey};
 use rocket::fairing::{self, Fairing, Info, Kind};
 use rocket::http::Status;
 use rocket::{Build, Data, Orbit, Request, Response, Rocket};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::claims::DecodedToken;
 use crate::config::{Config, Lifetime};
@@ -137,6 +138,61 @@ impl JwtFairing {
         F: Fn(&Value) -> Value + Send + Sync + 'static,
     {
         self.loaders.additional_headers = Some(Arc::new(loader));
+        self
+    }
+
+    /// Flask's `encode_key_loader`: the key that signs the tokens of an identity (a tenant's
+    /// own key, say), from the identity as passed to token creation; `None` signs with the
+    /// configured key. The key must fit `jwt_algorithm`. A loaded key gets no `kid` header
+    /// (name it with [`additional_headers_loader`](Self::additional_headers_loader)).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use jwt_ext::{EncodingKey, JwtManager};
+    ///
+    /// let fairing = JwtManager::fairing().encode_key_loader(|identity| {
+    ///     let tenant = identity.as_str()?.split('@').nth(1)?;
+    ///     (tenant == "acme.example").then(|| EncodingKey::from_secret(b"acme's own secret of 32+ bytes!!"))
+    /// });
+    /// ```
+    #[must_use]
+    pub fn encode_key_loader<F>(mut self, loader: F) -> Self
+    where
+        F: Fn(&Value) -> Option<EncodingKey> + Send + Sync + 'static,
+    {
+        self.loaders.encode_key = Some(Arc::new(loader));
+        self
+    }
+
+    /// Flask's `decode_key_loader`: the key that verifies a token, chosen from its
+    /// **unverified** header and claims (an `iss` or tenant claim naming whose key to use).
+    /// `None` refuses the token with 422 `Unknown key ID`. The loader replaces the configured
+    /// keys for decoding; `alg` is still checked against `jwt_decode_algorithms` first, and a
+    /// key that does not fit the token's algorithm fails the signature. Use the claims only to
+    /// pick a key: nothing in them is verified yet.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use jwt_ext::{DecodingKey, JwtManager};
+    ///
+    /// let fairing = JwtManager::fairing().decode_key_loader(|_header, claims| {
+    ///     match claims.get("iss")?.as_str()? {
+    ///         "acme.example" => Some(DecodingKey::from_secret(b"acme's own secret of 32+ bytes!!")),
+    ///         _ => None,
+    ///     }
+    /// });
+    /// ```
+    #[must_use]
+    pub fn decode_key_loader<F>(mut self, loader: F) -> Self
+    where
+        F: Fn(&Map<String, Value>, &Map<String, Value>) -> Option<DecodingKey>
+            + Send
+            + Sync
+            + 'static,
+    {
+        self.loaders.decode_key = Some(Arc::new(loader));
         self
     }
 

@@ -185,7 +185,7 @@ pub use fairing::JwtFairing;
 pub use guard::{kind, AccessJwt, AnyJwt, FreshJwt, Jwt, OptionalJwt, RefreshJwt};
 pub use implicit_refresh::ImplicitRefresh;
 pub use json_body::{JwtJson, JwtJsonError};
-pub use jsonwebtoken::Algorithm;
+pub use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
 pub use jwks::jwks_routes;
 pub use loaders::UserLoader;
 pub use manager::JwtManager;

@@ -10,6 +10,8 @@
 //! | `additional_headers_loader` | [`JwtFairing::additional_headers_loader`](crate::JwtFairing::additional_headers_loader) |
 //! | `token_verification_loader` | [`JwtFairing::token_verification_loader`](crate::JwtFairing::token_verification_loader) |
 //! | `user_lookup_loader` | [`JwtFairing::user_lookup_loader`](crate::JwtFairing::user_lookup_loader) with a [`UserLoader`] |
+//! | `encode_key_loader` | [`JwtFairing::encode_key_loader`](crate::JwtFairing::encode_key_loader) |
+//! | `decode_key_loader` | [`JwtFairing::decode_key_loader`](crate::JwtFairing::decode_key_loader) |
 //! | `expired_token_loader` & co. | [`JwtFairing::expired_token_loader`](crate::JwtFairing::expired_token_loader) & co., or [`JwtFairing::on_error`](crate::JwtFairing::on_error) |
 
 use std::any::Any;
@@ -91,6 +93,10 @@ impl<L: UserLoader> AnyUserLoader for L {
 
 type JsonFn = Arc<dyn Fn(&Value) -> Value + Send + Sync>;
 type VerifyFn = Arc<dyn Fn(&DecodedToken) -> bool + Send + Sync>;
+/// The application's `encode_key_loader`: the signing key for an identity, `None` for the
+/// configured one.
+pub(crate) type EncodeKeyFn =
+    Arc<dyn Fn(&Value) -> Option<jsonwebtoken::EncodingKey> + Send + Sync>;
 /// A responder that receives the refused token's header and claims.
 pub(crate) type TokenResponder = Arc<dyn Fn(&RefusedToken) -> (Status, Value) + Send + Sync>;
 /// A responder that receives the error message.
@@ -106,6 +112,8 @@ pub(crate) struct Loaders {
     pub(crate) additional_headers: Option<JsonFn>,
     pub(crate) verify_claims: Option<VerifyFn>,
     pub(crate) user: Option<Arc<dyn AnyUserLoader>>,
+    pub(crate) encode_key: Option<EncodeKeyFn>,
+    pub(crate) decode_key: Option<crate::decode::DecodeKeyLoader>,
     pub(crate) responders: Responders,
 }
 

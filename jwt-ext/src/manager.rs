@@ -245,6 +245,9 @@ impl JwtManager {
     }
 
     pub(crate) fn set_loaders(&mut self, loaders: Loaders) {
+        if let Some(loader) = &loaders.decode_key {
+            self.verifier.set_key_loader(Arc::clone(loader));
+        }
         self.loaders = loaders;
     }
 

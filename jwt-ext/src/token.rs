@@ -240,6 +240,11 @@ impl<K> TokenBuilder<'_, K> {
         let config = self.manager.config();
         let loaders = self.manager.loaders();
         let identity = self.identity?;
+        // Flask's `encode_key_loader` gets the identity as given, before the identity loader.
+        let loaded_key = loaders
+            .encode_key
+            .as_ref()
+            .and_then(|loader| loader(&identity));
         // The loaders' claims and headers first, so that this token's own win (as in Flask).
         let mut additional_claims = Loaders::extra(
             loaders.additional_claims.as_ref(),
@@ -266,16 +271,21 @@ impl<K> TokenBuilder<'_, K> {
         if config.verify_sub && claims.get("sub").is_some_and(|sub| !sub.is_string()) {
             return Err(EncodeError::SubjectNotString);
         }
-        if let Some(kid) = self.manager.kid() {
+        // A loaded key is the application's: the configured key's `kid` would misname it
+        // (the additional headers loader can name it).
+        if let (Some(kid), None) = (self.manager.kid(), &loaded_key) {
             additional_headers
                 .entry("kid")
                 .or_insert_with(|| kid.to_owned().into());
         }
         let header = build_header(config, additional_headers)?;
-        let key = self
-            .manager
-            .encoding_key()
-            .ok_or(EncodeError::NoSigningKey)?;
+        let key = match &loaded_key {
+            Some(key) => key,
+            None => self
+                .manager
+                .encoding_key()
+                .ok_or(EncodeError::NoSigningKey)?,
+        };
         sign(&header, &claims, key)
     }
 }
