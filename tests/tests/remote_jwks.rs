@@ -370,3 +370,49 @@ fn remote_settings_are_checked() {
     );
     assert_eq!(intervals.len(), 2, "{intervals:?}");
 }
+
+#[rocket::async_test]
+async fn the_background_refresh_picks_up_a_removed_key() {
+    let port = free_port();
+    let fetches = Arc::new(AtomicUsize::new(0));
+    let old = ("old", "ec256-private.pem", "ec256-public.pem");
+    let new = ("new", "ec256-second-private.pem", "ec256-second-public.pem");
+    let issuer = Issuer::start(
+        port,
+        issuer_config(Algorithm::ES256, &[old, new]),
+        Arc::clone(&fetches),
+    )
+    .await;
+    let old_token = issuer.token();
+    // The background task runs from liftoff, which a tracked local client reaches.
+    let rocket = rocket::custom(rocket::Config::figment().merge(("log_level", "off")))
+        .attach(JwtManager::fairing_with(
+            resource_config(Algorithm::ES256, port).jwks_refresh_interval(10),
+        ))
+        .mount("/", routes![protected]);
+    let client = Client::tracked(rocket).await.unwrap();
+    assert_eq!(call(&client, &old_token).await.0, Status::Ok);
+    issuer.stop().await;
+
+    // The issuer drops the old key; no request names an unknown kid, yet within one refresh
+    // interval the resource server stops accepting the old key's tokens.
+    let issuer = Issuer::start(
+        port,
+        issuer_config(Algorithm::ES256, &[new]),
+        Arc::clone(&fetches),
+    )
+    .await;
+    let before = fetches.load(Ordering::SeqCst);
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let (status, body) = call(&client, &old_token).await;
+        if status == Status::UnprocessableEntity {
+            assert_eq!(body["msg"], "Unknown key ID");
+            break;
+        }
+        assert!(Instant::now() < deadline, "the old key was never dropped");
+        rocket::tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    assert!(fetches.load(Ordering::SeqCst) > before);
+    issuer.stop().await;
+}
