@@ -49,6 +49,10 @@ pub struct JwtManager {
     loaders: Loaders,
     blocklist: Arc<dyn Blocklist>,
     cache: Arc<TokenCache>,
+    /// The HMAC key of the signing secret, set up once (HS* only).
+    hmac_signer: Option<aws_lc_rs::hmac::Key>,
+    /// The encoded default headers, without and with `kid`, made on first use.
+    encoded_headers: [std::sync::OnceLock<String>; 2],
     #[cfg(feature = "remote-jwks")]
     remote: Option<Arc<crate::remote_jwks::RemoteJwks>>,
     public_jwks: Vec<jsonwebtoken::jwk::Jwk>,
@@ -156,12 +160,23 @@ impl JwtManager {
             )),
             None => None,
         };
+        let hmac_signer = keys.signing.as_ref().and_then(|(_, key)| {
+            let algorithm = match config.algorithm {
+                jsonwebtoken::Algorithm::HS256 => aws_lc_rs::hmac::HMAC_SHA256,
+                jsonwebtoken::Algorithm::HS384 => aws_lc_rs::hmac::HMAC_SHA384,
+                jsonwebtoken::Algorithm::HS512 => aws_lc_rs::hmac::HMAC_SHA512,
+                _ => return None,
+            };
+            Some(aws_lc_rs::hmac::Key::new(algorithm, key.as_bytes()))
+        });
         let manager = Self {
+            hmac_signer,
             signing: keys.signing,
             verifier,
             public_jwks: keys.public_jwks,
             blocklist: Arc::new(MemoryBlocklist::new(config.blocklist_max_entries)),
             cache,
+            encoded_headers: Default::default(),
             #[cfg(feature = "remote-jwks")]
             remote,
             config,
@@ -279,6 +294,27 @@ impl JwtManager {
 
     /// The `kid` this app's tokens carry: the signing key's (key set, or the thumbprint of an
     /// asymmetric key); `None` for a single HS secret.
+    /// The encoded default header, with or without the signing key's `kid`.
+    pub(crate) fn encoded_header(&self, with_kid: bool) -> &str {
+        let slot = &self.encoded_headers[usize::from(with_kid)];
+        slot.get_or_init(|| {
+            let mut header = serde_json::Map::new();
+            if with_kid {
+                if let Some(kid) = self.kid() {
+                    header.insert("kid".into(), kid.into());
+                }
+            }
+            crate::token::build_header(&self.config, header)
+                .and_then(|header| crate::token::encode_header(&header))
+                .unwrap_or_default()
+        })
+    }
+
+    /// The signing secret's HMAC key, for HS* algorithms.
+    pub(crate) fn hmac_signer(&self) -> Option<&aws_lc_rs::hmac::Key> {
+        self.hmac_signer.as_ref()
+    }
+
     pub(crate) fn kid(&self) -> Option<&str> {
         self.signing.as_ref().and_then(|(kid, _)| kid.as_deref())
     }

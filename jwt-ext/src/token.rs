@@ -3,6 +3,8 @@
 
 use std::marker::PhantomData;
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use jsonwebtoken::{EncodingKey, Header};
 use rocket::time::{Duration, OffsetDateTime};
 use serde::Serialize;
@@ -278,15 +280,34 @@ impl<K> TokenBuilder<'_, K> {
                 .entry("kid")
                 .or_insert_with(|| kid.to_owned().into());
         }
-        let header = build_header(config, additional_headers)?;
-        let key = match &loaded_key {
-            Some(key) => key,
-            None => self
-                .manager
-                .encoding_key()
-                .ok_or(EncodeError::NoSigningKey)?,
+        // The usual header (no additional headers but the signing key's `kid`) is encoded once
+        // per manager.
+        let cached = match (additional_headers.len(), additional_headers.get("kid")) {
+            (0, _) => Some(self.manager.encoded_header(false)),
+            (1, Some(Value::String(kid))) if Some(kid.as_str()) == self.manager.kid() => {
+                Some(self.manager.encoded_header(true))
+            }
+            _ => None,
         };
-        sign(&header, &claims, key)
+        let header = match cached {
+            Some(header) => std::borrow::Cow::Borrowed(header),
+            None => {
+                std::borrow::Cow::Owned(encode_header(&build_header(config, additional_headers)?)?)
+            }
+        };
+        let signer = match &loaded_key {
+            Some(key) => Signer::Key(key, config.algorithm),
+            None => match self.manager.hmac_signer() {
+                Some(hmac) => Signer::Hmac(hmac),
+                None => Signer::Key(
+                    self.manager
+                        .encoding_key()
+                        .ok_or(EncodeError::NoSigningKey)?,
+                    config.algorithm,
+                ),
+            },
+        };
+        sign(&header, &claims, &signer)
     }
 }
 
@@ -318,7 +339,7 @@ fn build_claims(
     additional: Map<String, Value>,
 ) -> Result<Map<String, Value>, EncodeError> {
     let iat = now.unix_timestamp();
-    let mut claims = Map::new();
+    let mut claims = Map::with_capacity(10 + additional.len());
     let fresh = match (token_type, fresh) {
         (TokenType::Refresh, _) | (_, Freshness::No) => Value::Bool(false),
         (_, Freshness::Yes) => Value::Bool(true),
@@ -330,14 +351,14 @@ fn build_claims(
     };
     claims.insert("fresh".into(), fresh);
     claims.insert("iat".into(), iat.into());
-    claims.insert("jti".into(), uuid::Uuid::new_v4().to_string().into());
+    claims.insert("jti".into(), random_uuid().into());
     claims.insert("type".into(), token_type.as_str().into());
     claims.insert(config.identity_claim.clone(), identity);
     if config.encode_nbf {
         claims.insert("nbf".into(), iat.into());
     }
     if config.cookie_csrf_protect {
-        claims.insert("csrf".into(), uuid::Uuid::new_v4().to_string().into());
+        claims.insert("csrf".into(), random_uuid().into());
     }
     if let Some(audience) = &config.encode_audience {
         claims.insert("aud".into(), audience.to_json());
@@ -356,6 +377,15 @@ fn build_claims(
     Ok(claims)
 }
 
+/// A random (v4) UUID in its hyphenated lower-case form, as Python's `str(uuid.uuid4())`.
+fn random_uuid() -> String {
+    let mut buffer = uuid::Uuid::encode_buffer();
+    uuid::Uuid::new_v4()
+        .hyphenated()
+        .encode_lower(&mut buffer)
+        .to_owned()
+}
+
 /// Seconds since the epoch as a JSON float, as Python's `datetime.timestamp()` gives.
 fn float_timestamp(at: OffsetDateTime) -> Value {
     #[allow(clippy::cast_precision_loss)]
@@ -364,7 +394,10 @@ fn float_timestamp(at: OffsetDateTime) -> Value {
 }
 
 /// `{"typ": "JWT", "alg": ...}` plus the additional headers, which may not replace `alg`.
-fn build_header(config: &Config, additional: Map<String, Value>) -> Result<Header, EncodeError> {
+pub(crate) fn build_header(
+    config: &Config,
+    additional: Map<String, Value>,
+) -> Result<Header, EncodeError> {
     if additional.contains_key("alg") {
         return Err(EncodeError::ReservedHeader("alg".into()));
     }
@@ -378,10 +411,42 @@ fn build_header(config: &Config, additional: Map<String, Value>) -> Result<Heade
     serde_json::from_value(Value::Object(header)).map_err(EncodeError::Serialize)
 }
 
+/// The header as the token's first segment: JSON, then URL-safe base64 without padding.
+pub(crate) fn encode_header(header: &Header) -> Result<String, EncodeError> {
+    let json = serde_json::to_vec(header).map_err(EncodeError::Serialize)?;
+    Ok(URL_SAFE_NO_PAD.encode(json))
+}
+
+/// What signs a token: the manager's HMAC key, set up once, or any key through jsonwebtoken.
+enum Signer<'k> {
+    Hmac(&'k aws_lc_rs::hmac::Key),
+    Key(&'k EncodingKey, jsonwebtoken::Algorithm),
+}
+
+/// `header.payload.signature`, built in one buffer: what `jsonwebtoken::encode` does, without
+/// serialising the (usually identical) header again or setting the HMAC key up for every token.
 fn sign(
-    header: &Header,
+    header: &str,
     claims: &Map<String, Value>,
-    key: &EncodingKey,
+    signer: &Signer<'_>,
 ) -> Result<String, EncodeError> {
-    jsonwebtoken::encode(header, claims, key).map_err(EncodeError::Sign)
+    let payload = serde_json::to_vec(claims).map_err(EncodeError::Serialize)?;
+    let mut token = String::with_capacity(header.len() + payload.len() * 4 / 3 + 96);
+    token.push_str(header);
+    token.push('.');
+    URL_SAFE_NO_PAD.encode_string(&payload, &mut token);
+    match signer {
+        Signer::Hmac(key) => {
+            let tag = aws_lc_rs::hmac::sign(key, token.as_bytes());
+            token.push('.');
+            URL_SAFE_NO_PAD.encode_string(tag.as_ref(), &mut token);
+        }
+        Signer::Key(key, algorithm) => {
+            let signature = jsonwebtoken::crypto::sign(token.as_bytes(), key, *algorithm)
+                .map_err(EncodeError::Sign)?;
+            token.push('.');
+            token.push_str(&signature);
+        }
+    }
+    Ok(token)
 }
