@@ -1,7 +1,9 @@
-//! Header parameters that name or carry a key (`jku`, `x5u`, `jwk`, `x5c`; RFC 8725 §3.10):
-//! jwt-ext never uses them. A token signed with an attacker's key that it embeds or points to
-//! fails the signature check, no URL from a token is ever fetched, and a token signed with the
-//! app's own key verifies whatever such headers say (PyJWT ignores them too).
+//! Header parameters that name or carry a key (`jku`, `x5u`, `jwk`, `x5c`, `kid`; RFC 8725
+//! §3.10): jwt-ext never follows them. A token signed with an attacker's key that it embeds or
+//! points to fails the signature check, no URL from a token is ever fetched, a `kid` is only
+//! ever an exact map key (path traversal and SQL-looking ids are unknown ids), and a token
+//! signed with the app's own key verifies whatever the other headers say (PyJWT ignores them
+//! too). Also: non-UTF-8 header bytes and a one-megabyte token.
 
 mod common;
 
@@ -117,4 +119,91 @@ fn asymmetric_tokens_ignore_an_embedded_or_linked_key() {
     let answer = get_with_token(&client, "/protected", &confused);
     assert_eq!(answer.status, Status::UnprocessableEntity);
     assert_eq!(answer.msg(), "The specified alg value is not allowed");
+}
+
+#[test]
+fn malicious_kids_are_only_ever_map_keys() {
+    use jwt_ext::KeyEntry;
+    // A key set: the kid picks a key by exact match, never as a path or a query.
+    let client = client(
+        Config::default()
+            .key(KeyEntry::secret("k1", SECRET))
+            .key(KeyEntry::secret(
+                "k2",
+                "another-secret-of-at-least-32-bytes!",
+            ))
+            .signing_key_id("k1"),
+    );
+    for kid in [
+        "../../../../etc/passwd",
+        "/dev/null",
+        "k1/../k2",
+        "' OR '1'='1",
+        "k1; DROP TABLE keys; --",
+        "k1\u{0}",
+        "K1",
+        "",
+        &"k".repeat(10_000)[..],
+    ] {
+        let header = json!({ "alg": "HS256", "typ": "JWT", "kid": kid });
+        let token = sign(
+            &header,
+            &EncodingKey::from_secret(SECRET.as_bytes()),
+            Algorithm::HS256,
+        );
+        let answer = get_with_token(&client, "/protected", &token);
+        assert_eq!(answer.status, Status::UnprocessableEntity, "{kid:?}");
+        let expected = if token.len() > 8192 {
+            "Token is longer than 8192 bytes"
+        } else {
+            "Unknown key ID"
+        };
+        assert_eq!(answer.msg(), expected, "{kid:?}");
+    }
+    // The genuine kid still works after all of that.
+    let header = json!({ "alg": "HS256", "typ": "JWT", "kid": "k1" });
+    let token = sign(
+        &header,
+        &EncodingKey::from_secret(SECRET.as_bytes()),
+        Algorithm::HS256,
+    );
+    assert_eq!(
+        get_with_token(&client, "/protected", &token).status,
+        Status::Ok
+    );
+}
+
+#[test]
+fn non_utf8_headers_and_megabyte_tokens_are_refused() {
+    let client = client(config());
+    let payload = b64(valid_claims().to_string());
+    // A header segment that decodes to bytes that are not UTF-8.
+    let token = format!("{}.{payload}.sig", b64([0xff, 0xfe, b'{', b'}']));
+    let answer = get_with_token(&client, "/protected", &token);
+    assert_eq!(answer.status, Status::UnprocessableEntity);
+    assert!(
+        answer.msg().starts_with("Invalid header string: "),
+        "{}",
+        answer.msg()
+    );
+
+    // A one-megabyte token: refused before any decoding, and the server goes on serving.
+    let huge = format!(
+        "{}.{}.{}",
+        "a".repeat(400_000),
+        "b".repeat(400_000),
+        "c".repeat(248_576)
+    );
+    let answer = get_with_token(&client, "/protected", &huge);
+    assert_eq!(answer.status, Status::UnprocessableEntity);
+    assert_eq!(answer.msg(), "Token is longer than 8192 bytes");
+    let ok = sign(
+        &json!({ "alg": "HS256", "typ": "JWT" }),
+        &EncodingKey::from_secret(SECRET.as_bytes()),
+        Algorithm::HS256,
+    );
+    assert_eq!(
+        get_with_token(&client, "/protected", &ok).status,
+        Status::Ok
+    );
 }
