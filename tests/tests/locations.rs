@@ -761,3 +761,21 @@ fn routes_and_guards_override_the_configured_locations() {
          Authorization Header)"
     );
 }
+
+#[test]
+fn json_bodies_over_the_limit_are_413_before_any_token_work() {
+    let client = client(config("json"));
+    let token = jwt(&client).create_access_token("alice").unwrap();
+    // Rocket's default `json` limit is 1 MiB.
+    let body = json!({ "access_token": token, "text": "x".repeat(1024 * 1024) }).to_string();
+    let answer = send(client.post("/json").header(ContentType::JSON).body(body));
+    assert_eq!(answer.status, Status::PayloadTooLarge);
+    // And the next request is served as usual.
+    let ok = send(
+        client
+            .post("/json")
+            .header(ContentType::JSON)
+            .body(json!({ "access_token": token, "text": "hi" }).to_string()),
+    );
+    assert_eq!(ok.status, Status::Ok);
+}
