@@ -3,11 +3,10 @@
 //! `unset_jwt_cookies` (REFERENCE §5.3), on Rocket's cookie jar.
 
 use std::fmt;
-use std::io::Cursor;
 
-use rocket::http::{ContentType, Cookie, CookieJar, SameSite, Status};
+use rocket::http::{Cookie, CookieJar, SameSite, Status};
 use rocket::request::{FromRequest, Outcome, Request};
-use rocket::response::{self, Responder, Response};
+use rocket::response::{self, Responder};
 use rocket::time::{Duration, OffsetDateTime};
 use rocket::{Ignite, Rocket, Sentinel};
 use serde_json::Value;
@@ -224,14 +223,7 @@ impl From<EncodeError> for CookieError {
 impl<'r> Responder<'r, 'static> for CookieError {
     fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
         log::error!("jwt-ext: could not set the token cookies: {self}");
-        let manager = request.rocket().state::<JwtManager>();
-        let key = manager.map_or("msg", |manager| manager.config().error_message_key.as_str());
-        let body = serde_json::json!({ key: "Could not set the token cookies" }).to_string();
-        Response::build()
-            .status(Status::InternalServerError)
-            .header(ContentType::JSON)
-            .sized_body(body.len(), Cursor::new(body))
-            .ok()
+        crate::response::server_error(request, "Could not set the token cookies")
     }
 }
 

@@ -70,15 +70,21 @@ impl<'r> Responder<'r, 'static> for JwtError {
 impl<'r> Responder<'r, 'static> for crate::token::EncodeError {
     fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
         log::error!("jwt-ext: could not create a token: {self}");
-        let manager = request.rocket().state::<JwtManager>();
-        let key = manager.map_or("msg", |manager| manager.config().error_message_key.as_str());
-        let mut body = Map::new();
-        body.insert(key.to_owned(), "Could not create the token".into());
-        let body = Value::Object(body).to_string();
-        Response::build()
-            .status(Status::InternalServerError)
-            .header(ContentType::JSON)
-            .sized_body(body.len(), Cursor::new(body))
-            .ok()
+        server_error(request, "Could not create the token")
     }
+}
+
+/// A 500 with `{"<jwt_error_message_key>": message}`, for server-side failures whose cause is
+/// logged, not sent.
+pub(crate) fn server_error(request: &Request<'_>, message: &str) -> response::Result<'static> {
+    let manager = request.rocket().state::<JwtManager>();
+    let key = manager.map_or("msg", |manager| manager.config().error_message_key.as_str());
+    let mut body = Map::new();
+    body.insert(key.to_owned(), message.into());
+    let body = Value::Object(body).to_string();
+    Response::build()
+        .status(Status::InternalServerError)
+        .header(ContentType::JSON)
+        .sized_body(body.len(), Cursor::new(body))
+        .ok()
 }
