@@ -14,12 +14,63 @@ pub struct RedisServer {
     child: Option<Child>,
 }
 
-fn free_port() -> u16 {
+/// A loopback port nothing listens on right now.
+///
+/// # Panics
+///
+/// When no port can be bound.
+#[must_use]
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port()
+}
+
+/// Blocks until something listens on loopback `port`, for at most 20 seconds.
+///
+/// # Panics
+///
+/// When nothing does, naming `what`.
+pub fn wait_for_port(port: u16, what: &str) {
+    let deadline = Instant::now() + StdDuration::from_secs(20);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "{what} did not start listening");
+        std::thread::sleep(StdDuration::from_millis(20));
+    }
+}
+
+/// [`wait_for_port`] for async tests: sleeps without blocking the runtime, so that a server
+/// spawned on it can start.
+///
+/// # Panics
+///
+/// When nothing listens within 20 seconds, naming `what`.
+pub async fn wait_for_port_async(port: u16, what: &str) {
+    let deadline = Instant::now() + StdDuration::from_secs(20);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "{what} did not start listening");
+        rocket::tokio::time::sleep(StdDuration::from_millis(20)).await;
+    }
+}
+
+/// The path of a test key under `tests/keys/`.
+#[must_use]
+pub fn test_key_path(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("keys")
+        .join(name)
+}
+
+/// The PEM text of a test key under `tests/keys/`.
+///
+/// # Panics
+///
+/// When the file cannot be read.
+#[must_use]
+pub fn test_key(name: &str) -> String {
+    std::fs::read_to_string(test_key_path(name)).unwrap()
 }
 
 impl RedisServer {
@@ -47,11 +98,7 @@ impl RedisServer {
             .spawn()
             .expect("redis-server must be installed (Debian package redis-server)");
         self.child = Some(child);
-        let deadline = Instant::now() + StdDuration::from_secs(10);
-        while TcpStream::connect(("127.0.0.1", self.port)).is_err() {
-            assert!(Instant::now() < deadline, "redis-server did not start");
-            std::thread::sleep(StdDuration::from_millis(20));
-        }
+        wait_for_port(self.port, "redis-server");
     }
 
     /// Kills the server.

@@ -3,23 +3,12 @@
 
 mod common;
 
-use std::path::PathBuf;
-
 use common::{b64, get_with_token, SECRET};
 use jwt_ext::{Algorithm, Config, EncodeError, JwtManager};
+use jwt_ext_tests::{test_key as key, test_key_path as key_path};
 use rocket::http::Status;
 use rocket::local::blocking::Client;
 use serde_json::json;
-
-fn key_path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("keys")
-        .join(name)
-}
-
-fn key(name: &str) -> String {
-    std::fs::read_to_string(key_path(name)).unwrap()
-}
 
 /// `(algorithm, private key file, public key file)` for every algorithm.
 const ALGORITHMS: &[(Algorithm, &str, &str)] = &[

@@ -6,12 +6,12 @@
 //! Needs Debian's `chromium` and `chromium-driver` (`/usr/bin/chromium`,
 //! `/usr/bin/chromedriver`); `CHROMIUM` and `CHROMEDRIVER` name other binaries.
 
-use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
+use jwt_ext_tests::{free_port, wait_for_port, wait_for_port_async};
 use serde_json::{json, Value};
 
 /// A binary named by `variable`, else the Debian path, else refuse with what to install.
@@ -24,22 +24,6 @@ fn binary(variable: &str, default: &str) -> PathBuf {
         path.display()
     );
     path
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map(|address| address.port())
-        .expect("a free loopback port")
-}
-
-/// Waits until something listens on `port`.
-fn wait_for_port(port: u16, what: &str) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "{what} did not start listening");
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 /// A chromedriver process, killed when dropped.
@@ -270,7 +254,7 @@ async fn log_in_call_refresh_and_log_out_in_headless_chromium() {
         .expect("the browser example ignites");
     let shutdown = app.shutdown();
     let server = rocket::tokio::spawn(app.launch());
-    wait_for_port(port, "the browser example");
+    wait_for_port_async(port, "the browser example").await;
 
     let driver = ChromeDriver::start();
     let profile = std::env::temp_dir().join(format!("jwt-ext-chromium-{}", uuid::Uuid::new_v4()));

@@ -86,8 +86,7 @@ fn hmac_tokens_ignore_key_headers() {
 
 #[test]
 fn asymmetric_tokens_ignore_an_embedded_or_linked_key() {
-    let keys = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("keys");
-    let read = |name: &str| std::fs::read_to_string(keys.join(name)).unwrap();
+    let read = jwt_ext_tests::test_key;
     let client = client(
         Config::default()
             .algorithm(Algorithm::ES256)

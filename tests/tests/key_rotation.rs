@@ -3,23 +3,13 @@
 
 mod common;
 
-use std::path::PathBuf;
-
 use common::get_with_token;
 use jwt_ext::{Algorithm, Config, JwtManager, KeyEntry};
+use jwt_ext_tests::test_key as key;
 use rocket::figment::providers::{Format, Toml};
 use rocket::figment::Figment;
 use rocket::http::Status;
 use rocket::local::blocking::Client;
-
-fn key(name: &str) -> String {
-    std::fs::read_to_string(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("keys")
-            .join(name),
-    )
-    .unwrap()
-}
 
 fn secret(c: char) -> String {
     c.to_string().repeat(32)

@@ -1,19 +1,10 @@
 //! `examples/microservices`: the issuer signs and publishes its JWKS on loopback, the resource
 //! server (no key of its own) fetches it at launch and verifies the issuer's tokens.
 
-use std::net::{TcpListener, TcpStream};
-use std::time::{Duration, Instant};
-
+use jwt_ext_tests::{free_port, wait_for_port_async};
 use rocket::http::{Header, Status};
 use rocket::local::asynchronous::Client;
 use serde_json::{json, Value};
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map(|address| address.port())
-        .unwrap()
-}
 
 #[rocket::async_test]
 async fn the_resource_server_verifies_the_issuers_tokens_through_its_jwks() {
@@ -25,11 +16,7 @@ async fn the_resource_server_verifies_the_issuers_tokens_through_its_jwks() {
     let issuer = issuer::rocket_with(figment).ignite().await.unwrap();
     let shutdown = issuer.shutdown();
     let server = rocket::tokio::spawn(issuer.launch());
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "the issuer did not start");
-        rocket::tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    wait_for_port_async(port, "the issuer").await;
 
     // Log in at the issuer, over HTTP.
     let http = reqwest::Client::new();

@@ -3,34 +3,17 @@
 //! loopback. Then a key rotation on the issuer, seen by the resource server; an unknown-`kid`
 //! flood that must not become a fetch flood; an issuer that goes away.
 
-use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use jwt_ext::{AccessJwt, Algorithm, Config, JwtManager, KeyEntry};
+use jwt_ext_tests::{free_port, test_key as key, wait_for_port_async};
 use rocket::fairing::AdHoc;
 use rocket::http::{Header, Status};
 use rocket::local::asynchronous::Client;
 use rocket::serde::json::{json, Value};
 use rocket::{get, routes, Shutdown};
-
-fn key(name: &str) -> String {
-    std::fs::read_to_string(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("keys")
-            .join(name),
-    )
-    .unwrap()
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map(|address| address.port())
-        .unwrap()
-}
 
 /// The issuer's keys: `(kid, private PEM file, public PEM file)`, the first one signing.
 type KeyFiles<'a> = &'a [(&'a str, &'a str, &'a str)];
@@ -75,11 +58,7 @@ impl Issuer {
         let task = rocket::tokio::spawn(async move {
             let _ = rocket.launch().await;
         });
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "the issuer did not start");
-            rocket::tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        wait_for_port_async(port, "the issuer").await;
         Self {
             shutdown,
             task,
