@@ -201,12 +201,11 @@ impl JwtError {
     /// ```
     #[must_use]
     pub fn www_authenticate(&self) -> Option<&'static str> {
-        match self.status() {
-            Status::Unauthorized if self.token_was_present() => {
-                Some(r#"Bearer error="invalid_token""#)
-            }
-            Status::Unauthorized => Some("Bearer"),
-            Status::Forbidden => Some(r#"Bearer error="insufficient_scope""#),
+        // Compared by code: `Status` is not usable as a pattern on every Rocket 0.5.x.
+        match self.status().code {
+            401 if self.token_was_present() => Some(r#"Bearer error="invalid_token""#),
+            401 => Some("Bearer"),
+            403 => Some(r#"Bearer error="insufficient_scope""#),
             _ => None,
         }
     }

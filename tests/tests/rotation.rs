@@ -60,7 +60,7 @@ fn login(client: &Client) -> (String, String) {
 /// `(access, refresh)` from `/refresh`, or the refusal.
 fn refresh(client: &Client, token: &str) -> Result<(String, String), (Status, Value)> {
     match send(client, "POST", "/refresh", Some(token), None) {
-        (Status::Ok, body) => Ok((
+        (status, body) if status == Status::Ok => Ok((
             body["access_token"].as_str().unwrap().into(),
             body["refresh_token"].as_str().unwrap().into(),
         )),

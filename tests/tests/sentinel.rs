@@ -13,12 +13,13 @@ fn guards_without_the_fairing_refuse_to_launch() {
     );
 }
 
+#[rocket::get("/mint")]
+fn mint(jwt: &jwt_ext::JwtManager) -> String {
+    jwt.create_access_token("a").unwrap_or_default()
+}
+
 #[test]
 fn a_jwt_manager_parameter_alone_also_needs_the_fairing() {
-    #[rocket::get("/mint")]
-    fn mint(jwt: &jwt_ext::JwtManager) -> String {
-        jwt.create_access_token("a").unwrap_or_default()
-    }
     let rocket = rocket::build().mount("/", rocket::routes![mint]);
     let error = Client::tracked(rocket).unwrap_err();
     assert!(
