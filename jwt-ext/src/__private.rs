@@ -34,6 +34,15 @@ pub struct Requirement {
 struct RouteRequirement(Option<Requirement>);
 
 impl Requirement {
+    /// `@jwt_required()`: an access token, from `jwt_token_location`.
+    pub const ACCESS: Self = Self {
+        refresh: false,
+        fresh: false,
+        verify_type: true,
+        skip_revocation_check: false,
+        locations: None,
+    };
+
     /// The requirement of the route's `#[jwt_required]`, if the route has one.
     pub(crate) fn of_route(request: &Request<'_>) -> Option<Self> {
         request.local_cache(|| RouteRequirement(None)).0
@@ -43,6 +52,9 @@ impl Requirement {
 /// The `claims = <expr>` of one handler's attribute, as a type: the attribute generates a
 /// hidden unit struct implementing this for each handler that has one.
 pub trait ClaimsCheck: Send + Sync + 'static {
+    /// Whether [`check`](Self::check) can refuse (a 403 to document).
+    const CHECKS: bool = true;
+
     /// Evaluates the requirement expression against the token.
     ///
     /// # Errors
@@ -56,6 +68,8 @@ pub trait ClaimsCheck: Send + Sync + 'static {
 pub struct NoClaims;
 
 impl ClaimsCheck for NoClaims {
+    const CHECKS: bool = false;
+
     fn check(_: &DecodedToken) -> Result<(), String> {
         Ok(())
     }
@@ -119,6 +133,26 @@ impl<
     }
 }
 
+impl<
+        const REFRESH: bool,
+        const FRESH: bool,
+        const OPTIONAL: bool,
+        const VERIFY_TYPE: bool,
+        const SKIP_REVOCATION_CHECK: bool,
+        const LOCATIONS: u16,
+        C,
+    > Required<REFRESH, FRESH, OPTIONAL, VERIFY_TYPE, SKIP_REVOCATION_CHECK, LOCATIONS, C>
+{
+    /// The attribute's arguments as a [`Requirement`].
+    pub const REQUIREMENT: Requirement = Requirement {
+        refresh: REFRESH,
+        fresh: FRESH,
+        verify_type: VERIFY_TYPE,
+        skip_revocation_check: SKIP_REVOCATION_CHECK,
+        locations: Locations::from_code(LOCATIONS),
+    };
+}
+
 #[rocket::async_trait]
 impl<
         'r,
@@ -135,13 +169,7 @@ impl<
     type Error = JwtError;
 
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, JwtError> {
-        let requirement = Requirement {
-            refresh: REFRESH,
-            fresh: FRESH,
-            verify_type: VERIFY_TYPE,
-            skip_revocation_check: SKIP_REVOCATION_CHECK,
-            locations: Locations::from_code(LOCATIONS),
-        };
+        let requirement = Self::REQUIREMENT;
         // Recorded for `Jwt` / `OptionalJwt` parameters of the same handler.
         request.local_cache(|| RouteRequirement(Some(requirement)));
         let checked = match verify(request, requirement).await {

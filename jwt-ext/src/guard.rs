@@ -32,6 +32,11 @@ pub mod kind {
         /// The requirement for this request.
         #[doc(hidden)]
         fn requirement(request: &Request<'_>) -> Requirement;
+
+        /// The requirement named by the kind itself; `None` for [`Route`], which takes the
+        /// route's.
+        #[doc(hidden)]
+        fn declared() -> Option<Requirement>;
     }
 
     mod private {
@@ -44,15 +49,21 @@ pub mod kind {
             #[derive(Debug, Clone, Copy, PartialEq, Eq)]
             pub struct $name;
             impl private::Sealed for $name {}
+            impl $name {
+                const REQUIREMENT: Requirement = Requirement {
+                    refresh: $refresh,
+                    fresh: $fresh,
+                    verify_type: $verify,
+                    ..Requirement::ACCESS
+                };
+            }
             impl Kind for $name {
                 fn requirement(_: &Request<'_>) -> Requirement {
-                    Requirement {
-                        refresh: $refresh,
-                        fresh: $fresh,
-                        verify_type: $verify,
-                        skip_revocation_check: false,
-                        locations: None,
-                    }
+                    Self::REQUIREMENT
+                }
+
+                fn declared() -> Option<Requirement> {
+                    Some(Self::REQUIREMENT)
                 }
             }
         )*};
@@ -78,7 +89,11 @@ pub mod kind {
     impl private::Sealed for Route {}
     impl Kind for Route {
         fn requirement(request: &Request<'_>) -> Requirement {
-            Requirement::of_route(request).unwrap_or(Access::requirement(request))
+            Requirement::of_route(request).unwrap_or(Access::REQUIREMENT)
+        }
+
+        fn declared() -> Option<Requirement> {
+            None
         }
     }
 }

@@ -109,6 +109,8 @@
 //! - `#[jwt_required(claims = has_role("admin"))]` and [`Authorized`] add authorisation
 //!   ([`ClaimsRequirement`]): 403 for a valid token without the role.
 //! - The `testing` feature adds `jwt_ext::testing`, helpers for an application's own tests.
+//! - The `okapi` feature makes the guards declare their security schemes to `rocket_okapi`
+//!   (the `openapi` module): the OpenAPI spec and Swagger UI show which route needs which token.
 //!
 //! ## Errors
 //!
@@ -151,6 +153,9 @@ mod loaders;
 pub mod location;
 mod lookup;
 mod manager;
+#[cfg(feature = "okapi")]
+#[cfg_attr(docsrs, doc(cfg(feature = "okapi")))]
+pub mod openapi;
 mod provider;
 #[cfg(feature = "redis")]
 mod redis_store;
