@@ -9,7 +9,7 @@
 //! `503 {"msg": "Token revocation store unavailable"}`, never 200.
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::Mutex;
+use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use rocket::time::OffsetDateTime;
 
@@ -177,7 +177,7 @@ pub const DEFAULT_MAX_ENTRIES: usize = 1_000_000;
 #[derive(Debug)]
 pub struct MemoryBlocklist {
     max_entries: usize,
-    entries: Mutex<Entries>,
+    entries: RwLock<Entries>,
 }
 
 #[derive(Debug, Default)]
@@ -245,7 +245,7 @@ impl MemoryBlocklist {
     pub fn new(max_entries: usize) -> Self {
         Self {
             max_entries,
-            entries: Mutex::new(Entries::default()),
+            entries: RwLock::new(Entries::default()),
         }
     }
 
@@ -267,12 +267,17 @@ impl MemoryBlocklist {
         self.len() == 0
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
-        // A poisoned lock only means another request panicked mid-update; the maps are
-        // still consistent enough to answer (both updates are single inserts/removes).
-        self.entries
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    // A poisoned lock only means another request panicked mid-update; the maps are still
+    // consistent enough to answer (both updates are single inserts/removes).
+
+    /// The entries for reading: every request's check, concurrently with the others.
+    fn read(&self) -> RwLockReadGuard<'_, Entries> {
+        self.entries.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The entries for an update (a revocation, a rotation, a purge).
+    fn lock(&self) -> RwLockWriteGuard<'_, Entries> {
+        self.entries.write().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -312,7 +317,7 @@ fn exp_seconds(token: &DecodedToken) -> Option<i64> {
 #[rocket::async_trait]
 impl Blocklist for MemoryBlocklist {
     async fn is_revoked(&self, token: &DecodedToken) -> Result<bool, StoreError> {
-        let entries = self.lock();
+        let entries = self.read();
         let jti_revoked = token
             .jti()
             .is_some_and(|jti| entries.by_jti.contains_key(jti));
