@@ -9,6 +9,7 @@ use rocket::{Ignite, Rocket, Sentinel};
 use crate::claims::DecodedToken;
 use crate::error::JwtError;
 use crate::location::Locations;
+use crate::request_state::RequestState;
 
 pub use crate::authz::ClaimsRequirement;
 use crate::guard::{fail, fairing_missing, verify};
@@ -30,9 +31,6 @@ pub struct Requirement {
     pub locations: Option<Locations>,
 }
 
-/// The requirement of the route's attribute, recorded by [`Required`] for the `Route` kind.
-struct RouteRequirement(Option<Requirement>);
-
 impl Requirement {
     /// `@jwt_required()`: an access token, from `jwt_token_location`.
     pub const ACCESS: Self = Self {
@@ -42,11 +40,6 @@ impl Requirement {
         skip_revocation_check: false,
         locations: None,
     };
-
-    /// The requirement of the route's `#[jwt_required]`, if the route has one.
-    pub(crate) fn of_route(request: &Request<'_>) -> Option<Self> {
-        request.local_cache(|| RouteRequirement(None)).0
-    }
 }
 
 /// The `claims = <expr>` of one handler's attribute, as a type: the attribute generates a
@@ -170,9 +163,10 @@ impl<
 
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, JwtError> {
         let requirement = Self::REQUIREMENT;
+        let state = RequestState::of(request);
         // Recorded for `Jwt` / `OptionalJwt` parameters of the same handler.
-        request.local_cache(|| RouteRequirement(Some(requirement)));
-        let checked = match verify(request, requirement).await {
+        let _ = state.route.set(requirement);
+        let checked = match verify(request, state, requirement).await {
             Ok(found) => C::check(&found.token).map_err(JwtError::Forbidden),
             Err(JwtError::NoAuthorization(_)) if OPTIONAL => Ok(()),
             Err(error) => Err(error),

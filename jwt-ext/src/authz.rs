@@ -11,9 +11,12 @@ use serde_json::Value;
 
 use crate::claims::DecodedToken;
 use crate::error::JwtError;
-use crate::guard::kind::{self, Kind};
+use crate::guard::kind;
+use crate::guard::requirement_of;
 use crate::guard::{fail, fairing_missing, verify};
+use crate::location::Configured;
 use crate::lookup::Found;
+use crate::request_state::RequestState;
 
 /// A condition on a verified token's claims, e.g. [`has_role`]`("admin")`.
 ///
@@ -256,7 +259,14 @@ impl<'r, R: ClaimsRequirement + Default + 'static> FromRequest<'r> for Authorize
     type Error = JwtError;
 
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, JwtError> {
-        let checked = match verify(request, kind::Route::requirement(request)).await {
+        let state = RequestState::of(request);
+        let checked = match verify(
+            request,
+            state,
+            requirement_of::<kind::Route, Configured>(state),
+        )
+        .await
+        {
             Ok(Found { token, .. }) => R::default()
                 .check(&token)
                 .map(|()| token)

@@ -13,7 +13,7 @@ use crate::config::{Config, Lifetime};
 use crate::csrf::FormCsrf;
 use crate::error::JwtError;
 use crate::error::RefusedToken;
-use crate::guard::Refusal;
+use crate::guard::take_refusal;
 use crate::loaders::{Loaders, UserLoader};
 use crate::manager::JwtManager;
 use crate::response::write_error;
@@ -437,7 +437,7 @@ impl Fairing for JwtFairing {
         if !(class.is_client_error() || class.is_server_error()) {
             return;
         }
-        let Some(refusal) = Refusal::take(request) else {
+        let Some(refusal) = take_refusal(request) else {
             return;
         };
         if response.status() == refusal.status() {

@@ -4,10 +4,9 @@
 //! refused) is cached in the request, and each guard only adds its own type and freshness
 //! checks, in Flask's order (decode, type, freshness).
 
-use std::any::Any;
 use std::marker::PhantomData;
 use std::ops::Deref;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use rocket::http::Status;
 use rocket::request::{FromRequest, Outcome, Request};
@@ -20,18 +19,17 @@ use crate::error::JwtError;
 use crate::location::{self, Location, LocationSet};
 use crate::lookup::{find_again, find_once, Found};
 use crate::manager::JwtManager;
+use crate::request_state::{LoadedUser, RequestState};
 
 /// Marker types naming what a [`Jwt`] guard requires.
 pub mod kind {
-    use rocket::Request;
-
     use crate::__private::Requirement;
 
     /// What a guard requires of a token; implemented by the markers of this module only.
     pub trait Kind: Send + Sync + 'static + private::Sealed {
-        /// The requirement for this request.
+        /// The requirement, given the route attribute's (`None` without an attribute).
         #[doc(hidden)]
-        fn requirement(request: &Request<'_>) -> Requirement;
+        fn requirement(route: Option<Requirement>) -> Requirement;
 
         /// The requirement named by the kind itself; `None` for [`Route`], which takes the
         /// route's.
@@ -58,7 +56,7 @@ pub mod kind {
                 };
             }
             impl Kind for $name {
-                fn requirement(_: &Request<'_>) -> Requirement {
+                fn requirement(_: Option<Requirement>) -> Requirement {
                     Self::REQUIREMENT
                 }
 
@@ -88,8 +86,8 @@ pub mod kind {
     pub struct Route;
     impl private::Sealed for Route {}
     impl Kind for Route {
-        fn requirement(request: &Request<'_>) -> Requirement {
-            Requirement::of_route(request).unwrap_or(Access::REQUIREMENT)
+        fn requirement(route: Option<Requirement>) -> Requirement {
+            route.unwrap_or(Access::REQUIREMENT)
         }
 
         fn declared() -> Option<Requirement> {
@@ -214,8 +212,8 @@ impl<K: Kind, L: LocationSet> Deref for Jwt<K, L> {
 }
 
 /// The requirement of a guard of kind `K` searching the locations `L`.
-pub(crate) fn requirement_of<K: Kind, L: LocationSet>(request: &Request<'_>) -> Requirement {
-    let mut requirement = K::requirement(request);
+pub(crate) fn requirement_of<K: Kind, L: LocationSet>(state: &RequestState) -> Requirement {
+    let mut requirement = K::requirement(state.route.get().copied());
     if let Some(locations) = L::locations() {
         requirement.locations = Some(locations);
     }
@@ -227,7 +225,8 @@ impl<'r, K: Kind, L: LocationSet> FromRequest<'r> for Jwt<K, L> {
     type Error = JwtError;
 
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, JwtError> {
-        match verify(request, requirement_of::<K, L>(request)).await {
+        let state = RequestState::of(request);
+        match verify(request, state, requirement_of::<K, L>(state)).await {
             Ok(found) => Outcome::Success(Self::from_found(found)),
             Err(error) => fail(request, error),
         }
@@ -296,7 +295,8 @@ impl<'r, K: Kind, L: LocationSet> FromRequest<'r> for OptionalJwt<K, L> {
     type Error = JwtError;
 
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, JwtError> {
-        match verify(request, requirement_of::<K, L>(request)).await {
+        let state = RequestState::of(request);
+        match verify(request, state, requirement_of::<K, L>(state)).await {
             Ok(found) => Outcome::Success(Self(Some(Jwt::from_found(found)))),
             Err(JwtError::NoAuthorization(_)) => Outcome::Success(Self(None)),
             Err(error) => fail(request, error),
@@ -321,15 +321,10 @@ pub(crate) fn fairing_missing(rocket: &Rocket<Ignite>) -> bool {
     true
 }
 
-/// The refusal that stopped this request, for the response fairing to write out.
-#[derive(Default)]
-pub(crate) struct Refusal(Mutex<Option<JwtError>>);
-
-impl Refusal {
-    pub(crate) fn take(request: &Request<'_>) -> Option<JwtError> {
-        let slot = request.local_cache(Refusal::default);
-        slot.0.lock().ok().and_then(|mut refusal| refusal.take())
-    }
+/// Takes the refusal that stopped this request, for the response fairing to write out.
+pub(crate) fn take_refusal(request: &Request<'_>) -> Option<JwtError> {
+    let slot = &RequestState::of(request).refusal;
+    slot.lock().ok().and_then(|mut refusal| refusal.take())
 }
 
 pub(crate) fn fail<T>(request: &Request<'_>, error: JwtError) -> Outcome<T, JwtError> {
@@ -351,8 +346,7 @@ pub(crate) fn refusal(request: &Request<'_>, error: JwtError) -> (Status, JwtErr
         status.code,
         error.message().escape_debug()
     );
-    let slot = request.local_cache(Refusal::default);
-    if let Ok(mut refusal) = slot.0.lock() {
+    if let Ok(mut refusal) = RequestState::of(request).refusal.lock() {
         *refusal = Some(error.clone());
     }
     (status, error)
@@ -362,6 +356,7 @@ pub(crate) fn refusal(request: &Request<'_>, error: JwtError) -> (Status, JwtErr
 /// request and question, shared by every guard), then [`check`] it.
 pub(crate) async fn verify(
     request: &Request<'_>,
+    state: &RequestState,
     requirement: Requirement,
 ) -> Result<Found, JwtError> {
     let Some(manager) = request.rocket().state::<JwtManager>() else {
@@ -370,14 +365,14 @@ pub(crate) async fn verify(
     let locations = requirement
         .locations
         .unwrap_or(manager.config().token_location);
-    let found = match find_once(manager, request, requirement.refresh, locations) {
+    let found = match find_once(manager, request, state, requirement.refresh, locations) {
         // A token signed with a key the issuer published since the last fetch.
         Err(error) if is_unknown_kid(&error) && manager.refetch_for_unknown_kid().await => {
-            find_again(manager, request, requirement.refresh, locations)?
+            find_again(manager, request, state, requirement.refresh, locations)?
         }
         found => found?,
     };
-    check(manager, request, requirement, found).await
+    check(manager, request, state, requirement, found).await
 }
 
 /// The checks after decoding, in Flask's order: type, freshness, revocation, the
@@ -386,6 +381,7 @@ pub(crate) async fn verify(
 pub(crate) async fn check(
     manager: &JwtManager,
     request: &Request<'_>,
+    state: &RequestState,
     requirement: Requirement,
     found: Found,
 ) -> Result<Found, JwtError> {
@@ -406,7 +402,7 @@ pub(crate) async fn check(
         return Err(JwtError::FreshRequired(token.refused()));
     }
     if !requirement.skip_revocation_check {
-        let answers = request.local_cache(PerToken::<Result<bool, String>>::default);
+        let answers = &state.revoked;
         let revoked = if let Some(answer) = answers.get(token) {
             answer
         } else {
@@ -426,7 +422,7 @@ pub(crate) async fn check(
     }
     let loaders = manager.loaders();
     if let Some(verify_claims) = &loaders.verify_claims {
-        let answers = request.local_cache(PerToken::<bool>::default);
+        let answers = &state.claims_verified;
         let verified = answers.get(token).unwrap_or_else(|| {
             let verified = verify_claims(token);
             answers.put(token, verified);
@@ -437,7 +433,7 @@ pub(crate) async fn check(
         }
     }
     if let Some(loader) = &loaders.user {
-        let users = request.local_cache(PerToken::<LoadedUser>::default);
+        let users = &state.users;
         let user = if let Some(user) = users.get(token) {
             user
         } else {
@@ -449,67 +445,21 @@ pub(crate) async fn check(
             return Err(JwtError::UserLookupFailed(token.refused()));
         }
     }
-    Verified::record(request, &found, requirement);
+    if found.location == Location::Cookies && !requirement.refresh && !token.is_refresh() {
+        if let Ok(mut slot) = state.cookie_access_token.lock() {
+            slot.get_or_insert_with(|| Arc::clone(token));
+        }
+    }
     Ok(found)
 }
 
-/// A user the application's loader found, type-erased.
-pub(crate) type LoadedUser = Option<Arc<dyn Any + Send + Sync>>;
-
 /// The user the loader found for `token` during this request's checks, if any.
 pub(crate) fn loaded_user(request: &Request<'_>, token: &Arc<DecodedToken>) -> LoadedUser {
-    request
-        .local_cache(PerToken::<LoadedUser>::default)
-        .get(token)
-        .flatten()
+    RequestState::of(request).users.get(token).flatten()
 }
 
-/// Answers asked once per request and token: revocation, claims verification, user lookup.
-struct PerToken<T>(Mutex<Vec<(Arc<DecodedToken>, T)>>);
-
-impl<T> Default for PerToken<T> {
-    fn default() -> Self {
-        Self(Mutex::new(Vec::new()))
-    }
-}
-
-impl<T: Clone> PerToken<T> {
-    fn get(&self, token: &Arc<DecodedToken>) -> Option<T> {
-        let answers = self.0.lock().ok()?;
-        answers
-            .iter()
-            .find(|(asked, _)| Arc::ptr_eq(asked, token) || **asked == **token)
-            .map(|(_, answer)| answer.clone())
-    }
-
-    fn put(&self, token: &Arc<DecodedToken>, answer: T) {
-        if let Ok(mut answers) = self.0.lock() {
-            answers.push((Arc::clone(token), answer));
-        }
-    }
-}
-
-/// The access token a request guard accepted from a cookie, for the implicit refresh.
-#[derive(Default)]
-pub(crate) struct Verified(Mutex<Option<Arc<DecodedToken>>>);
-
-impl Verified {
-    fn record(request: &Request<'_>, found: &Found, requirement: Requirement) {
-        if found.location != Location::Cookies || requirement.refresh || found.token.is_refresh() {
-            return;
-        }
-        if let Ok(mut slot) = request.local_cache(Verified::default).0.lock() {
-            slot.get_or_insert_with(|| Arc::clone(&found.token));
-        }
-    }
-
-    /// The cookie-borne access token this request was verified with, if any.
-    pub(crate) fn cookie_access_token(request: &Request<'_>) -> Option<Arc<DecodedToken>> {
-        request
-            .local_cache(Verified::default)
-            .0
-            .lock()
-            .ok()
-            .and_then(|slot| slot.clone())
-    }
+/// The cookie-borne access token this request was verified with, if any.
+pub(crate) fn cookie_access_token(request: &Request<'_>) -> Option<Arc<DecodedToken>> {
+    let slot = &RequestState::of(request).cookie_access_token;
+    slot.lock().ok().and_then(|slot| slot.clone())
 }

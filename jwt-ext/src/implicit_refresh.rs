@@ -7,7 +7,7 @@ use rocket::time::Duration;
 use rocket::{Request, Response};
 
 use crate::cookies::{token_cookies, CookieOptions};
-use crate::guard::Verified;
+use crate::guard::cookie_access_token;
 use crate::manager::JwtManager;
 
 /// Re-issues the access cookie (and its CSRF cookie) on the responses to requests whose
@@ -86,7 +86,7 @@ impl Fairing for ImplicitRefresh {
         if !(class.is_success() || class.is_redirection()) {
             return;
         }
-        let Some(token) = Verified::cookie_access_token(request) else {
+        let Some(token) = cookie_access_token(request) else {
             return;
         };
         let Some(manager) = request.rocket().state::<JwtManager>() else {

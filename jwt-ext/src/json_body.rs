@@ -17,6 +17,7 @@ use crate::guard::{check, fairing_missing, kind, refusal, requirement_of, Jwt};
 use crate::location::{self, Location, LocationSet};
 use crate::lookup::{find, Body};
 use crate::manager::JwtManager;
+use crate::request_state::RequestState;
 
 /// A token and a JSON body, as a data guard: the only guard that can take the token from the
 /// `json` location (`{"access_token": "<JWT>", ...}`), since request guards run before the
@@ -155,7 +156,8 @@ where
             None
         };
 
-        let requirement = requirement_of::<K, L>(request);
+        let state = RequestState::of(request);
+        let requirement = requirement_of::<K, L>(state);
         let locations = requirement
             .locations
             .unwrap_or(manager.config().token_location);
@@ -175,7 +177,15 @@ where
             found => found,
         };
         let found = match found {
-            Ok(found) => match check(manager, request, requirement, found).await {
+            Ok(found) => match check(
+                manager,
+                request,
+                RequestState::of(request),
+                requirement,
+                found,
+            )
+            .await
+            {
                 Ok(found) => found,
                 Err(error) => return refuse(error),
             },

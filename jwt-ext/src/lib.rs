@@ -161,6 +161,7 @@ mod provider;
 mod redis_store;
 #[cfg(feature = "remote-jwks")]
 mod remote_jwks;
+mod request_state;
 mod response;
 mod revocation;
 mod rotation;

@@ -3,7 +3,7 @@
 //! CSRF double submit for a cookie).
 
 use std::borrow::Cow;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use rocket::Request;
 use serde_json::Value;
@@ -14,6 +14,7 @@ use crate::error::JwtError;
 use crate::extract::{token_from_cookie, token_from_header, token_from_json, token_from_query};
 use crate::location::{Location, Locations};
 use crate::manager::JwtManager;
+use crate::request_state::RequestState;
 
 /// A decoded token and the location it came from.
 #[derive(Clone)]
@@ -31,34 +32,26 @@ pub(crate) enum Body<'b> {
     Read(Option<&'b Value>),
 }
 
-/// The searches already made for this request, by (refresh, locations): every guard asking
-/// the same question shares one decode.
-#[derive(Default)]
-struct Searches(Mutex<Vec<Search>>);
-
-/// One search: the refresh flag, the locations and the result.
-type Search = (bool, Locations, Result<Found, JwtError>);
-
 /// [`find`] for a request guard, at most once per request and question.
 pub(crate) fn find_once(
     manager: &JwtManager,
     request: &Request<'_>,
+    state: &RequestState,
     refresh: bool,
     locations: Locations,
 ) -> Result<Found, JwtError> {
-    let searches = request.local_cache(Searches::default);
-    let done = |searches: &Searches| {
-        let searches = searches.0.lock().ok()?;
+    let done = || {
+        let searches = state.searches.lock().ok()?;
         searches
             .iter()
             .find(|(r, l, _)| *r == refresh && *l == locations)
             .map(|(_, _, result)| result.clone())
     };
-    if let Some(result) = done(searches) {
+    if let Some(result) = done() {
         return result;
     }
     let result = find(manager, request, refresh, locations, Body::Unread);
-    if let Ok(mut searches) = searches.0.lock() {
+    if let Ok(mut searches) = state.searches.lock() {
         searches.push((refresh, locations, result.clone()));
     }
     result
@@ -68,11 +61,12 @@ pub(crate) fn find_once(
 pub(crate) fn find_again(
     manager: &JwtManager,
     request: &Request<'_>,
+    state: &RequestState,
     refresh: bool,
     locations: Locations,
 ) -> Result<Found, JwtError> {
     let result = find(manager, request, refresh, locations, Body::Unread);
-    if let Ok(mut searches) = request.local_cache(Searches::default).0.lock() {
+    if let Ok(mut searches) = state.searches.lock() {
         searches.retain(|(r, l, _)| !(*r == refresh && *l == locations));
         searches.push((refresh, locations, result.clone()));
     }

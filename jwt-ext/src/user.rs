@@ -9,9 +9,12 @@ use rocket::request::{FromRequest, Outcome, Request};
 use rocket::{Ignite, Rocket, Sentinel};
 
 use crate::error::JwtError;
-use crate::guard::kind::{self, Kind};
+use crate::guard::kind;
+use crate::guard::requirement_of;
 use crate::guard::{fail, fairing_missing, loaded_user, verify};
+use crate::location::Configured;
 use crate::manager::JwtManager;
+use crate::request_state::RequestState;
 
 /// The current user, as a request guard: verifies the token (with the requirement of the
 /// route's `#[jwt_required]`, or as an access token), then gives the user the registered
@@ -64,7 +67,13 @@ impl<U: std::fmt::Debug> std::fmt::Debug for CurrentUser<U> {
 
 /// The loaded user, or why there is none.
 async fn current_user<U: Send + Sync + 'static>(request: &Request<'_>) -> Result<Arc<U>, JwtError> {
-    let found = verify(request, kind::Route::requirement(request)).await?;
+    let state = RequestState::of(request);
+    let found = verify(
+        request,
+        state,
+        requirement_of::<kind::Route, Configured>(state),
+    )
+    .await?;
     let missing = || {
         JwtError::Misconfigured(format!(
             "`CurrentUser<{}>` needs a user loader: register one with \
