@@ -103,12 +103,34 @@ impl From<OffsetDateTime> for Freshness {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct DecodedToken {
-    pub(crate) header: Map<String, Value>,
-    pub(crate) claims: Map<String, Value>,
-    pub(crate) identity_claim: String,
+    header: Map<String, Value>,
+    claims: Map<String, Value>,
+    identity_claim: String,
+    /// Read from `claims` once: every guard asks.
+    token_type: Option<TokenType>,
 }
 
 impl DecodedToken {
+    /// A verified token's contents; `identity_claim` names the claim holding the identity.
+    pub(crate) fn new(
+        header: Map<String, Value>,
+        claims: Map<String, Value>,
+        identity_claim: String,
+    ) -> Self {
+        let token_type = match claims.get("type") {
+            None => Some(TokenType::Access),
+            Some(Value::String(kind)) if kind == "access" => Some(TokenType::Access),
+            Some(Value::String(kind)) if kind == "refresh" => Some(TokenType::Refresh),
+            Some(_) => None,
+        };
+        Self {
+            header,
+            claims,
+            identity_claim,
+            token_type,
+        }
+    }
+
     /// The JOSE header (`alg`, `typ`, and any additional headers).
     #[must_use]
     pub fn header(&self) -> &Map<String, Value> {
@@ -172,12 +194,7 @@ impl DecodedToken {
     /// `None` for any other value (such tokens pass access routes, as in Flask).
     #[must_use]
     pub fn token_type(&self) -> Option<TokenType> {
-        match self.claims.get("type") {
-            None => Some(TokenType::Access),
-            Some(Value::String(kind)) if kind == "access" => Some(TokenType::Access),
-            Some(Value::String(kind)) if kind == "refresh" => Some(TokenType::Refresh),
-            Some(_) => None,
-        }
+        self.token_type
     }
 
     /// The header, claims and identity, for an error that refuses this token.

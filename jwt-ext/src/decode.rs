@@ -306,11 +306,11 @@ impl Verifier {
                 self.identity_claim
             )));
         }
-        Ok(DecodedToken {
+        Ok(DecodedToken::new(
             header,
             claims,
-            identity_claim: self.identity_claim.clone(),
-        })
+            self.identity_claim.clone(),
+        ))
     }
 }
 

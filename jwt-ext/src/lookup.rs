@@ -40,19 +40,17 @@ pub(crate) fn find_once(
     refresh: bool,
     locations: Locations,
 ) -> Result<Found, JwtError> {
+    let question = (refresh, locations);
     let done = || {
         let searches = state.searches.lock().ok()?;
-        searches
-            .iter()
-            .find(|(r, l, _)| *r == refresh && *l == locations)
-            .map(|(_, _, result)| result.clone())
+        searches.find(|asked| *asked == question).cloned()
     };
     if let Some(result) = done() {
         return result;
     }
     let result = find(manager, request, refresh, locations, Body::Unread);
     if let Ok(mut searches) = state.searches.lock() {
-        searches.push((refresh, locations, result.clone()));
+        searches.push(question, result.clone());
     }
     result
 }
@@ -67,8 +65,9 @@ pub(crate) fn find_again(
 ) -> Result<Found, JwtError> {
     let result = find(manager, request, refresh, locations, Body::Unread);
     if let Ok(mut searches) = state.searches.lock() {
-        searches.retain(|(r, l, _)| !(*r == refresh && *l == locations));
-        searches.push((refresh, locations, result.clone()));
+        let question = (refresh, locations);
+        searches.forget(|asked| *asked == question);
+        searches.push(question, result.clone());
     }
     result
 }

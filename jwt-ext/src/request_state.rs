@@ -17,8 +17,8 @@ use crate::lookup::Found;
 /// A user the application's loader found, type-erased.
 pub(crate) type LoadedUser = Option<Arc<dyn Any + Send + Sync>>;
 
-/// One search: the refresh flag, the locations and the result.
-pub(crate) type Search = (bool, Locations, Result<Found, JwtError>);
+/// The searches made, by (refresh flag, locations).
+pub(crate) type Searches = Answers<(bool, Locations), Result<Found, JwtError>>;
 
 /// The request's slot.
 #[derive(Default)]
@@ -27,7 +27,7 @@ pub(crate) struct RequestState {
     pub(crate) route: OnceLock<Requirement>,
     /// The searches made, by (refresh, locations): every guard asking the same question
     /// shares one decode.
-    pub(crate) searches: Mutex<Vec<Search>>,
+    pub(crate) searches: Mutex<Searches>,
     /// The revocation store's answers (`Err`: the store failed).
     pub(crate) revoked: PerToken<Result<bool, String>>,
     /// The claims verification loader's answers.
@@ -48,11 +48,11 @@ impl RequestState {
 }
 
 /// Answers asked once per request and token.
-pub(crate) struct PerToken<T>(Mutex<Vec<(Arc<DecodedToken>, T)>>);
+pub(crate) struct PerToken<T>(Mutex<Answers<Arc<DecodedToken>, T>>);
 
 impl<T> Default for PerToken<T> {
     fn default() -> Self {
-        Self(Mutex::new(Vec::new()))
+        Self(Mutex::new(Answers::default()))
     }
 }
 
@@ -61,15 +61,82 @@ impl<T: Clone> PerToken<T> {
     pub(crate) fn get(&self, token: &Arc<DecodedToken>) -> Option<T> {
         let answers = self.0.lock().ok()?;
         answers
-            .iter()
-            .find(|(asked, _)| Arc::ptr_eq(asked, token) || **asked == **token)
-            .map(|(_, answer)| answer.clone())
+            .find(|asked| Arc::ptr_eq(asked, token) || **asked == **token)
+            .cloned()
     }
 
     /// Remembers the answer for `token`.
     pub(crate) fn put(&self, token: &Arc<DecodedToken>, answer: T) {
         if let Ok(mut answers) = self.0.lock() {
-            answers.push((Arc::clone(token), answer));
+            answers.push(Arc::clone(token), answer);
         }
+    }
+}
+
+/// A short list of questions and answers that holds the first one inline: nearly every
+/// request asks one question per kind, and then never allocates.
+pub(crate) struct Answers<K, V> {
+    first: Option<(K, V)>,
+    more: Vec<(K, V)>,
+}
+
+impl<K, V> Default for Answers<K, V> {
+    fn default() -> Self {
+        Self {
+            first: None,
+            more: Vec::new(),
+        }
+    }
+}
+
+impl<K, V> Answers<K, V> {
+    /// The answer to the first question `asked` accepts.
+    pub(crate) fn find(&self, asked: impl Fn(&K) -> bool) -> Option<&V> {
+        self.first
+            .iter()
+            .chain(&self.more)
+            .find(|(question, _)| asked(question))
+            .map(|(_, answer)| answer)
+    }
+
+    /// Adds an answer.
+    pub(crate) fn push(&mut self, question: K, answer: V) {
+        if self.first.is_none() {
+            self.first = Some((question, answer));
+        } else {
+            self.more.push((question, answer));
+        }
+    }
+
+    /// Forgets the answers to the questions `asked` accepts.
+    pub(crate) fn forget(&mut self, asked: impl Fn(&K) -> bool) {
+        if self
+            .first
+            .as_ref()
+            .is_some_and(|(question, _)| asked(question))
+        {
+            self.first = None;
+        }
+        self.more.retain(|(question, _)| !asked(question));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Answers;
+
+    #[test]
+    fn answers_are_found_after_the_inline_slot_and_forgotten() {
+        let mut answers = Answers::default();
+        for question in 0..4 {
+            answers.push(question, question * 10);
+        }
+        assert_eq!(answers.find(|q| *q == 0), Some(&0));
+        assert_eq!(answers.find(|q| *q == 3), Some(&30));
+        answers.forget(|q| *q == 0);
+        assert_eq!(answers.find(|q| *q == 0), None);
+        answers.push(0, 1);
+        assert_eq!(answers.find(|q| *q == 0), Some(&1));
+        assert_eq!(answers.find(|q| *q == 9), None);
     }
 }
