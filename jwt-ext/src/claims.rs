@@ -108,6 +108,9 @@ pub struct DecodedToken {
     identity_claim: String,
     /// Read from `claims` once: every guard asks.
     token_type: Option<TokenType>,
+    /// `jti` and the rotation family `fam`, read once: every revocation check asks.
+    jti: Option<Box<str>>,
+    family: Option<Box<str>>,
 }
 
 impl DecodedToken {
@@ -123,7 +126,10 @@ impl DecodedToken {
             Some(Value::String(kind)) if kind == "refresh" => Some(TokenType::Refresh),
             Some(_) => None,
         };
+        let string = |claim: &str| claims.get(claim).and_then(Value::as_str).map(Box::from);
         Self {
+            jti: string("jti"),
+            family: string("fam"),
             header,
             claims,
             identity_claim,
@@ -187,7 +193,12 @@ impl DecodedToken {
     /// The `jti` claim, the token's unique id.
     #[must_use]
     pub fn jti(&self) -> Option<&str> {
-        self.claims.get("jti").and_then(Value::as_str)
+        self.jti.as_deref()
+    }
+
+    /// The rotation family (`fam` claim) of a refresh token issued with rotation.
+    pub(crate) fn family(&self) -> Option<&str> {
+        self.family.as_deref()
     }
 
     /// The kind of token. A token without `type` counts as an access token, as in Flask;

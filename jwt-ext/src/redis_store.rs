@@ -13,7 +13,7 @@ use redis::AsyncCommands;
 use rocket::time::OffsetDateTime;
 
 use crate::claims::DecodedToken;
-use crate::revocation::{entry, family, Blocklist, Rotation, RotationOutcome, StoreError};
+use crate::revocation::{entry, Blocklist, Rotation, RotationOutcome, StoreError};
 
 /// How long one Redis command may take before the request gets a 503.
 const RESPONSE_TIMEOUT: Duration = Duration::from_secs(1);
@@ -129,7 +129,7 @@ impl Blocklist for RedisBlocklist {
         if let Some(jti) = token.jti() {
             keys.push(self.key(jti));
         }
-        if let Some(family) = family(token) {
+        if let Some(family) = token.family() {
             keys.push(self.family_revoked_key(family));
         }
         if keys.is_empty() {

@@ -184,12 +184,16 @@ pub struct MemoryBlocklist {
 struct Entries {
     /// Revoked `jti`s and revoked families (`fam:<id>`) → when the entry may go (`None`:
     /// never).
-    by_jti: HashMap<String, Option<i64>>,
+    by_jti: HashMap<String, Option<i64>, Hasher>,
     /// `(until, key)` of the entries that expire, oldest first, for purging.
     by_expiry: BTreeSet<(i64, String)>,
     /// Rotation state of each family.
-    families: HashMap<String, Family>,
+    families: HashMap<String, Family, Hasher>,
 }
+
+/// The maps' hasher: seeded per process, and much cheaper than the standard SipHash on the
+/// 36-byte `jti` every protected request looks up. Keys come from verified tokens only.
+type Hasher = foldhash::quality::RandomState;
 
 /// The rotation state of one family.
 #[derive(Debug, Clone)]
@@ -229,14 +233,6 @@ impl Entries {
 /// The key under which a revoked family is kept beside revoked `jti`s.
 fn family_key(family: &str) -> String {
     format!("fam:{family}")
-}
-
-/// The token's rotation family, if it has one.
-pub(crate) fn family(token: &DecodedToken) -> Option<&str> {
-    token
-        .claims()
-        .get("fam")
-        .and_then(serde_json::Value::as_str)
 }
 
 impl MemoryBlocklist {
@@ -321,8 +317,9 @@ impl Blocklist for MemoryBlocklist {
         let jti_revoked = token
             .jti()
             .is_some_and(|jti| entries.by_jti.contains_key(jti));
-        let family_revoked =
-            family(token).is_some_and(|fam| entries.by_jti.contains_key(&family_key(fam)));
+        let family_revoked = token
+            .family()
+            .is_some_and(|fam| entries.by_jti.contains_key(&family_key(fam)));
         Ok(jti_revoked || family_revoked)
     }
 

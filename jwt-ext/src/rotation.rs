@@ -15,7 +15,7 @@ use serde_json::Value;
 use crate::claims::DecodedToken;
 use crate::error::JwtError;
 use crate::manager::JwtManager;
-use crate::revocation::{family, Rotation, RotationOutcome, StoreError};
+use crate::revocation::{Rotation, RotationOutcome, StoreError};
 use crate::token::EncodeError;
 
 /// What a refresh route answers: a new access token, and with rotation a new refresh token.
@@ -173,7 +173,7 @@ impl JwtManager {
             });
         }
         let presented = token.jti().ok_or(StoreError::NoJti)?;
-        let family = family(token).unwrap_or(presented).to_owned();
+        let family = token.family().unwrap_or(presented).to_owned();
         let family_end = int_claim(token, "fam_exp");
         let next = uuid::Uuid::new_v4().to_string();
         let now = OffsetDateTime::now_utc().unix_timestamp();
@@ -251,7 +251,7 @@ impl JwtManager {
             return Err(JwtError::Revoked(token.refused()).into());
         }
         let mut access = self.access_token(token.identity());
-        if let Some(fam) = family(&token) {
+        if let Some(fam) = token.family() {
             access = access.claim("fam", fam);
         }
         Ok(access.create()?)
