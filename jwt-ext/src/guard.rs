@@ -359,6 +359,13 @@ pub(crate) async fn verify(
     state: &RequestState,
     requirement: Requirement,
 ) -> Result<Found, JwtError> {
+    let verified = |state: &RequestState| {
+        let verified = state.verified.lock().ok()?;
+        verified.find(|asked| *asked == requirement).cloned()
+    };
+    if let Some(found) = verified(state) {
+        return Ok(found);
+    }
     let Some(manager) = request.rocket().state::<JwtManager>() else {
         return Err(JwtError::NotConfigured);
     };
@@ -372,7 +379,11 @@ pub(crate) async fn verify(
         }
         found => found?,
     };
-    check(manager, request, state, requirement, found).await
+    let found = check(manager, request, state, requirement, found).await?;
+    if let Ok(mut verified) = state.verified.lock() {
+        verified.push(requirement, found.clone());
+    }
+    Ok(found)
 }
 
 /// The checks after decoding, in Flask's order: type, freshness, revocation, the

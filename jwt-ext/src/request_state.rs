@@ -28,6 +28,9 @@ pub(crate) struct RequestState {
     /// The searches made, by (refresh, locations): every guard asking the same question
     /// shares one decode.
     pub(crate) searches: Mutex<Searches>,
+    /// The tokens that passed every check, by requirement: a route's `Jwt` parameter after
+    /// its `#[jwt_required]` guard asks the same question again.
+    pub(crate) verified: Mutex<Answers<Requirement, Found>>,
     /// The revocation store's answers (`Err`: the store failed).
     pub(crate) revoked: PerToken<Result<bool, String>>,
     /// The claims verification loader's answers.
