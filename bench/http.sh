@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # HTTP load benchmark: the quickstart in release mode on loopback, protected vs unprotected
 # route (wrk, 64 connections), then Flask-JWT-Extended's same app under gunicorn (one worker
-# per core) when python3 is available. Prints requests per second and p99 latency.
+# per core) when python3 is available. Prints requests per second and p99 latency, the median
+# of ROUNDS interleaved rounds, and the ratios per round.
 #
-#   bash bench/http.sh              # 10 s per run
-#   DURATION=30s bash bench/http.sh
+#   bash bench/http.sh              # 3 rounds of 10 s per route
+#   ROUNDS=5 DURATION=30s bash bench/http.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-10s}
+ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 SECRET=a-benchmark-secret-that-is-at-least-32-bytes-long
@@ -53,14 +55,37 @@ trap 'kill $rocket_pid 2>/dev/null || true' EXIT
 wait_for "http://127.0.0.1:$port/public"
 token=$(token_from "http://127.0.0.1:$port")
 
-read -r public_rps public_p99 < <(load "http://127.0.0.1:$port/public")
-read -r protected_rps protected_p99 < <(load "http://127.0.0.1:$port/protected" "Authorization: Bearer $token")
+# Interleaved rounds, so that drift of the machine hits every route alike: the unprotected
+# route without a token, the unprotected route carrying the same Authorization header as the
+# protected one (the same request bytes: only the guard differs), the protected route.
+public=() public_hdr=() protected=()
+for round in $(seq 1 "$ROUNDS"); do
+  read -r rps p99 < <(load "http://127.0.0.1:$port/public"); public+=("$rps $p99")
+  read -r rps p99 < <(load "http://127.0.0.1:$port/public" "Authorization: Bearer $token"); public_hdr+=("$rps $p99")
+  read -r rps p99 < <(load "http://127.0.0.1:$port/protected" "Authorization: Bearer $token"); protected+=("$rps $p99")
+  echo "round $round/$ROUNDS: public ${public[-1]% *}, public + header ${public_hdr[-1]% *}, protected ${protected[-1]% *} requests/s" >&2
+done
 kill $rocket_pid; wait $rocket_pid 2>/dev/null || true
 
-printf '\n%-44s %12s %10s\n' "run ($CONNECTIONS connections, $DURATION)" "requests/s" "p99"
-printf '%-44s %12s %10s\n' "jwt-ext quickstart, GET /public" "$public_rps" "$public_p99"
-printf '%-44s %12s %10s\n' "jwt-ext quickstart, GET /protected" "$protected_rps" "$protected_p99"
-python3 -c "print(f'{\"protected / unprotected\":44s} {$protected_rps / $public_rps:12.3f}')"
+# The median of "<requests/s> <p99>" pairs, by requests/s.
+median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $0 } END { print a[int((NR + 1) / 2)] }'; }
+read -r public_rps public_p99 < <(median "${public[@]}")
+read -r public_hdr_rps public_hdr_p99 < <(median "${public_hdr[@]}")
+read -r protected_rps protected_p99 < <(median "${protected[@]}")
+# Per-round ratios, then their median.
+ratios() { # baseline array name
+  local -n base=$1
+  for i in "${!protected[@]}"; do
+    python3 -c "print(${protected[$i]% *} / ${base[$i]% *})"
+  done | sort -n | awk '{ a[NR] = $0 } END { printf "%.3f (rounds: %.3f to %.3f)", a[int((NR + 1) / 2)], a[1], a[NR] }'
+}
+
+printf '\n%-48s %12s %10s\n' "median of $ROUNDS rounds ($CONNECTIONS connections, $DURATION)" "requests/s" "p99"
+printf '%-48s %12s %10s\n' "jwt-ext quickstart, GET /public" "$public_rps" "$public_p99"
+printf '%-48s %12s %10s\n' "jwt-ext quickstart, GET /public + same header" "$public_hdr_rps" "$public_hdr_p99"
+printf '%-48s %12s %10s\n' "jwt-ext quickstart, GET /protected" "$protected_rps" "$protected_p99"
+printf '%-48s %s\n' "protected / public" "$(ratios public)"
+printf '%-48s %s\n' "protected / public + same header" "$(ratios public_hdr)"
 
 if command -v python3 >/dev/null && [ -z "${SKIP_FLASK:-}" ]; then
   venv=target/bench-flask-venv
@@ -76,6 +101,6 @@ if command -v python3 >/dev/null && [ -z "${SKIP_FLASK:-}" ]; then
   flask_token=$(token_from "http://127.0.0.1:$port")
   read -r flask_rps flask_p99 < <(load "http://127.0.0.1:$port/protected" "Authorization: Bearer $flask_token")
   kill $flask_pid; wait $flask_pid 2>/dev/null || true
-  printf '%-44s %12s %10s\n' "Flask-JWT-Extended + gunicorn, /protected" "$flask_rps" "$flask_p99"
-  python3 -c "print(f'{\"jwt-ext / Flask-JWT-Extended\":44s} {$protected_rps / $flask_rps:12.1f}')"
+  printf '%-48s %12s %10s\n' "Flask-JWT-Extended + gunicorn, /protected" "$flask_rps" "$flask_p99"
+  python3 -c "print(f'{\"jwt-ext / Flask-JWT-Extended\":48s} {$protected_rps / $flask_rps:12.1f}')"
 fi

@@ -3,7 +3,7 @@
 //! without a guard. Figures are recorded in BENCHMARKS.md.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use jwt_ext::{jwt_required, Blocklist, Config, JwtManager, MemoryBlocklist, RedisBlocklist};
+use jwt_ext::{jwt_required, Blocklist, Config, Jwt, JwtManager, MemoryBlocklist, RedisBlocklist};
 use jwt_ext_tests::RedisServer;
 use rocket::http::Header;
 use rocket::local::blocking::Client;
@@ -133,6 +133,12 @@ fn protected() -> &'static str {
     "hello"
 }
 
+#[jwt_required]
+#[get("/whoami")]
+fn whoami(token: Jwt) -> String {
+    token.identity().to_string()
+}
+
 #[jwt_required(skip_revocation_check)]
 #[get("/protected-no-revocation")]
 fn protected_no_revocation() -> &'static str {
@@ -146,7 +152,10 @@ fn bench_client(config: Config) -> Client {
             ..rocket::Config::debug_default()
         })
         .attach(JwtManager::fairing_with(config))
-        .mount("/", routes![public, protected, protected_no_revocation]);
+        .mount(
+            "/",
+            routes![public, protected, whoami, protected_no_revocation],
+        );
     Client::tracked(rocket).unwrap()
 }
 
@@ -172,6 +181,17 @@ fn requests(c: &mut Criterion) {
                 .dispatch()
         });
     });
+    group.bench_function(
+        "#[jwt_required] route reading the token (Jwt parameter)",
+        |b| {
+            b.iter(|| {
+                client
+                    .get("/whoami")
+                    .header(Header::new("Authorization", bearer.clone()))
+                    .dispatch()
+            });
+        },
+    );
     group.bench_function("#[jwt_required] route, token cache off", |b| {
         b.iter(|| {
             uncached

@@ -1,0 +1,139 @@
+//! Instruction counts per request, for `bench/instructions.sh`: one case at a time, a fixed
+//! number of iterations inside [`measured`], which the script tells callgrind to count.
+//! Unlike wall-clock time, the count does not change with the load of the machine, so it
+//! shows what a change costs or saves even on a noisy host.
+//!
+//! `instructions <case> <iterations>`; without arguments, the list of cases.
+
+use std::hint::black_box;
+use std::process::ExitCode;
+
+use jwt_ext::{jwt_required, Blocklist, Config, Jwt, JwtManager, MemoryBlocklist};
+use rocket::http::Header;
+use rocket::local::blocking::Client;
+use rocket::{get, routes};
+
+const SECRET: &str = "a-benchmark-secret-that-is-at-least-32-bytes-long";
+
+#[get("/public")]
+fn public() -> &'static str {
+    "hello"
+}
+
+#[jwt_required]
+#[get("/protected")]
+fn protected() -> &'static str {
+    "hello"
+}
+
+#[jwt_required]
+#[get("/whoami")]
+fn whoami(token: Jwt) -> &'static str {
+    black_box(token.identity());
+    "hello"
+}
+
+/// The cases: name, and what one iteration does.
+const CASES: &[(&str, &str)] = &[
+    ("create", "create an access token (HS256)"),
+    ("decode", "decode + validate a token (HS256), no cache"),
+    (
+        "public",
+        "GET an unprotected route, with the same Authorization header",
+    ),
+    (
+        "protected",
+        "GET a #[jwt_required] route, token seen before",
+    ),
+    ("whoami", "GET a #[jwt_required] route with a Jwt parameter"),
+    ("uncached", "GET a #[jwt_required] route, token cache off"),
+];
+
+/// The benchmark app, its in-memory blocklist holding 1 000 revoked tokens, as a server's
+/// would after a while.
+fn client(config: Config) -> Client {
+    let jwt = JwtManager::new(Config::default().secret_key(SECRET)).expect("a valid config");
+    let blocklist = MemoryBlocklist::new(100_000);
+    let runtime = rocket::tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a runtime");
+    runtime.block_on(async {
+        for _ in 0..1_000 {
+            let other = jwt.create_access_token("someone").expect("a token");
+            let other = jwt.decode_token(&other).expect("a valid token");
+            blocklist
+                .revoke(&other)
+                .await
+                .expect("an in-memory revocation");
+        }
+    });
+    let rocket = rocket::build()
+        .configure(rocket::Config {
+            log_level: rocket::config::LogLevel::Off,
+            ..rocket::Config::debug_default()
+        })
+        .attach(JwtManager::fairing_with(config).blocklist(blocklist))
+        .mount("/", routes![public, protected, whoami]);
+    Client::untracked(rocket).expect("the benchmark app ignites")
+}
+
+/// The loop callgrind counts (`--toggle-collect`); never inlined, so that it has a symbol.
+#[inline(never)]
+fn measured(iterations: u64, mut once: impl FnMut()) {
+    for _ in 0..iterations {
+        once();
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    // `cargo bench` runs every bench target with `--bench`: this one only runs under the script.
+    if args.iter().any(|arg| arg == "--bench") {
+        return ExitCode::SUCCESS;
+    }
+    let (Some(case), Some(Ok(iterations))) = (
+        args.first().filter(|arg| !arg.starts_with('-')),
+        args.get(1).map(|n| n.parse::<u64>()),
+    ) else {
+        eprintln!("usage: instructions <case> <iterations>; cases:");
+        for (name, what) in CASES {
+            eprintln!("  {name:10} {what}");
+        }
+        return ExitCode::FAILURE;
+    };
+    let jwt = JwtManager::new(Config::default().secret_key(SECRET)).expect("a valid config");
+    let token = jwt.create_access_token("alice").expect("a token");
+    let bearer = format!("Bearer {token}");
+    let get = |client: &Client, path: &'static str| {
+        // Warm-up: the first request fills the token cache and Rocket's lazy state.
+        let request = || {
+            let response = client
+                .get(path)
+                .header(Header::new("Authorization", bearer.clone()))
+                .dispatch();
+            assert_eq!(response.status().code, 200, "{path} refused the token");
+        };
+        request();
+        measured(iterations, request);
+    };
+    match case.as_str() {
+        "create" => measured(iterations, || {
+            black_box(jwt.create_access_token(black_box("alice")).ok());
+        }),
+        "decode" => measured(iterations, || {
+            black_box(jwt.decode_token(black_box(&token)).ok());
+        }),
+        "public" => get(&client(Config::default().secret_key(SECRET)), "/public"),
+        "protected" => get(&client(Config::default().secret_key(SECRET)), "/protected"),
+        "whoami" => get(&client(Config::default().secret_key(SECRET)), "/whoami"),
+        "uncached" => get(
+            &client(Config::default().secret_key(SECRET).token_cache_size(0)),
+            "/protected",
+        ),
+        other => {
+            eprintln!("unknown case {other:?}; run without arguments for the list");
+            return ExitCode::FAILURE;
+        }
+    }
+    ExitCode::SUCCESS
+}
