@@ -359,11 +359,12 @@ pub(crate) async fn verify(
     state: &RequestState,
     requirement: Requirement,
 ) -> Result<Found, JwtError> {
-    let verified = |state: &RequestState| {
-        let verified = state.verified.lock().ok()?;
-        verified.find(|asked| *asked == requirement).cloned()
-    };
-    if let Some(found) = verified(state) {
+    if let Some(found) = state
+        .verified
+        .lock()
+        .ok()
+        .and_then(|verified| verified.find(|asked| *asked == requirement).cloned())
+    {
         return Ok(found);
     }
     let Some(manager) = request.rocket().state::<JwtManager>() else {

@@ -177,15 +177,7 @@ where
             found => found,
         };
         let found = match found {
-            Ok(found) => match check(
-                manager,
-                request,
-                RequestState::of(request),
-                requirement,
-                found,
-            )
-            .await
-            {
+            Ok(found) => match check(manager, request, state, requirement, found).await {
                 Ok(found) => found,
                 Err(error) => return refuse(error),
             },

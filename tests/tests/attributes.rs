@@ -126,6 +126,13 @@ fn shared(first: AccessJwt, second: OptionalJwt) -> Value {
     json!({ "one_decode": std::sync::Arc::ptr_eq(first.token(), second.token()) })
 }
 
+#[jwt_required(verify_type = false)]
+#[get("/any-then-access")]
+fn any_then_access(ran: &State<Ran>, _token: AccessJwt) -> &'static str {
+    ran.push("any-then-access");
+    "ok"
+}
+
 #[jwt_required(refresh)]
 #[get("/route-kind/refresh")]
 fn route_kind_refresh(token: Jwt) -> Value {
@@ -175,6 +182,7 @@ fn client(config: Config) -> Client {
                 user,
                 upload,
                 shared,
+                any_then_access,
                 from_macro,
                 route_kind_refresh,
                 route_kind_fresh,
@@ -427,6 +435,26 @@ fn attribute_and_guard_parameter_share_one_decode() {
     let client = client(config());
     let (_, body, _) = send(&client, true, "/shared", Some(&tokens().access));
     assert_eq!(body, json!({ "one_decode": true }));
+}
+
+/// The attribute's answer is reused only for the same requirement: a stricter parameter still
+/// checks the token for itself.
+#[test]
+fn a_parameter_stricter_than_the_attribute_still_refuses() {
+    let client = client(config());
+    let t = tokens();
+    let (status, _, _) = send(&client, true, "/any-then-access", Some(&t.access));
+    assert_eq!(status, Status::Ok);
+    assert_eq!(ran(&client), ["any-then-access"]);
+    let (status, body, _) = send(&client, true, "/any-then-access", Some(&t.refresh));
+    assert_eq!(
+        (status, body),
+        (
+            Status::UnprocessableEntity,
+            json!({ "msg": "Only non-refresh tokens are allowed" })
+        )
+    );
+    assert!(ran(&client).is_empty());
 }
 
 #[test]
