@@ -24,7 +24,7 @@ for line in sys.stdin:
 count() { # case
   local out collected
   out=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null --collect-atstart=no \
-    --toggle-collect='instructions::measured*' "$binary" "$1" "$ITERATIONS" 2>&1)
+    --toggle-collect='instructions::measured*' "$binary" "$1" "$ITERATIONS" 2>&1 </dev/null)
   collected=$(awk '/Collected :/ {print $NF}' <<<"$out")
   [ -n "$collected" ] || { echo "callgrind did not run case $1:" >&2; echo "$out" >&2; exit 1; }
   echo $((collected / ITERATIONS))
@@ -32,16 +32,9 @@ count() { # case
 
 declare -A per
 printf '%-58s %14s\n' "case ($ITERATIONS iterations)" "instructions"
-while read -r name description; do
+while IFS=$'\t' read -r name description; do
   per[$name]=$(count "$name")
   printf '%-58s %14s\n' "$description" "${per[$name]}"
-done <<'EOF'
-create create an access token (HS256)
-decode decode + validate a token (HS256), no cache
-public GET an unprotected route (same Authorization header)
-protected GET a #[jwt_required] route, token seen before
-whoami GET a #[jwt_required] route with a Jwt parameter
-uncached GET a #[jwt_required] route, token cache off
-EOF
+done < <("$binary" --list)
 printf '%-58s %14s\n' "guard's cost, #[jwt_required] (protected - public)" $((per[protected] - per[public]))
 printf '%-58s %14s\n' "guard's cost with a Jwt parameter (whoami - public)" $((per[whoami] - per[public]))

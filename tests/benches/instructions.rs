@@ -3,35 +3,18 @@
 //! Unlike wall-clock time, the count does not change with the load of the machine, so it
 //! shows what a change costs or saves even on a noisy host.
 //!
-//! `instructions <case> <iterations>`; without arguments, the list of cases.
+//! `instructions <case> <iterations>`; `instructions --list`: the cases, one
+//! `name<TAB>description` a line.
 
 use std::hint::black_box;
 use std::process::ExitCode;
 
-use jwt_ext::{jwt_required, Blocklist, Config, Jwt, JwtManager, MemoryBlocklist};
+mod app;
+
+use app::{manager, SECRET};
+use jwt_ext::Config;
 use rocket::http::Header;
 use rocket::local::blocking::Client;
-use rocket::{get, routes};
-
-const SECRET: &str = "a-benchmark-secret-that-is-at-least-32-bytes-long";
-
-#[get("/public")]
-fn public() -> &'static str {
-    "hello"
-}
-
-#[jwt_required]
-#[get("/protected")]
-fn protected() -> &'static str {
-    "hello"
-}
-
-#[jwt_required]
-#[get("/whoami")]
-fn whoami(token: Jwt) -> &'static str {
-    black_box(token.identity());
-    "hello"
-}
 
 /// The cases: name, and what one iteration does.
 const CASES: &[(&str, &str)] = &[
@@ -39,7 +22,7 @@ const CASES: &[(&str, &str)] = &[
     ("decode", "decode + validate a token (HS256), no cache"),
     (
         "public",
-        "GET an unprotected route, with the same Authorization header",
+        "GET an unprotected route (same Authorization header)",
     ),
     (
         "protected",
@@ -49,32 +32,9 @@ const CASES: &[(&str, &str)] = &[
     ("uncached", "GET a #[jwt_required] route, token cache off"),
 ];
 
-/// The benchmark app, its in-memory blocklist holding 1 000 revoked tokens, as a server's
-/// would after a while.
+/// The benchmark app with 1 000 revoked tokens in its blocklist.
 fn client(config: Config) -> Client {
-    let jwt = JwtManager::new(Config::default().secret_key(SECRET)).expect("a valid config");
-    let blocklist = MemoryBlocklist::new(100_000);
-    let runtime = rocket::tokio::runtime::Builder::new_current_thread()
-        .build()
-        .expect("a runtime");
-    runtime.block_on(async {
-        for _ in 0..1_000 {
-            let other = jwt.create_access_token("someone").expect("a token");
-            let other = jwt.decode_token(&other).expect("a valid token");
-            blocklist
-                .revoke(&other)
-                .await
-                .expect("an in-memory revocation");
-        }
-    });
-    let rocket = rocket::build()
-        .configure(rocket::Config {
-            log_level: rocket::config::LogLevel::Off,
-            ..rocket::Config::debug_default()
-        })
-        .attach(JwtManager::fairing_with(config).blocklist(blocklist))
-        .mount("/", routes![public, protected, whoami]);
-    Client::untracked(rocket).expect("the benchmark app ignites")
+    app::client(config, 1_000)
 }
 
 /// The loop callgrind counts (`--toggle-collect`); never inlined, so that it has a symbol.
@@ -91,6 +51,12 @@ fn main() -> ExitCode {
     if args.iter().any(|arg| arg == "--bench") {
         return ExitCode::SUCCESS;
     }
+    if args.first().is_some_and(|arg| arg == "--list") {
+        for (name, what) in CASES {
+            println!("{name}\t{what}");
+        }
+        return ExitCode::SUCCESS;
+    }
     let (Some(case), Some(Ok(iterations))) = (
         args.first().filter(|arg| !arg.starts_with('-')),
         args.get(1).map(|n| n.parse::<u64>()),
@@ -101,7 +67,7 @@ fn main() -> ExitCode {
         }
         return ExitCode::FAILURE;
     };
-    let jwt = JwtManager::new(Config::default().secret_key(SECRET)).expect("a valid config");
+    let jwt = manager();
     let token = jwt.create_access_token("alice").expect("a token");
     let bearer = format!("Bearer {token}");
     let get = |client: &Client, path: &'static str| {

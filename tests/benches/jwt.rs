@@ -2,19 +2,14 @@
 //! (in memory and on a local Redis), and whole requests through `rocket::local` with and
 //! without a guard. Figures are recorded in BENCHMARKS.md.
 
+mod app;
+
+use app::{manager, SECRET};
 use criterion::{criterion_group, criterion_main, Criterion};
-use jwt_ext::{jwt_required, Blocklist, Config, Jwt, JwtManager, MemoryBlocklist, RedisBlocklist};
+use jwt_ext::{Blocklist, Config, JwtManager, MemoryBlocklist, RedisBlocklist};
 use jwt_ext_tests::RedisServer;
 use rocket::http::Header;
-use rocket::local::blocking::Client;
-use rocket::{get, routes};
 use std::hint::black_box;
-
-const SECRET: &str = "a-benchmark-secret-that-is-at-least-32-bytes-long";
-
-fn manager() -> JwtManager {
-    JwtManager::new(Config::default().secret_key(SECRET)).unwrap()
-}
 
 fn tokens(c: &mut Criterion) {
     let jwt = manager();
@@ -122,46 +117,9 @@ fn revocation(c: &mut Criterion) {
     group.finish();
 }
 
-#[get("/public")]
-fn public() -> &'static str {
-    "hello"
-}
-
-#[jwt_required]
-#[get("/protected")]
-fn protected() -> &'static str {
-    "hello"
-}
-
-#[jwt_required]
-#[get("/whoami")]
-fn whoami(token: Jwt) -> String {
-    token.identity().to_string()
-}
-
-#[jwt_required(skip_revocation_check)]
-#[get("/protected-no-revocation")]
-fn protected_no_revocation() -> &'static str {
-    "hello"
-}
-
-fn bench_client(config: Config) -> Client {
-    let rocket = rocket::build()
-        .configure(rocket::Config {
-            log_level: rocket::config::LogLevel::Off,
-            ..rocket::Config::debug_default()
-        })
-        .attach(JwtManager::fairing_with(config))
-        .mount(
-            "/",
-            routes![public, protected, whoami, protected_no_revocation],
-        );
-    Client::tracked(rocket).unwrap()
-}
-
 fn requests(c: &mut Criterion) {
-    let client = bench_client(Config::default().secret_key(SECRET));
-    let uncached = bench_client(Config::default().secret_key(SECRET).token_cache_size(0));
+    let client = app::client(Config::default().secret_key(SECRET), 0);
+    let uncached = app::client(Config::default().secret_key(SECRET).token_cache_size(0), 0);
     let token = manager().create_access_token("alice").unwrap();
     let bearer = format!("Bearer {token}");
     let mut group = c.benchmark_group("request through rocket::local");
