@@ -478,7 +478,9 @@ pub struct Config {
     pub sliding_refresh_window: Option<u64>,
     /// Verified tokens remembered so that the next request with the same token skips the
     /// signature check (`jwt_token_cache_size`; `0` turns the cache off). `exp`/`nbf` and
-    /// revocation are still checked on every request. _Default:_
+    /// revocation are still checked on every request. Each thread also keeps references to
+    /// its 8 most recent hits, so that worker threads do not contend for the shared cache;
+    /// those entries stay alive until the thread replaces them. _Default:_
     /// [`DEFAULT_CACHE_SIZE`](crate::DEFAULT_CACHE_SIZE).
     pub token_cache_size: usize,
     /// The private key in PEM form for RS*, PS*, ES* and `EdDSA` (`jwt_private_key`; or

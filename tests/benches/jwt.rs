@@ -169,12 +169,68 @@ fn requests(c: &mut Criterion) {
     group.finish();
 }
 
+/// Two tasks on a two-worker runtime sending the same request at once, as a server's worker
+/// threads do under load: what each request costs when another core touches the same shared
+/// state at the same time. Time per request per task.
+fn concurrent_requests(c: &mut Criterion) {
+    use rocket::local::asynchronous::Client;
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    let runtime = rocket::tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let rocket = app::rocket(Config::default().secret_key(SECRET), 0);
+    let client = Arc::new(
+        runtime
+            .block_on(Client::tracked(rocket))
+            .expect("the benchmark app ignites"),
+    );
+    let bearer = format!("Bearer {}", manager().create_access_token("alice").unwrap());
+    let mut group = c.benchmark_group("two requests at once (2 worker threads)");
+    for (name, path) in [
+        ("unprotected route", "/public"),
+        ("#[jwt_required] route", "/protected"),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter_custom(|iterations| {
+                runtime.block_on(async {
+                    let start = Instant::now();
+                    let tasks: Vec<_> = (0..2)
+                        .map(|_| {
+                            let client = Arc::clone(&client);
+                            let bearer = bearer.clone();
+                            rocket::tokio::spawn(async move {
+                                for _ in 0..iterations {
+                                    client
+                                        .get(path)
+                                        .header(Header::new("Authorization", bearer.clone()))
+                                        .dispatch()
+                                        .await;
+                                }
+                            })
+                        })
+                        .collect();
+                    for task in tasks {
+                        task.await.expect("the task runs to the end");
+                    }
+                    let elapsed: Duration = start.elapsed();
+                    elapsed
+                })
+            });
+        });
+    }
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default()
         .sample_size(50)
         .warm_up_time(std::time::Duration::from_millis(500))
         .measurement_time(std::time::Duration::from_secs(3));
-    targets = tokens, algorithms, revocation, requests
+    targets = tokens, algorithms, revocation, requests, concurrent_requests
 }
 criterion_main!(benches);

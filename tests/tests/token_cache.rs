@@ -1,12 +1,14 @@
-//! The cache of verified tokens: a hit still checks `exp`/`nbf` and revocation, and failures
-//! are never cached.
+//! The cache of verified tokens: a hit still checks `exp`/`nbf` and revocation, failures are
+//! never cached, and one app's verified tokens are never another's. (The blocking client runs
+//! every request on the test's thread, so these tests also go through that thread's own
+//! recent hits in front of the shared cache.)
 
 mod common;
 
 use std::time::Duration as StdDuration;
 
 use common::{client, config, get_with_token, manager, now, sign_claims, valid_claims};
-use jwt_ext::JwtManager;
+use jwt_ext::{Config, JwtManager};
 use rocket::http::Status;
 use serde_json::json;
 
@@ -83,4 +85,26 @@ fn the_cache_can_be_turned_off() {
             Status::Ok
         );
     }
+}
+
+#[test]
+fn a_token_one_app_verified_is_not_verified_for_another_app() {
+    let trusting = client(config());
+    let other = client(Config::default().secret_key("another-secret-that-is-also-32-bytes-long"));
+    let token = manager(config()).create_access_token("alice").unwrap();
+    for _ in 0..2 {
+        assert_eq!(
+            get_with_token(&trusting, "/protected", &token).status,
+            Status::Ok
+        );
+    }
+    let answer = get_with_token(&other, "/protected", &token);
+    assert_eq!(
+        (answer.status, answer.msg()),
+        (Status::UnprocessableEntity, "Signature verification failed")
+    );
+    assert_eq!(
+        get_with_token(&trusting, "/protected", &token).status,
+        Status::Ok
+    );
 }

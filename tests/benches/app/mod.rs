@@ -4,7 +4,7 @@
 
 use jwt_ext::{jwt_required, Blocklist, Config, Jwt, JwtManager, MemoryBlocklist};
 use rocket::local::blocking::Client;
-use rocket::{get, routes};
+use rocket::{get, routes, Build, Rocket};
 
 /// The secret of every benchmark token.
 pub const SECRET: &str = "a-benchmark-secret-that-is-at-least-32-bytes-long";
@@ -39,7 +39,7 @@ fn protected_no_revocation() -> &'static str {
 
 /// The app configured by `config`, its in-memory blocklist already holding `revoked` other
 /// tokens (a server's would after a while).
-pub fn client(config: Config, revoked: usize) -> Client {
+pub fn rocket(config: Config, revoked: usize) -> Rocket<Build> {
     let jwt = manager();
     let blocklist = MemoryBlocklist::new(100_000);
     let runtime = rocket::tokio::runtime::Builder::new_current_thread()
@@ -55,7 +55,7 @@ pub fn client(config: Config, revoked: usize) -> Client {
                 .expect("an in-memory revocation");
         }
     });
-    let rocket = rocket::build()
+    rocket::build()
         .configure(rocket::Config {
             log_level: rocket::config::LogLevel::Off,
             ..rocket::Config::debug_default()
@@ -64,6 +64,10 @@ pub fn client(config: Config, revoked: usize) -> Client {
         .mount(
             "/",
             routes![public, protected, whoami, protected_no_revocation],
-        );
-    Client::tracked(rocket).expect("the benchmark app ignites")
+        )
+}
+
+/// A blocking client of [`rocket`]`(config, revoked)`.
+pub fn client(config: Config, revoked: usize) -> Client {
+    Client::tracked(rocket(config, revoked)).expect("the benchmark app ignites")
 }
