@@ -21,6 +21,7 @@ use serde_json::{Map, Value};
 use crate::claims::DecodedToken;
 use crate::config::{Config, OneOrMany};
 use crate::error::{JwtError, RefusedToken};
+use crate::hmac::HmacVerifier;
 
 /// The current time as float UNIX seconds, the clock PyJWT compares against.
 pub(crate) fn now_seconds() -> f64 {
@@ -47,30 +48,54 @@ pub(crate) fn is_unknown_kid(error: &JwtError) -> bool {
 /// picks the key, exactly (RFC 8725 §3.10).
 pub(crate) struct KeyRing {
     keys: Vec<crate::keys::VerifyingKey>,
+    /// Each key's HMAC states, set up once (empty for public keys); parallel to `keys`.
+    hmac: Vec<HmacVerifier>,
     key_set: bool,
 }
 
 impl KeyRing {
-    /// The key that verifies a token with this header (RFC 8725 §3.10: `kid` is an exact
-    /// map key, never a path or a query).
-    pub(crate) fn key_for(&self, header: &Map<String, Value>) -> Result<&DecodingKey, JwtError> {
+    /// The ring of `keys`, HMAC secrets set up for each HS* algorithm in `algorithms`.
+    fn new(
+        keys: Vec<crate::keys::VerifyingKey>,
+        key_set: bool,
+        algorithms: &[(&'static str, Algorithm)],
+    ) -> Self {
+        let hmac = keys
+            .iter()
+            .map(|(_, key)| HmacVerifier::new(key, algorithms.iter().map(|(_, alg)| *alg)))
+            .collect();
+        Self {
+            keys,
+            hmac,
+            key_set,
+        }
+    }
+
+    /// The key that verifies a token with this header, and its HMAC states (RFC 8725 §3.10:
+    /// `kid` is an exact map key, never a path or a query).
+    pub(crate) fn key_for(
+        &self,
+        header: &Map<String, Value>,
+    ) -> Result<(&DecodingKey, &HmacVerifier), JwtError> {
         let invalid = |message: &str| Err(JwtError::Invalid(message.to_owned()));
         let kid = match header.get("kid") {
             Some(Value::String(kid)) => Some(kid.as_str()),
             None => None,
             Some(_) => return invalid("Key ID header parameter must be a string"),
         };
-        match (kid, self.keys.as_slice()) {
-            (Some(kid), keys) if self.key_set => keys
-                .iter()
-                .find(|(id, _)| id.as_deref() == Some(kid))
-                .map(|(_, key)| key)
-                .map_or_else(|| invalid(UNKNOWN_KID), Ok),
-            (None, _) if self.key_set => invalid("Missing key ID"),
-            (Some(kid), [(Some(ours), _)]) if ours != kid => invalid(UNKNOWN_KID),
-            (_, [(_, key), ..]) => Ok(key),
-            (_, []) => invalid(UNKNOWN_KID),
-        }
+        let index = match (kid, self.keys.as_slice()) {
+            (Some(kid), keys) if self.key_set => {
+                match keys.iter().position(|(id, _)| id.as_deref() == Some(kid)) {
+                    Some(index) => index,
+                    None => return invalid(UNKNOWN_KID),
+                }
+            }
+            (None, _) if self.key_set => return invalid("Missing key ID"),
+            (Some(kid), [(Some(ours), _)]) if ours != kid => return invalid(UNKNOWN_KID),
+            (_, [_, ..]) => 0,
+            (_, []) => return invalid(UNKNOWN_KID),
+        };
+        Ok((&self.keys[index].1, &self.hmac[index]))
     }
 }
 
@@ -96,13 +121,14 @@ impl Verifier {
         keys: Vec<crate::keys::VerifyingKey>,
         key_set: bool,
     ) -> Self {
-        let ring = KeyRing { keys, key_set };
+        let algorithms: Vec<_> = config
+            .effective_decode_algorithms()
+            .into_iter()
+            .map(|algorithm| (algorithm_name(algorithm), algorithm))
+            .collect();
+        let ring = KeyRing::new(keys, key_set, &algorithms);
         Self {
-            algorithms: config
-                .effective_decode_algorithms()
-                .into_iter()
-                .map(|algorithm| (algorithm_name(algorithm), algorithm))
-                .collect(),
+            algorithms,
             ring: RwLock::new(Arc::new(ring)),
             key_loader: OnceLock::new(),
             #[allow(clippy::cast_precision_loss)]
@@ -132,7 +158,7 @@ impl Verifier {
     /// Replaces every verification key at once (a refetched JWKS).
     #[cfg_attr(not(feature = "remote-jwks"), allow(dead_code))]
     pub(crate) fn replace_keys(&self, keys: Vec<crate::keys::VerifyingKey>, key_set: bool) {
-        let ring = Arc::new(KeyRing { keys, key_set });
+        let ring = Arc::new(KeyRing::new(keys, key_set, &self.algorithms));
         match self.ring.write() {
             Ok(mut slot) => *slot = ring,
             Err(poisoned) => *poisoned.into_inner() = ring,
@@ -216,19 +242,26 @@ impl Verifier {
             (None, None)
         };
         let ring = self.ring();
-        let key = match &loaded {
-            Some(key) => key,
-            None => ring.key_for(&header)?,
+        let (key, hmac) = match &loaded {
+            Some(key) => (key, None),
+            None => ring.key_for(&header).map(|(key, hmac)| (key, Some(hmac)))?,
         };
 
         let signing_input = &token[..header_b64.len() + 1 + payload_b64.len()];
-        match jsonwebtoken::crypto::verify(signature_b64, signing_input.as_bytes(), key, algorithm)
-        {
-            Ok(true) => {}
-            Err(error) if matches!(error.kind(), ErrorKind::Base64(_)) => {
-                return Err(invalid("Invalid crypto padding"));
-            }
-            Ok(false) | Err(_) => return Err(invalid("Signature verification failed")),
+        let message = signing_input.as_bytes();
+        let verified = match hmac.and_then(|hmac| hmac.verify(algorithm, signature_b64, message)) {
+            Some(Ok(verified)) => verified,
+            Some(Err(_)) => return Err(invalid("Invalid crypto padding")),
+            None => match jsonwebtoken::crypto::verify(signature_b64, message, key, algorithm) {
+                Ok(verified) => verified,
+                Err(error) if matches!(error.kind(), ErrorKind::Base64(_)) => {
+                    return Err(invalid("Invalid crypto padding"));
+                }
+                Err(_) => false,
+            },
+        };
+        if !verified {
+            return Err(invalid("Signature verification failed"));
         }
 
         let claims = match claims {

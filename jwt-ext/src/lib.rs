@@ -145,6 +145,7 @@ mod error;
 mod extract;
 mod fairing;
 mod guard;
+mod hmac;
 mod implicit_refresh;
 mod json_body;
 mod jwks;

@@ -161,12 +161,7 @@ impl JwtManager {
             None => None,
         };
         let hmac_signer = keys.signing.as_ref().and_then(|(_, key)| {
-            let algorithm = match config.algorithm {
-                jsonwebtoken::Algorithm::HS256 => aws_lc_rs::hmac::HMAC_SHA256,
-                jsonwebtoken::Algorithm::HS384 => aws_lc_rs::hmac::HMAC_SHA384,
-                jsonwebtoken::Algorithm::HS512 => aws_lc_rs::hmac::HMAC_SHA512,
-                _ => return None,
-            };
+            let algorithm = crate::hmac::algorithm(config.algorithm)?;
             Some(aws_lc_rs::hmac::Key::new(algorithm, key.as_bytes()))
         });
         let manager = Self {

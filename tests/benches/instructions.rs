@@ -21,6 +21,10 @@ const CASES: &[(&str, &str)] = &[
     ("create", "create an access token (HS256)"),
     ("decode", "decode + validate a token (HS256), no cache"),
     (
+        "jsonwebtoken",
+        "jsonwebtoken::decode alone (HS256, into a JSON value)",
+    ),
+    (
         "public",
         "GET an unprotected route (same Authorization header)",
     ),
@@ -89,6 +93,16 @@ fn main() -> ExitCode {
         "decode" => measured(iterations, || {
             black_box(jwt.decode_token(black_box(&token)).ok());
         }),
+        "jsonwebtoken" => {
+            let key = jsonwebtoken::DecodingKey::from_secret(SECRET.as_bytes());
+            let validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::HS256);
+            measured(iterations, || {
+                black_box(
+                    jsonwebtoken::decode::<serde_json::Value>(black_box(&token), &key, &validation)
+                        .ok(),
+                );
+            });
+        }
         "public" => get(&client(Config::default().secret_key(SECRET)), "/public"),
         "protected" => get(&client(Config::default().secret_key(SECRET)), "/protected"),
         "whoami" => get(&client(Config::default().secret_key(SECRET)), "/whoami"),
