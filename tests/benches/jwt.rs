@@ -184,7 +184,7 @@ fn requests(c: &mut Criterion) {
 fn concurrent_requests(c: &mut Criterion) {
     use rocket::local::asynchronous::Client;
     use std::sync::Arc;
-    use std::time::{Duration, Instant};
+    use std::time::Instant;
 
     let runtime = rocket::tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -225,8 +225,7 @@ fn concurrent_requests(c: &mut Criterion) {
                     for task in tasks {
                         task.await.expect("the task runs to the end");
                     }
-                    let elapsed: Duration = start.elapsed();
-                    elapsed
+                    start.elapsed()
                 })
             });
         });
