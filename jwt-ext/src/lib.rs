@@ -158,8 +158,6 @@ mod manager;
 #[cfg_attr(docsrs, doc(cfg(feature = "okapi")))]
 pub mod openapi;
 mod provider;
-#[cfg(feature = "redis")]
-mod redis_store;
 #[cfg(feature = "remote-jwks")]
 mod remote_jwks;
 mod request_state;
@@ -198,7 +196,7 @@ pub use loaders::UserLoader;
 pub use manager::JwtManager;
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
-pub use redis_store::RedisBlocklist;
+pub use revocation::RedisBlocklist;
 pub use revocation::{
     Blocklist, MemoryBlocklist, RevokeError, Rotation, RotationOutcome, StoreError,
     DEFAULT_MAX_ENTRIES,

@@ -15,6 +15,11 @@ use rocket::time::OffsetDateTime;
 
 use crate::claims::DecodedToken;
 
+#[cfg(feature = "redis")]
+mod redis;
+#[cfg(feature = "redis")]
+pub use redis::RedisBlocklist;
+
 /// Why the store could not answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
