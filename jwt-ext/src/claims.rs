@@ -108,9 +108,11 @@ pub struct DecodedToken {
     identity_claim: String,
     /// Read from `claims` once: every guard asks.
     token_type: Option<TokenType>,
-    /// `jti` and the rotation family `fam`, read once: every revocation check asks.
+    /// `jti`, the login `fam` and the exchange chain `orig_jti`, read once: every revocation
+    /// check asks.
     jti: Option<Box<str>>,
     family: Option<Box<str>>,
+    chain: Option<Box<str>>,
 }
 
 impl DecodedToken {
@@ -130,6 +132,7 @@ impl DecodedToken {
         Self {
             jti: string("jti"),
             family: string("fam"),
+            chain: string("orig_jti"),
             header,
             claims,
             identity_claim,
@@ -196,9 +199,28 @@ impl DecodedToken {
         self.jti.as_deref()
     }
 
-    /// The rotation family (`fam` claim) of a refresh token issued with rotation.
-    pub(crate) fn family(&self) -> Option<&str> {
+    /// The login this token belongs to: the `fam` claim that
+    /// [`JwtManager::create_token_pair`](crate::JwtManager::create_token_pair) gives both
+    /// tokens of a login, and that refreshes, exchanges and implicit refreshes pass on. A
+    /// logout revokes the whole login through it.
+    #[must_use]
+    pub fn family(&self) -> Option<&str> {
         self.family.as_deref()
+    }
+
+    /// The exchange chain this token was issued in (the `orig_jti` claim: the `jti` of the
+    /// chain's first token), for a token that
+    /// [`JwtManager::exchange_expired`](crate::JwtManager::exchange_expired) issued.
+    #[must_use]
+    pub fn chain(&self) -> Option<&str> {
+        self.chain.as_deref()
+    }
+
+    /// The same token as a member of the login `family`.
+    pub(crate) fn with_family(&self, family: &str) -> Self {
+        let mut token = self.clone();
+        token.family = Some(family.into());
+        token
     }
 
     /// The kind of token. A token without `type` counts as an access token, as in Flask;

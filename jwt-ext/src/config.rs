@@ -290,9 +290,11 @@ pub const DEFAULT_MAX_TOKEN_LENGTH: usize = 8 * 1024;
 /// | `jwt_redis_url` | [`redis_url`](Self::redis_url) | none (in-memory revocations) |
 /// | `jwt_redis_key_prefix` | [`redis_key_prefix`](Self::redis_key_prefix) | `"jwt-ext:"` |
 /// | `jwt_blocklist_max_entries` | [`blocklist_max_entries`](Self::blocklist_max_entries) | `1000000` |
+/// | `jwt_blocklist_max_entries_per_identity` | [`blocklist_max_entries_per_identity`](Self::blocklist_max_entries_per_identity) | `10000` |
 /// | `jwt_refresh_token_rotation` | [`refresh_token_rotation`](Self::refresh_token_rotation) | `false` |
 /// | `jwt_refresh_token_reuse_grace` | [`refresh_token_reuse_grace`](Self::refresh_token_reuse_grace) | `10` (s) |
 /// | `jwt_sliding_refresh_window` | [`sliding_refresh_window`](Self::sliding_refresh_window) | none (off) |
+/// | `jwt_sliding_refresh_grace` | [`sliding_refresh_grace`](Self::sliding_refresh_grace) | `0` (s) |
 /// | `jwt_token_cache_size` | [`token_cache_size`](Self::token_cache_size) | `4096` (tokens) |
 /// | `jwt_private_key` / `jwt_private_key_file` | [`private_key`](Self::private_key) | none |
 /// | `jwt_public_key` / `jwt_public_key_file` | [`public_key`](Self::public_key) | none |
@@ -464,6 +466,11 @@ pub struct Config {
     /// (`jwt_blocklist_max_entries`). _Default:_
     /// [`DEFAULT_MAX_ENTRIES`](crate::revocation::DEFAULT_MAX_ENTRIES).
     pub blocklist_max_entries: usize,
+    /// Live entries one identity's logouts, rotations and exchanges may hold in the in-memory
+    /// revocation store (`jwt_blocklist_max_entries_per_identity`), so that one identity
+    /// cannot fill it for everyone; past it, that identity's next revocation answers 429.
+    /// _Default:_ [`DEFAULT_MAX_ENTRIES_PER_IDENTITY`](crate::DEFAULT_MAX_ENTRIES_PER_IDENTITY).
+    pub blocklist_max_entries_per_identity: usize,
     /// Rotate refresh tokens (`jwt_refresh_token_rotation`): each refresh returns a new
     /// refresh token too, the old one stops working, and presenting a rotated-out one revokes
     /// every token of its login (RFC 9700 §4.14.2). _Default:_ `false`.
@@ -472,10 +479,15 @@ pub struct Config {
     /// same successor, for concurrent requests of one client (`jwt_refresh_token_reuse_grace`,
     /// at most 300). _Default:_ `10`.
     pub refresh_token_reuse_grace: u64,
-    /// Seed 001's `refresh_ttl` (`jwt_sliding_refresh_window`, seconds): an access token may
-    /// be exchanged once for a new one until this long after its `iat`, even after it expired.
-    /// _Default:_ none (off).
+    /// tymon/jwt-auth's `refresh_ttl` (`jwt_sliding_refresh_window`, seconds): an access
+    /// token, expired or not, may be exchanged once for a successor
+    /// ([`JwtManager::exchange_expired`](crate::JwtManager::exchange_expired)), and that one in
+    /// turn, until this long after the login that started the chain. _Default:_ none (off).
     pub sliding_refresh_window: Option<u64>,
+    /// tymon/jwt-auth's `blacklist_grace_period` (`jwt_sliding_refresh_grace`, seconds, at most
+    /// 300): how long a token just exchanged is still accepted by protected routes, for the
+    /// requests already in flight; a second exchange of it is refused at once. _Default:_ `0`.
+    pub sliding_refresh_grace: u64,
     /// Verified tokens remembered so that the next request with the same token skips the
     /// signature check (`jwt_token_cache_size`; `0` turns the cache off). `exp`/`nbf` and
     /// revocation are still checked on every request. Each thread also keeps references to
@@ -560,9 +572,11 @@ impl Default for Config {
             redis_url: None,
             redis_key_prefix: "jwt-ext:".into(),
             blocklist_max_entries: crate::revocation::DEFAULT_MAX_ENTRIES,
+            blocklist_max_entries_per_identity: crate::revocation::DEFAULT_MAX_ENTRIES_PER_IDENTITY,
             refresh_token_rotation: false,
             refresh_token_reuse_grace: 10,
             sliding_refresh_window: None,
+            sliding_refresh_grace: 0,
             token_cache_size: crate::cache::DEFAULT_CACHE_SIZE,
             private_key: None,
             private_key_file: None,
@@ -632,12 +646,16 @@ setters! {
     redis_key_prefix: impl Into<String> => Into::into;
     /// Sets [`blocklist_max_entries`](Self::blocklist_max_entries).
     blocklist_max_entries: usize => |v| v;
+    /// Sets [`blocklist_max_entries_per_identity`](Self::blocklist_max_entries_per_identity).
+    blocklist_max_entries_per_identity: usize => |v| v;
     /// Sets [`refresh_token_rotation`](Self::refresh_token_rotation).
     refresh_token_rotation: bool => |v| v;
     /// Sets [`refresh_token_reuse_grace`](Self::refresh_token_reuse_grace), in seconds.
     refresh_token_reuse_grace: u64 => |v| v;
     /// Sets [`sliding_refresh_window`](Self::sliding_refresh_window), in seconds.
     sliding_refresh_window: u64 => Some;
+    /// Sets [`sliding_refresh_grace`](Self::sliding_refresh_grace), in seconds.
+    sliding_refresh_grace: u64 => |v| v;
     /// Sets [`token_cache_size`](Self::token_cache_size).
     token_cache_size: usize => |v| v;
     /// Sets [`private_key`](Self::private_key) (PEM).
@@ -800,9 +818,11 @@ const KNOWN_KEYS: &[&str] = &[
     "jwt_redis_url",
     "jwt_redis_key_prefix",
     "jwt_blocklist_max_entries",
+    "jwt_blocklist_max_entries_per_identity",
     "jwt_refresh_token_rotation",
     "jwt_refresh_token_reuse_grace",
     "jwt_sliding_refresh_window",
+    "jwt_sliding_refresh_grace",
     "jwt_token_cache_size",
     "jwt_private_key",
     "jwt_private_key_file",
@@ -891,6 +911,11 @@ impl Config {
                 self.blocklist_max_entries =
                     usize::try_from(read_seconds(value)?).map_err(|_| "is too large".to_owned())?;
             }
+            "jwt_blocklist_max_entries_per_identity" => {
+                self.blocklist_max_entries_per_identity =
+                    usize::try_from(read_seconds(value)?).map_err(|_| "is too large".to_owned())?;
+            }
+            "jwt_sliding_refresh_grace" => self.sliding_refresh_grace = read_seconds(value)?,
             "jwt_refresh_token_rotation" => self.refresh_token_rotation = read_bool(value)?,
             "jwt_private_key" => self.private_key = Some(read_string(value)?),
             "jwt_public_key" => self.public_key = Some(read_string(value)?),
@@ -1106,6 +1131,15 @@ impl Config {
         }
         if self.blocklist_max_entries == 0 {
             problems.add("jwt_blocklist_max_entries", "must be at least 1");
+        }
+        if self.blocklist_max_entries_per_identity == 0 {
+            problems.add(
+                "jwt_blocklist_max_entries_per_identity",
+                "must be at least 1",
+            );
+        }
+        if self.sliding_refresh_grace > 300 {
+            problems.add("jwt_sliding_refresh_grace", "is more than 300 seconds");
         }
         if let Some(url) = &self.redis_url {
             if cfg!(not(feature = "redis")) {

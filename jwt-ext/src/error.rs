@@ -62,6 +62,10 @@ pub enum JwtError {
     /// The revocation store could not answer, so the request is refused (fail closed):
     /// 503 `Token revocation store unavailable`. The reason is logged, not sent.
     StoreUnavailable(String),
+    /// Revoking this token would take its identity past the number of revocation entries
+    /// one identity may hold in the in-memory store (`jwt_blocklist_max_entries_per_identity`):
+    /// 429 `Too many revocations for this identity`. Other identities are unaffected.
+    RevocationQuota,
     /// The application's token verification loader refused the claims
     /// (Flask's `token_verification_loader` returning `False`): 400
     /// `User claims verification failed`.
@@ -125,6 +129,7 @@ impl JwtError {
             | Self::UserLookupFailed(_)
             | Self::Revoked(_) => Status::Unauthorized,
             Self::StoreUnavailable(_) => Status::ServiceUnavailable,
+            Self::RevocationQuota => Status::TooManyRequests,
             Self::ClaimsVerificationFailed(_) => Status::BadRequest,
             Self::Forbidden(_) => Status::Forbidden,
             Self::InvalidHeader(_)
@@ -159,6 +164,7 @@ impl JwtError {
             Self::ClaimsVerificationFailed(_) => "User claims verification failed".into(),
             Self::Revoked(_) => "Token has been revoked".into(),
             Self::StoreUnavailable(_) => "Token revocation store unavailable".into(),
+            Self::RevocationQuota => "Too many revocations for this identity".into(),
             Self::Misconfigured(_) => "Internal Server Error".into(),
             Self::WrongTokenType {
                 refresh_required: true,

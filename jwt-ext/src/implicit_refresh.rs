@@ -20,7 +20,14 @@ use crate::manager::JwtManager;
 /// itself, so a logout stays a logout (Flask's issue #454). An expired token is refused by
 /// the guard before this fairing sees it, so it is never revived. The new token carries the
 /// same identity (through the identity loader and additional-claims loader, as in Flask's
-/// example) and the rotation family, and is not fresh.
+/// example) and the login's `fam`, and is not fresh.
+///
+/// Renewal is bounded by the login, which Flask's recipe is not: a stolen access cookie
+/// cannot keep itself alive for ever. The new token never outlives the login's end (`fam_exp`
+/// of a [`JwtManager::create_token_pair`] login, else a refresh-token lifetime after the
+/// original login, carried as `orig_iat`), and once the login has ended the cookie is not
+/// renewed. A logout that revokes the login (see [`JwtManager::logout`]) stops the renewed
+/// cookies too.
 ///
 /// Attach it after [`JwtManager::fairing`].
 ///
@@ -114,10 +121,12 @@ impl Fairing for ImplicitRefresh {
         if sets_it_itself {
             return;
         }
-        let mut builder = manager.access_token(token.identity());
-        if let Some(family) = token.claims().get("fam") {
-            builder = builder.claim("fam", family);
-        }
+        let now_seconds = now.floor();
+        #[allow(clippy::cast_possible_truncation)]
+        let now_seconds = now_seconds as i64;
+        let Some(builder) = renewal(manager, &token, now_seconds) else {
+            return;
+        };
         let cookies = builder
             .create()
             .map_err(|error| error.to_string())
@@ -134,4 +143,30 @@ impl Fairing for ImplicitRefresh {
             Err(error) => log::error!("jwt-ext: implicit refresh failed: {error}"),
         }
     }
+}
+
+/// The renewed access token of `token`'s login, or `None` when the login has ended: never past
+/// the login's end (`fam_exp`, else a refresh lifetime after `orig_iat` / `iat`), with the
+/// same `fam`, `fam_exp` and `orig_iat`.
+fn renewal<'m>(
+    manager: &'m JwtManager,
+    token: &crate::DecodedToken,
+    now: i64,
+) -> Option<crate::TokenBuilder<'m, crate::kind::Access>> {
+    let login = crate::manager::login_time(token);
+    let login_end = crate::manager::int_claim(token, "fam_exp").or_else(|| {
+        let lifetime = manager.config().refresh_token_expires.duration()?;
+        login.map(|login| login.saturating_add(lifetime.whole_seconds()))
+    });
+    if login_end.is_some_and(|end| end <= now) {
+        return None;
+    }
+    Some(
+        manager
+            .access_token(token.identity())
+            .claim_if_some("fam", token.family())
+            .claim_if_some("fam_exp", crate::manager::int_claim(token, "fam_exp"))
+            .claim_if_some("orig_iat", login)
+            .ends_by(login_end),
+    )
 }

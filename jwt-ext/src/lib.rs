@@ -198,8 +198,8 @@ pub use manager::JwtManager;
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use revocation::RedisBlocklist;
 pub use revocation::{
-    Blocklist, MemoryBlocklist, RevokeError, Rotation, RotationOutcome, StoreError,
-    DEFAULT_MAX_ENTRIES,
+    Blocklist, Exchange, MemoryBlocklist, RevokeError, Rotation, RotationOutcome, StoreError,
+    DEFAULT_MAX_ENTRIES, DEFAULT_MAX_ENTRIES_PER_IDENTITY,
 };
 pub use rotation::{RefreshError, Refreshed, TokenPair};
 pub use token::{EncodeError, TokenBuilder};

@@ -1,12 +1,21 @@
 //! Refresh routes: Flask's new access token, or (opt-in) refresh-token rotation with reuse
-//! detection, and seed 001's sliding window.
+//! detection, and the exchange of expired access tokens within a sliding window.
 //!
-//! With `jwt_refresh_token_rotation`, the tokens of one login form a family (`fam` claim;
-//! `fam_exp` is when it ends). Each use of the current refresh token returns a new pair and
-//! makes it the previous one; the previous one presented again within
+//! The tokens of one login ([`JwtManager::create_token_pair`]) form a family: the `fam`
+//! claim names it, `fam_exp` is when it ends, and every token refreshed, exchanged or
+//! implicitly refreshed from them carries both on, so that a logout revokes the whole login.
+//!
+//! With `jwt_refresh_token_rotation`, each use of the current refresh token returns a new
+//! pair and makes it the previous one; the previous one presented again within
 //! `jwt_refresh_token_reuse_grace` gets the same successor (two tabs refreshing at once end
 //! with one current token); any other rotated-out token revokes the whole family, access
 //! tokens included (RFC 9700 §4.14.2).
+//!
+//! With `jwt_sliding_refresh_window`, an access token, expired or not, can be exchanged once
+//! for a successor, which can be exchanged in turn, until the window has passed since the
+//! login that started the chain (tymon/jwt-auth's `refresh_ttl`). Each successor carries the
+//! chain's first `iat` and `jti` (`orig_iat`, `orig_jti`) and the predecessor's own claims;
+//! a chain costs the store one entry however long it grows.
 
 use rocket::time::{Duration, OffsetDateTime};
 use serde::Serialize;
@@ -14,8 +23,8 @@ use serde_json::Value;
 
 use crate::claims::DecodedToken;
 use crate::error::JwtError;
-use crate::manager::JwtManager;
-use crate::revocation::{Rotation, RotationOutcome, StoreError};
+use crate::manager::{int_claim, login_time, JwtManager};
+use crate::revocation::{Exchange, Rotation, RotationOutcome, StoreError};
 use crate::token::EncodeError;
 
 /// What a refresh route answers: a new access token, and with rotation a new refresh token.
@@ -92,18 +101,11 @@ impl<'r> rocket::response::Responder<'r, 'static> for RefreshError {
     }
 }
 
-fn int_claim(token: &DecodedToken, name: &str) -> Option<i64> {
-    #[allow(clippy::cast_possible_truncation)]
-    token
-        .claims()
-        .get(name)
-        .and_then(Value::as_f64)
-        .map(|value| value as i64)
-}
-
 impl JwtManager {
-    /// A login's pair: an access token (`fresh` as given) and a refresh token; with rotation
-    /// both carry the new family's `fam`, so reuse detection also cuts off this access token.
+    /// A login's pair: an access token (`fresh` as given) and a refresh token of one family:
+    /// both carry the login's `fam` and its end `fam_exp` (the refresh token's expiry), so
+    /// that [`logout`](Self::logout) and reuse detection revoke every token of the login, and
+    /// tokens refreshed from it never outlive it.
     ///
     /// # Errors
     ///
@@ -128,12 +130,19 @@ impl JwtManager {
         fresh: bool,
     ) -> Result<TokenPair, EncodeError> {
         let identity = serde_json::to_value(identity).map_err(EncodeError::Serialize)?;
-        let mut refresh = self.refresh_token(&identity);
-        let mut access = self.access_token(&identity).fresh(fresh);
-        if self.config().refresh_token_rotation {
-            let family = uuid::Uuid::new_v4().to_string();
-            refresh = refresh.claim("fam", &family);
-            access = access.claim("fam", &family);
+        let family = uuid::Uuid::new_v4().to_string();
+        let mut refresh = self.refresh_token(&identity).claim("fam", &family);
+        let mut access = self
+            .access_token(&identity)
+            .fresh(fresh)
+            .claim("fam", &family);
+        if let Some(lifetime) = self.config().refresh_token_expires.duration() {
+            let end = OffsetDateTime::now_utc()
+                .checked_add(lifetime)
+                .ok_or(EncodeError::TimeOutOfRange)?
+                .unix_timestamp();
+            refresh = refresh.claim("fam_exp", end);
+            access = access.claim("fam_exp", end);
         }
         Ok(TokenPair {
             access_token: access.create()?,
@@ -168,7 +177,7 @@ impl JwtManager {
         let identity = token.identity().clone();
         if !self.config().refresh_token_rotation {
             return Ok(Refreshed {
-                access_token: self.create_access_token(&identity)?,
+                access_token: self.login_access_token(token, &identity).create()?,
                 refresh_token: None,
             });
         }
@@ -178,13 +187,18 @@ impl JwtManager {
         let next = uuid::Uuid::new_v4().to_string();
         let now = OffsetDateTime::now_utc().unix_timestamp();
         let rotation = Rotation {
+            token,
             family: &family,
             presented,
             next: &next,
             now,
             grace: i64::try_from(self.config().refresh_token_reuse_grace).unwrap_or(i64::MAX),
             keep_until: family_end
-                .or_else(|| token.expires_at().map(OffsetDateTime::unix_timestamp)),
+                .or_else(|| token.expires_at().map(OffsetDateTime::unix_timestamp))
+                .map(|end| {
+                    end.saturating_add(self.config().decode_leeway.try_into().unwrap_or(i64::MAX))
+                }),
+            revoked_until: self.family_until(token),
         };
         let successor = match self.blocklist().rotate(&rotation).await? {
             RotationOutcome::Rotated => next,
@@ -211,14 +225,37 @@ impl JwtManager {
             access_token: self
                 .access_token(&identity)
                 .claim("fam", &family)
+                .claim_if_some("fam_exp", family_end)
+                .ends_by(family_end)
                 .create()?,
             refresh_token: Some(refresh.create()?),
         })
     }
 
-    /// Seed 001's sliding window: exchanges an access token, expired or not, for a new one,
-    /// once, until `jwt_sliding_refresh_window` seconds after its `iat`. The exchanged token
-    /// is revoked, so it cannot be exchanged twice.
+    /// A new access token of `token`'s login: the same `fam` and `fam_exp`, expiring by the
+    /// login's end.
+    fn login_access_token<'a>(
+        &'a self,
+        token: &DecodedToken,
+        identity: &Value,
+    ) -> crate::TokenBuilder<'a, crate::kind::Access> {
+        let end = int_claim(token, "fam_exp");
+        self.access_token(identity)
+            .claim_if_some("fam", token.family())
+            .claim_if_some("fam_exp", end)
+            .ends_by(end)
+    }
+
+    /// The exchange of an access token, expired or not, for its successor
+    /// (`jwt_sliding_refresh_window`; tymon/jwt-auth's refresh): each token of a chain can be
+    /// exchanged once, until the window has passed since the login that started the chain.
+    ///
+    /// The successor keeps the presented token's claims (not `jti`, `iat`, `nbf`, `exp`,
+    /// `fresh`, `csrf`), lives an access lifetime, carries the chain's first `iat` and `jti`
+    /// (`orig_iat`, `orig_jti`) and the login's `fam` (a chain without one becomes its own
+    /// login, so that a logout ends it). The presented token is refused from then on, after
+    /// `jwt_sliding_refresh_grace` seconds on protected routes (requests already in flight)
+    /// and at once for another exchange. A revoked token or login cannot be exchanged.
     ///
     /// # Errors
     ///
@@ -226,12 +263,12 @@ impl JwtManager {
     /// `Token has been revoked` when already exchanged or revoked, 422 for a refresh token or
     /// an invalid one; [`RefreshError::Store`]; a misconfiguration (no window) is a 500.
     pub async fn exchange_expired(&self, encoded: &str) -> Result<String, RefreshError> {
-        let Some(window) = self.config().sliding_refresh_window else {
+        if self.config().sliding_refresh_window.is_none() {
             return Err(JwtError::Misconfigured(
                 "`exchange_expired` needs `jwt_sliding_refresh_window`".into(),
             )
             .into());
-        };
+        }
         let token = self.decode_token_allow_expired(encoded)?;
         if token.is_refresh() {
             return Err(JwtError::WrongTokenType {
@@ -239,21 +276,52 @@ impl JwtManager {
             }
             .into());
         }
-        let window = i64::try_from(window).unwrap_or(i64::MAX);
-        let window_end = int_claim(&token, "iat").map(|iat| iat.saturating_add(window));
         let now = OffsetDateTime::now_utc().unix_timestamp();
+        let window_end = self.exchange_window_end(&token);
         if window_end.is_none_or(|end| now > end) {
             return Err(JwtError::Expired(token.refused()).into());
         }
-        if self.blocklist().is_revoked(&token).await?
-            || !self.blocklist().revoke_once(&token, window_end).await?
-        {
+        if self.blocklist().is_revoked(&token).await? {
             return Err(JwtError::Revoked(token.refused()).into());
         }
-        let mut access = self.access_token(token.identity());
-        if let Some(fam) = token.family() {
-            access = access.claim("fam", fam);
+        let presented = token.jti().ok_or(StoreError::NoJti)?;
+        let chain = token.chain().unwrap_or(presented).to_owned();
+        let next = uuid::Uuid::new_v4().to_string();
+        let access = self
+            .config()
+            .access_token_expires
+            .duration()
+            .map(Duration::whole_seconds);
+        let exchange = Exchange {
+            token: &token,
+            chain: &chain,
+            presented,
+            next: &next,
+            now,
+            grace: i64::try_from(self.config().sliding_refresh_grace).unwrap_or(i64::MAX),
+            presented_until: self.usable_until(&token),
+            // The chain's last token is issued by the window's end and lives an access
+            // lifetime.
+            chain_until: window_end.zip(access).map(|(end, access)| {
+                end.saturating_add(access)
+                    .saturating_add(self.config().decode_leeway.try_into().unwrap_or(i64::MAX))
+            }),
+        };
+        if !self.blocklist().exchange(&exchange).await? {
+            return Err(JwtError::Revoked(token.refused()).into());
         }
-        Ok(access.create()?)
+        let mut claims = token.claims().clone();
+        for managed in ["jti", "iat", "nbf", "exp", "fresh", "type", "csrf"] {
+            claims.remove(managed);
+        }
+        claims.remove(&self.config().identity_claim);
+        claims.insert("orig_iat".into(), login_time(&token).into());
+        claims.insert("orig_jti".into(), chain.clone().into());
+        claims.entry("fam").or_insert_with(|| chain.into());
+        let successor = self
+            .access_token(token.identity())
+            .additional_claims(claims)
+            .claim("jti", next);
+        Ok(successor.create()?)
     }
 }

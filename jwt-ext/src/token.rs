@@ -104,6 +104,8 @@ pub struct TokenBuilder<'a, K> {
     lifetime: Option<Lifetime>,
     claims: Result<Map<String, Value>, EncodeError>,
     headers: Result<Map<String, Value>, EncodeError>,
+    /// The instant (UNIX seconds) the token may not outlive: its login's end.
+    ends_by: Option<i64>,
     kind: PhantomData<K>,
 }
 
@@ -126,6 +128,7 @@ impl<'a, K> TokenBuilder<'a, K> {
             lifetime: None,
             claims: Ok(Map::new()),
             headers: Ok(Map::new()),
+            ends_by: None,
             kind: PhantomData,
         }
     }
@@ -154,6 +157,20 @@ impl<'a, K> TokenBuilder<'a, K> {
             (Err(error), _) | (_, Err(error)) => Err(error),
         };
         self
+    }
+
+    /// Makes the token expire by `end` (UNIX seconds) at the latest, when given.
+    pub(crate) fn ends_by(mut self, end: Option<i64>) -> Self {
+        self.ends_by = end;
+        self
+    }
+
+    /// Adds one claim when `value` is `Some`.
+    pub(crate) fn claim_if_some(self, name: &str, value: Option<impl Serialize>) -> Self {
+        match value {
+            Some(value) => self.claim(name, value),
+            None => self,
+        }
     }
 
     /// Adds every member of `claims`, which must serialize to a JSON object
@@ -202,6 +219,17 @@ impl TokenBuilder<'_, kind::Access> {
         let lifetime = self
             .lifetime
             .unwrap_or(self.manager.config().access_token_expires);
+        let lifetime = match self.ends_by {
+            Some(end) => {
+                let left = Duration::seconds(end - OffsetDateTime::now_utc().unix_timestamp());
+                Lifetime::Expires(
+                    lifetime
+                        .duration()
+                        .map_or(left, |lifetime| lifetime.min(left)),
+                )
+            }
+            None => lifetime,
+        };
         self.encode(TokenType::Access, lifetime)
     }
 }

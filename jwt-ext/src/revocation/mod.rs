@@ -1,22 +1,29 @@
 //! Revocation: Flask's `token_in_blocklist_loader`, done for the application.
 //!
-//! Every verified request asks the [`Blocklist`] whether its token's `jti` was revoked
-//! (unless the route says `skip_revocation_check`). Two stores ship: [`MemoryBlocklist`], the
-//! default, and `RedisBlocklist` (cargo feature `redis`), shared by every instance behind a
-//! load balancer and chosen by `jwt_redis_url`. The application can bring its own.
+//! Every verified request asks the [`Blocklist`] whether its token was revoked (unless the
+//! route says `skip_revocation_check`). Two stores ship: [`MemoryBlocklist`], the default, and
+//! `RedisBlocklist` (cargo feature `redis`), shared by every instance behind a load balancer and
+//! chosen by `jwt_redis_url`. The application can bring its own.
+//!
+//! What a store keeps, and for how long:
+//! - a revoked token, by `jti`, until the last instant the token could still be used in any
+//!   way: its `exp`, the end of its exchange window (`jwt_sliding_refresh_window`) and the
+//!   clock leeway, whichever is latest;
+//! - a revoked login (the `fam` claim shared by a login's tokens), until the last token of the
+//!   login could be used;
+//! - the rotation state of a login's refresh tokens, and the state of an exchange chain, one
+//!   entry each however many times the login refreshes or exchanges.
 //!
 //! Fail closed: when the store cannot answer, protected routes answer
 //! `503 {"msg": "Token revocation store unavailable"}`, never 200.
 
-use std::collections::{BTreeSet, HashMap};
-use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
-
-use rocket::time::OffsetDateTime;
-
 use crate::claims::DecodedToken;
 
+mod memory;
 #[cfg(feature = "redis")]
 mod redis;
+
+pub use memory::{MemoryBlocklist, DEFAULT_MAX_ENTRIES, DEFAULT_MAX_ENTRIES_PER_IDENTITY};
 #[cfg(feature = "redis")]
 pub use redis::RedisBlocklist;
 
@@ -28,6 +35,9 @@ pub enum StoreError {
     Unavailable(String),
     /// The in-memory store holds its maximum number of live entries.
     Full,
+    /// One identity holds the most live entries the in-memory store lets one identity hold
+    /// (`jwt_blocklist_max_entries_per_identity`); the other identities are unaffected.
+    QuotaExceeded,
     /// The token has no `jti` claim, so it cannot be revoked by id.
     NoJti,
     /// The store does not support this operation (e.g. refresh-token rotation in an
@@ -40,6 +50,9 @@ impl std::fmt::Display for StoreError {
         match self {
             Self::Unavailable(reason) => write!(f, "revocation store unavailable: {reason}"),
             Self::Full => f.write_str("the in-memory revocation store is full"),
+            Self::QuotaExceeded => {
+                f.write_str("this identity holds the most revocation entries one identity may hold")
+            }
             Self::NoJti => f.write_str("the token has no `jti` claim and cannot be revoked"),
             Self::Unsupported(what) => write!(f, "this revocation store does not support {what}"),
         }
@@ -50,8 +63,13 @@ impl std::error::Error for StoreError {}
 
 /// Where revoked tokens are recorded: Flask's `token_in_blocklist_loader`, as a store.
 ///
-/// Implement it for the application's own store; an entry only needs to live until the
-/// token's `exp` ([`DecodedToken::expires_at`]), after which the token is refused anyway.
+/// Implement [`is_revoked`](Self::is_revoked) and [`revoke`](Self::revoke) for the
+/// application's own store; an entry only needs to live until the `until` instant it is given
+/// ([`revoke_until`](Self::revoke_until)), after which the token is refused anyway. The other
+/// methods have defaults that work on those two; override them to revoke whole logins
+/// ([`revoke_family`](Self::revoke_family)), to rotate refresh tokens
+/// ([`rotate`](Self::rotate)) and to keep an exchange chain in one entry
+/// ([`exchange`](Self::exchange)).
 ///
 /// # Example
 ///
@@ -74,7 +92,9 @@ impl std::error::Error for StoreError {}
 /// ```
 #[rocket::async_trait]
 pub trait Blocklist: Send + Sync + 'static {
-    /// Whether `token` was revoked.
+    /// Whether `token` was revoked: by its `jti`, through its login
+    /// ([`DecodedToken::family`]), or because a later token of its exchange chain replaced it
+    /// ([`DecodedToken::chain`]).
     ///
     /// # Errors
     ///
@@ -88,10 +108,27 @@ pub trait Blocklist: Send + Sync + 'static {
     /// A [`StoreError`] when the revocation could not be recorded.
     async fn revoke(&self, token: &DecodedToken) -> Result<(), StoreError>;
 
+    /// Records `token` as revoked, keeping the entry until `until` (UNIX seconds) when that is
+    /// later than the token's `exp` (`None`: for good). [`JwtManager`](crate::JwtManager)
+    /// revokes through this method, with `until` the last instant the token could still be
+    /// used (its exchange window and the clock leeway included). The default calls
+    /// [`revoke_once`](Self::revoke_once).
+    ///
+    /// # Errors
+    ///
+    /// A [`StoreError`] when the revocation could not be recorded.
+    async fn revoke_until(
+        &self,
+        token: &DecodedToken,
+        until: Option<i64>,
+    ) -> Result<(), StoreError> {
+        self.revoke_once(token, until).await.map(|_| ())
+    }
+
     /// Revokes `token` unless it already was, keeping the entry until `until` (UNIX seconds)
-    /// when that is later than the token's `exp`; `true` when this call revoked it. Used where
-    /// a token may be exchanged only once (the sliding refresh window). The built-in stores
-    /// do it atomically; this default is not atomic.
+    /// when that is later than the token's `exp`; `true` when this call revoked it. The
+    /// built-in stores do it atomically; this default is not atomic, and keeps the entry only
+    /// as long as [`revoke`](Self::revoke) does.
     ///
     /// # Errors
     ///
@@ -108,6 +145,24 @@ pub trait Blocklist: Send + Sync + 'static {
         self.revoke(token).await.map(|()| true)
     }
 
+    /// Revokes every token of `token`'s login (its `fam` claim, [`DecodedToken::family`]) until
+    /// `until` (UNIX seconds; `None`: for good): access and refresh tokens, those issued
+    /// earlier and those a refresh or an exchange would issue. Used by
+    /// [`JwtManager::logout`](crate::JwtManager::logout).
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Unsupported`] by default: logout then revokes the presented tokens alone,
+    /// and says so in the log. A [`StoreError`] when the store fails.
+    async fn revoke_family(
+        &self,
+        token: &DecodedToken,
+        until: Option<i64>,
+    ) -> Result<(), StoreError> {
+        let _ = (token, until);
+        Err(StoreError::Unsupported("revoking a whole login"))
+    }
+
     /// One atomic step of refresh-token rotation for a family (see [`Rotation`]). Only the
     /// built-in stores implement it.
     ///
@@ -118,11 +173,76 @@ pub trait Blocklist: Send + Sync + 'static {
         let _ = rotation;
         Err(StoreError::Unsupported("refresh-token rotation"))
     }
+
+    /// One atomic step of an exchange chain (see [`Exchange`]): `true` when the presented
+    /// token was the chain's current one, which is now replaced by the successor `next`;
+    /// `false` when it was already exchanged or revoked.
+    ///
+    /// The built-in stores keep one entry per chain, however long it grows, and keep the
+    /// presented token usable for [`Exchange::grace`] seconds. The default revokes the
+    /// presented token with [`revoke_once`](Self::revoke_once) (one entry per exchange, no
+    /// grace).
+    ///
+    /// # Errors
+    ///
+    /// A [`StoreError`] when the store cannot answer.
+    async fn exchange(&self, exchange: &Exchange<'_>) -> Result<bool, StoreError> {
+        self.revoke_once(exchange.token, exchange.presented_until)
+            .await
+    }
+}
+
+/// A shared store: the application keeps an `Arc` of its store (to inspect it, or to hand it
+/// to several apps) and gives jwt-ext a clone.
+#[rocket::async_trait]
+impl<B: Blocklist + ?Sized> Blocklist for std::sync::Arc<B> {
+    async fn is_revoked(&self, token: &DecodedToken) -> Result<bool, StoreError> {
+        (**self).is_revoked(token).await
+    }
+
+    async fn revoke(&self, token: &DecodedToken) -> Result<(), StoreError> {
+        (**self).revoke(token).await
+    }
+
+    async fn revoke_until(
+        &self,
+        token: &DecodedToken,
+        until: Option<i64>,
+    ) -> Result<(), StoreError> {
+        (**self).revoke_until(token, until).await
+    }
+
+    async fn revoke_once(
+        &self,
+        token: &DecodedToken,
+        until: Option<i64>,
+    ) -> Result<bool, StoreError> {
+        (**self).revoke_once(token, until).await
+    }
+
+    async fn revoke_family(
+        &self,
+        token: &DecodedToken,
+        until: Option<i64>,
+    ) -> Result<(), StoreError> {
+        (**self).revoke_family(token, until).await
+    }
+
+    async fn rotate(&self, rotation: &Rotation<'_>) -> Result<RotationOutcome, StoreError> {
+        (**self).rotate(rotation).await
+    }
+
+    async fn exchange(&self, exchange: &Exchange<'_>) -> Result<bool, StoreError> {
+        (**self).exchange(exchange).await
+    }
 }
 
 /// One use of a refresh token of a rotating family, for [`Blocklist::rotate`].
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct Rotation<'a> {
+    /// The refresh token presented (its identity is who the store's entries count against).
+    pub token: &'a DecodedToken,
     /// The family (`fam` claim) shared by every token of one login.
     pub family: &'a str,
     /// The `jti` of the refresh token presented.
@@ -134,9 +254,12 @@ pub struct Rotation<'a> {
     /// Seconds during which the previous token may be presented again (concurrent requests of
     /// one client) and gets the same successor; `0`: never.
     pub grace: i64,
-    /// Until when the family state must be kept (UNIX seconds): the family's last possible
-    /// expiry. `None`: the family never expires.
+    /// Until when the family's rotation state must be kept (UNIX seconds): the last instant a
+    /// refresh token of the family could be presented. `None`: the family never expires.
     pub keep_until: Option<i64>,
+    /// Until when a family revoked by reuse detection must stay revoked (UNIX seconds): the
+    /// last instant any token of the family could be used. `None`: for good.
+    pub revoked_until: Option<i64>,
 }
 
 /// What one use of a refresh token did to its family.
@@ -156,156 +279,38 @@ pub enum RotationOutcome {
     Reused,
 }
 
-/// The default of `jwt_blocklist_max_entries`: live entries the in-memory store holds.
-pub const DEFAULT_MAX_ENTRIES: usize = 1_000_000;
-
-/// The embedded store: revoked `jti`s in memory, each dropped once its token has expired.
+/// One exchange of an access token for its successor, for [`Blocklist::exchange`].
 ///
-/// Bounded: at most `max_entries` live entries (about 100 bytes each); when full, a new
-/// revocation fails with [`StoreError::Full`] rather than growing without limit. Revocations
-/// are per process and lost on restart: use `RedisBlocklist` for several instances.
-///
-/// # Example
-///
-/// ```
-/// use jwt_ext::{Blocklist, Config, JwtManager, MemoryBlocklist};
-///
-/// # rocket::async_test(async {
-/// let jwt = JwtManager::new(Config::default().secret_key("k".repeat(32))).unwrap();
-/// let token = jwt.decode_token(&jwt.create_access_token("alice").unwrap()).unwrap();
-/// let store = MemoryBlocklist::new(1000);
-/// assert!(!store.is_revoked(&token).await.unwrap());
-/// store.revoke(&token).await.unwrap();
-/// assert!(store.is_revoked(&token).await.unwrap());
-/// # });
-/// ```
-#[derive(Debug)]
-pub struct MemoryBlocklist {
-    max_entries: usize,
-    entries: RwLock<Entries>,
-}
-
-#[derive(Debug, Default)]
-struct Entries {
-    /// Revoked `jti`s and revoked families (`fam:<id>`) → when the entry may go (`None`:
-    /// never).
-    by_jti: HashMap<String, Option<i64>, Hasher>,
-    /// `(until, key)` of the entries that expire, oldest first, for purging.
-    by_expiry: BTreeSet<(i64, String)>,
-    /// Rotation state of each family.
-    families: HashMap<String, Family, Hasher>,
-}
-
-/// The maps' hasher: seeded per process, and much cheaper than the standard SipHash on the
-/// 36-byte `jti` every protected request looks up. Keys come from verified tokens only.
-type Hasher = foldhash::quality::RandomState;
-
-/// The rotation state of one family.
-#[derive(Debug, Clone)]
-struct Family {
-    current: String,
-    previous: String,
-    previous_until: i64,
-    keep_until: Option<i64>,
-}
-
-impl Entries {
-    /// Drops every entry whose token expired before `now`.
-    fn purge(&mut self, now: i64) {
-        while let Some((exp, jti)) = self.by_expiry.first().cloned() {
-            if exp >= now {
-                break;
-            }
-            self.by_expiry.pop_first();
-            self.by_jti.remove(&jti);
-        }
-        self.families
-            .retain(|_, family| family.keep_until.is_none_or(|until| until >= now));
-    }
-
-    fn insert(&mut self, key: String, until: Option<i64>) {
-        if let Some(until) = until {
-            self.by_expiry.insert((until, key.clone()));
-        }
-        self.by_jti.insert(key, until);
-    }
-
-    fn len(&self) -> usize {
-        self.by_jti.len() + self.families.len()
-    }
-}
-
-/// The key under which a revoked family is kept beside revoked `jti`s.
-fn family_key(family: &str) -> String {
-    format!("fam:{family}")
-}
-
-impl MemoryBlocklist {
-    /// A store holding at most `max_entries` live revocations.
-    #[must_use]
-    pub fn new(max_entries: usize) -> Self {
-        Self {
-            max_entries,
-            entries: RwLock::new(Entries::default()),
-        }
-    }
-
-    /// Live entries (revoked tokens not yet expired).
-    ///
-    /// # Panics
-    ///
-    /// Never in practice: only if a thread panicked while holding the store's lock.
-    #[must_use]
-    pub fn len(&self) -> usize {
-        let mut entries = self.lock();
-        entries.purge(OffsetDateTime::now_utc().unix_timestamp());
-        entries.by_jti.len()
-    }
-
-    /// Whether no live entry is held.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    // A poisoned lock only means another request panicked mid-update; the maps are still
-    // consistent enough to answer (both updates are single inserts/removes).
-
-    /// The entries for reading: every request's check, concurrently with the others.
-    fn read(&self) -> RwLockReadGuard<'_, Entries> {
-        self.entries.read().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// The entries for an update (a revocation, a rotation, a purge).
-    fn lock(&self) -> RwLockWriteGuard<'_, Entries> {
-        self.entries.write().unwrap_or_else(PoisonError::into_inner)
-    }
-}
-
-/// How long a revocation entry must live: the later of the token's `exp` and `until`
-/// (`None`: for good).
-fn keep_until(exp: Option<i64>, until: Option<i64>) -> Option<i64> {
-    match (exp, until) {
-        (Some(exp), Some(until)) => Some(exp.max(until)),
-        (Some(_), None) => exp,
-        (None, _) => None,
-    }
-}
-
-/// What revoking `token` must record: its `jti`, and until when (`None`: for good). `Ok(None)`
-/// when the token is already past that instant, so nothing need be kept.
-pub(crate) fn entry(
-    token: &DecodedToken,
-    until: Option<i64>,
-    now: i64,
-) -> Result<Option<(&str, Option<i64>)>, StoreError> {
-    let jti = token.jti().ok_or(StoreError::NoJti)?;
-    let keep = keep_until(exp_seconds(token), until);
-    Ok(keep.is_none_or(|keep| keep >= now).then_some((jti, keep)))
+/// The tokens of one exchange chain share its id ([`DecodedToken::chain`] of the successors,
+/// the `jti` of the chain's first token). After the step, the successor `next` is the chain's
+/// current token; the presented one stays usable on protected routes for `grace` seconds (and
+/// is never exchanged again), every older one is refused.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct Exchange<'a> {
+    /// The token presented for exchange.
+    pub token: &'a DecodedToken,
+    /// The chain's id.
+    pub chain: &'a str,
+    /// The presented token's `jti`.
+    pub presented: &'a str,
+    /// The successor's `jti`.
+    pub next: &'a str,
+    /// Now, UNIX seconds.
+    pub now: i64,
+    /// Seconds during which the presented token is still accepted by protected routes
+    /// (`jwt_sliding_refresh_grace`).
+    pub grace: i64,
+    /// Until when the presented token's revocation must be kept (UNIX seconds; `None`: for
+    /// good).
+    pub presented_until: Option<i64>,
+    /// Until when the chain's state must be kept: the last instant a token of the chain could
+    /// be used (UNIX seconds; `None`: for good).
+    pub chain_until: Option<i64>,
 }
 
 /// The token's `exp` as whole seconds, rounded up (a float `exp` counts until it passes).
-fn exp_seconds(token: &DecodedToken) -> Option<i64> {
+pub(crate) fn exp_seconds(token: &DecodedToken) -> Option<i64> {
     // Float-to-int `as` saturates, so a huge `exp` becomes `i64::MAX`.
     #[allow(clippy::cast_possible_truncation)]
     token
@@ -315,83 +320,21 @@ fn exp_seconds(token: &DecodedToken) -> Option<i64> {
         .map(|exp| exp.ceil() as i64)
 }
 
-#[rocket::async_trait]
-impl Blocklist for MemoryBlocklist {
-    async fn is_revoked(&self, token: &DecodedToken) -> Result<bool, StoreError> {
-        let entries = self.read();
-        let jti_revoked = token
-            .jti()
-            .is_some_and(|jti| entries.by_jti.contains_key(jti));
-        let family_revoked = token
-            .family()
-            .is_some_and(|fam| entries.by_jti.contains_key(&family_key(fam)));
-        Ok(jti_revoked || family_revoked)
+/// How long a revocation entry must live: the later of the token's `exp` and `until`
+/// (`None`: for good).
+pub(crate) fn keep_until(token: &DecodedToken, until: Option<i64>) -> Option<i64> {
+    match (exp_seconds(token), until) {
+        (Some(exp), Some(until)) => Some(exp.max(until)),
+        (Some(exp), None) => Some(exp),
+        (None, _) => None,
     }
+}
 
-    async fn revoke(&self, token: &DecodedToken) -> Result<(), StoreError> {
-        self.revoke_once(token, None).await.map(|_| ())
-    }
-
-    async fn revoke_once(
-        &self,
-        token: &DecodedToken,
-        until: Option<i64>,
-    ) -> Result<bool, StoreError> {
-        let now = OffsetDateTime::now_utc().unix_timestamp();
-        let Some((jti, exp)) = entry(token, until, now)? else {
-            return Ok(true); // Already expired: nothing to remember.
-        };
-        let mut entries = self.lock();
-        if entries.by_jti.contains_key(jti) {
-            return Ok(false);
-        }
-        entries.purge(now);
-        if entries.len() >= self.max_entries {
-            return Err(StoreError::Full);
-        }
-        entries.insert(jti.to_owned(), exp);
-        Ok(true)
-    }
-
-    async fn rotate(&self, rotation: &Rotation<'_>) -> Result<RotationOutcome, StoreError> {
-        let mut entries = self.lock();
-        if entries.by_jti.contains_key(&family_key(rotation.family)) {
-            return Ok(RotationOutcome::Reused);
-        }
-        let state = entries.families.get(rotation.family).cloned();
-        let outcome = match state {
-            // Unknown family (its first rotation) or the current token: rotate.
-            None => RotationOutcome::Rotated,
-            Some(family) if family.current == rotation.presented => RotationOutcome::Rotated,
-            Some(family)
-                if family.previous == rotation.presented
-                    && rotation.now < family.previous_until =>
-            {
-                return Ok(RotationOutcome::Replayed {
-                    successor: family.current,
-                });
-            }
-            Some(_) => RotationOutcome::Reused,
-        };
-        entries.purge(rotation.now);
-        if entries.len() >= self.max_entries {
-            return Err(StoreError::Full);
-        }
-        if outcome == RotationOutcome::Reused {
-            entries.families.remove(rotation.family);
-            entries.insert(family_key(rotation.family), rotation.keep_until);
-        } else {
-            entries.families.insert(
-                rotation.family.to_owned(),
-                Family {
-                    current: rotation.next.to_owned(),
-                    previous: rotation.presented.to_owned(),
-                    previous_until: rotation.now + rotation.grace,
-                    keep_until: rotation.keep_until,
-                },
-            );
-        }
-        Ok(outcome)
+/// Who an entry counts against: the token's identity, as text.
+pub(crate) fn owner(token: &DecodedToken) -> String {
+    match token.identity() {
+        serde_json::Value::String(identity) => identity.clone(),
+        other => other.to_string(),
     }
 }
 
@@ -401,7 +344,8 @@ impl Blocklist for MemoryBlocklist {
 pub enum RevokeError {
     /// The token to revoke is not valid (answered like the guards answer it).
     Invalid(crate::error::JwtError),
-    /// The store could not record the revocation: 503.
+    /// The store could not record the revocation: 503 (429 when the identity's quota is
+    /// used up, 422 for a token without `jti`).
     Store(StoreError),
 }
 
@@ -426,16 +370,25 @@ impl From<RevokeError> for crate::error::JwtError {
     fn from(error: RevokeError) -> Self {
         match error {
             RevokeError::Invalid(error) => error,
-            RevokeError::Store(error) => Self::StoreUnavailable(error.to_string()),
+            RevokeError::Store(error) => error.into(),
         }
     }
 }
 
+/// A store that failed answers 503; a token that cannot be revoked (no `jti`) is the
+/// client's problem, 422; an identity over its quota, 429.
 impl From<StoreError> for crate::error::JwtError {
     fn from(error: StoreError) -> Self {
-        Self::StoreUnavailable(error.to_string())
+        match error {
+            StoreError::NoJti => Self::Invalid(NO_JTI_MESSAGE.into()),
+            StoreError::QuotaExceeded => Self::RevocationQuota,
+            other => Self::StoreUnavailable(other.to_string()),
+        }
     }
 }
+
+/// The answer to revoking a token without `jti`.
+pub(crate) const NO_JTI_MESSAGE: &str = "Token has no jti claim and cannot be revoked";
 
 /// Answers like the guards: the token's error, or 503 when the store failed.
 impl<'r> rocket::response::Responder<'r, 'static> for RevokeError {

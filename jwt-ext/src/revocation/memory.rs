@@ -1,0 +1,517 @@
+//! [`MemoryBlocklist`]: the default store, in the process's memory.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use rocket::time::OffsetDateTime;
+
+use super::{keep_until, owner, Blocklist, Exchange, Rotation, RotationOutcome, StoreError};
+use crate::claims::DecodedToken;
+
+/// The default of `jwt_blocklist_max_entries`: live entries the in-memory store holds.
+pub const DEFAULT_MAX_ENTRIES: usize = 1_000_000;
+
+/// The default of `jwt_blocklist_max_entries_per_identity`: live entries one identity's
+/// logouts, rotations and exchanges may hold in the in-memory store, so that no single
+/// identity can fill it for everyone (a hundred identities would be needed to fill the
+/// default store).
+pub const DEFAULT_MAX_ENTRIES_PER_IDENTITY: usize = 10_000;
+
+/// The embedded store: revocations in memory, each dropped once nothing it refuses can be
+/// used any more.
+///
+/// It holds four kinds of entries, each in its own namespace: revoked tokens (by `jti`),
+/// revoked logins (by `fam`), the rotation state of a login's refresh tokens, and the state of
+/// an exchange chain. A login costs a bounded number of entries however often it refreshes or
+/// exchanges; each entry takes about 150 bytes.
+///
+/// Bounded: at most `max_entries` live entries in all, and at most `max_per_identity` for one
+/// identity. A revocation that would pass either bound fails ([`StoreError::Full`]: 503;
+/// [`StoreError::QuotaExceeded`]: 429) rather than evicting anything: an evicted revocation
+/// would bring a revoked token back. Existing revocations keep being enforced when the store is
+/// full; what stops is logging out, and rotating or exchanging, which need a new entry.
+/// Revocations are per process and lost on restart: use `RedisBlocklist` for several instances.
+///
+/// # Example
+///
+/// ```
+/// use jwt_ext::{Blocklist, Config, JwtManager, MemoryBlocklist};
+///
+/// # rocket::async_test(async {
+/// let jwt = JwtManager::new(Config::default().secret_key("k".repeat(32))).unwrap();
+/// let token = jwt.decode_token(&jwt.create_access_token("alice").unwrap()).unwrap();
+/// let store = MemoryBlocklist::new(1000);
+/// assert!(!store.is_revoked(&token).await.unwrap());
+/// store.revoke(&token).await.unwrap();
+/// assert!(store.is_revoked(&token).await.unwrap());
+/// # });
+/// ```
+#[derive(Debug)]
+pub struct MemoryBlocklist {
+    max_entries: usize,
+    max_per_identity: usize,
+    entries: RwLock<Entries>,
+}
+
+/// The maps' hasher: seeded per process, and much cheaper than the standard SipHash on the
+/// 36-byte `jti` every protected request looks up. Keys come from verified tokens only.
+type Hasher = foldhash::quality::RandomState;
+
+/// One namespace of entries, keyed by `jti`, family or chain id.
+type Space<T> = HashMap<Box<str>, Slot<T>, Hasher>;
+
+/// An entry: what it holds, until when (`None`: for good) and whose it is.
+#[derive(Debug)]
+struct Slot<T> {
+    value: T,
+    until: Option<i64>,
+    owner: Box<str>,
+}
+
+/// Which namespace an expiry belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    Token,
+    Family,
+    Rotation,
+    Chain,
+}
+
+/// Which token of a login or chain is current, and which one was just replaced.
+#[derive(Debug, Clone)]
+struct Succession {
+    current: Box<str>,
+    previous: Box<str>,
+    /// Until when (UNIX seconds, exclusive) the previous one is still accepted.
+    previous_until: i64,
+}
+
+#[derive(Debug, Default)]
+struct Entries {
+    /// Revoked tokens: from when (UNIX seconds) the revocation applies.
+    tokens: Space<i64>,
+    /// Revoked logins.
+    families: Space<()>,
+    /// Rotation state of each login's refresh tokens.
+    rotations: Space<Succession>,
+    /// State of each exchange chain.
+    chains: Space<Succession>,
+    /// `(until, kind, key)` of the entries that expire, oldest first, for purging.
+    expiry: BTreeSet<(i64, Kind, Box<str>)>,
+    /// Live entries per identity.
+    owners: HashMap<Box<str>, usize, Hasher>,
+}
+
+impl Entries {
+    fn len(&self) -> usize {
+        self.tokens.len() + self.families.len() + self.rotations.len() + self.chains.len()
+    }
+
+    /// Drops every entry whose `until` is before `now`.
+    fn purge(&mut self, now: i64) {
+        while let Some((until, kind, key)) = self.expiry.first().cloned() {
+            if until >= now {
+                break;
+            }
+            self.expiry.pop_first();
+            let owner = match kind {
+                Kind::Token => self.tokens.remove(&key).map(|slot| slot.owner),
+                Kind::Family => self.families.remove(&key).map(|slot| slot.owner),
+                Kind::Rotation => self.rotations.remove(&key).map(|slot| slot.owner),
+                Kind::Chain => self.chains.remove(&key).map(|slot| slot.owner),
+            };
+            if let Some(owner) = owner {
+                self.release(&owner);
+            }
+        }
+    }
+
+    fn release(&mut self, owner: &str) {
+        if let Some(count) = self.owners.get_mut(owner) {
+            *count -= 1;
+            if *count == 0 {
+                self.owners.remove(owner);
+            }
+        }
+    }
+
+    /// Whether `key` of `kind` holds an entry.
+    fn contains(&self, kind: Kind, key: &str) -> bool {
+        match kind {
+            Kind::Token => self.tokens.contains_key(key),
+            Kind::Family => self.families.contains_key(key),
+            Kind::Rotation => self.rotations.contains_key(key),
+            Kind::Chain => self.chains.contains_key(key),
+        }
+    }
+}
+
+/// Room for new entries: how many the operation adds, and for whom.
+struct Room<'a> {
+    owner: &'a str,
+    new: usize,
+}
+
+impl MemoryBlocklist {
+    /// A store holding at most `max_entries` live entries, and at most
+    /// [`DEFAULT_MAX_ENTRIES_PER_IDENTITY`] (or `max_entries`, if smaller) for one identity.
+    #[must_use]
+    pub fn new(max_entries: usize) -> Self {
+        Self {
+            max_entries,
+            max_per_identity: DEFAULT_MAX_ENTRIES_PER_IDENTITY.min(max_entries),
+            entries: RwLock::new(Entries::default()),
+        }
+    }
+
+    /// The same store with at most `max_per_identity` live entries for one identity.
+    #[must_use]
+    pub fn with_identity_quota(mut self, max_per_identity: usize) -> Self {
+        self.max_per_identity = max_per_identity;
+        self
+    }
+
+    /// Live entries (revoked tokens, revoked logins, rotation and exchange states).
+    ///
+    /// # Panics
+    ///
+    /// Never in practice: only if a thread panicked while holding the store's lock.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        let mut entries = self.lock();
+        entries.purge(now());
+        entries.len()
+    }
+
+    /// Whether no live entry is held.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Live entries held for `identity` (a string identity as is, any other as JSON).
+    #[must_use]
+    pub fn len_for(&self, identity: &str) -> usize {
+        let mut entries = self.lock();
+        entries.purge(now());
+        entries.owners.get(identity).copied().unwrap_or(0)
+    }
+
+    // A poisoned lock only means another request panicked mid-update; every update below
+    // checks first and then writes, so the maps are consistent enough to answer.
+
+    /// The entries for reading: every request's check, concurrently with the others.
+    fn read(&self) -> RwLockReadGuard<'_, Entries> {
+        self.entries.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The entries for an update (a revocation, a rotation, an exchange).
+    fn lock(&self) -> RwLockWriteGuard<'_, Entries> {
+        self.entries.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Checks that `room` fits, after purging what expired.
+    fn make_room(
+        &self,
+        entries: &mut Entries,
+        room: &Room<'_>,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        entries.purge(now);
+        if room.new == 0 {
+            return Ok(());
+        }
+        if entries.len() + room.new > self.max_entries {
+            return Err(StoreError::Full);
+        }
+        let held = entries.owners.get(room.owner).copied().unwrap_or(0);
+        if held + room.new > self.max_per_identity {
+            return Err(StoreError::QuotaExceeded);
+        }
+        Ok(())
+    }
+}
+
+/// Now, UNIX seconds.
+fn now() -> i64 {
+    OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// Puts `value` under `key` of `kind`, replacing what was there (and its expiry).
+fn put<T>(
+    entries: &mut Entries,
+    kind: Kind,
+    key: &str,
+    value: T,
+    until: Option<i64>,
+    owner: &str,
+    space: fn(&mut Entries) -> &mut Space<T>,
+) {
+    let slot = Slot {
+        value,
+        until,
+        owner: owner.into(),
+    };
+    if let Some(old) = space(entries).insert(key.into(), slot) {
+        if let Some(old_until) = old.until {
+            entries.expiry.remove(&(old_until, kind, key.into()));
+        }
+        entries.release(&old.owner);
+    }
+    if let Some(until) = until {
+        entries.expiry.insert((until, kind, key.into()));
+    }
+    *entries.owners.entry(owner.into()).or_insert(0) += 1;
+}
+
+/// The later of two "until" instants, `None` meaning for good.
+fn later(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    a.zip(b).map(|(a, b)| a.max(b))
+}
+
+#[rocket::async_trait]
+impl Blocklist for MemoryBlocklist {
+    async fn is_revoked(&self, token: &DecodedToken) -> Result<bool, StoreError> {
+        let entries = self.read();
+        let jti = token.jti();
+        // The clock is read only when an entry depends on it.
+        if let Some(from) = jti
+            .and_then(|jti| entries.tokens.get(jti))
+            .map(|slot| slot.value)
+        {
+            if from <= now() {
+                return Ok(true);
+            }
+        }
+        if token
+            .family()
+            .is_some_and(|family| entries.families.contains_key(family))
+        {
+            return Ok(true);
+        }
+        if let Some(state) = token.chain().and_then(|chain| entries.chains.get(chain)) {
+            let state = &state.value;
+            let current = jti == Some(&*state.current);
+            let in_grace = jti == Some(&*state.previous) && now() < state.previous_until;
+            return Ok(!(current || in_grace));
+        }
+        Ok(false)
+    }
+
+    async fn revoke(&self, token: &DecodedToken) -> Result<(), StoreError> {
+        self.revoke_until(token, None).await
+    }
+
+    async fn revoke_until(
+        &self,
+        token: &DecodedToken,
+        until: Option<i64>,
+    ) -> Result<(), StoreError> {
+        let jti = token.jti().ok_or(StoreError::NoJti)?;
+        let now = now();
+        let until = keep_until(token, until);
+        if until.is_some_and(|until| until < now) {
+            return Ok(()); // Already unusable: nothing to remember.
+        }
+        let owner = owner(token);
+        let mut entries = self.lock();
+        // An entry already there (an exchanged token in its grace) now applies at once, and
+        // lives as long as either revocation needs.
+        let (new, until) = match entries.tokens.get(jti) {
+            Some(slot) => (0, later(slot.until, until)),
+            None => (1, until),
+        };
+        self.make_room(&mut entries, &Room { owner: &owner, new }, now)?;
+        put(&mut entries, Kind::Token, jti, now, until, &owner, |e| {
+            &mut e.tokens
+        });
+        Ok(())
+    }
+
+    async fn revoke_once(
+        &self,
+        token: &DecodedToken,
+        until: Option<i64>,
+    ) -> Result<bool, StoreError> {
+        let jti = token.jti().ok_or(StoreError::NoJti)?;
+        let now = now();
+        let until = keep_until(token, until);
+        if until.is_some_and(|until| until < now) {
+            return Ok(true);
+        }
+        let owner = owner(token);
+        let mut entries = self.lock();
+        if entries.contains(Kind::Token, jti) {
+            return Ok(false);
+        }
+        self.make_room(
+            &mut entries,
+            &Room {
+                owner: &owner,
+                new: 1,
+            },
+            now,
+        )?;
+        put(&mut entries, Kind::Token, jti, now, until, &owner, |e| {
+            &mut e.tokens
+        });
+        Ok(true)
+    }
+
+    async fn revoke_family(
+        &self,
+        token: &DecodedToken,
+        until: Option<i64>,
+    ) -> Result<(), StoreError> {
+        let Some(family) = token.family() else {
+            return self.revoke_until(token, until).await;
+        };
+        let now = now();
+        if until.is_some_and(|until| until < now) {
+            return Ok(());
+        }
+        let owner = owner(token);
+        let mut entries = self.lock();
+        let (new, until) = match entries.families.get(family) {
+            Some(slot) => (0, later(slot.until, until)),
+            None => (1, until),
+        };
+        self.make_room(&mut entries, &Room { owner: &owner, new }, now)?;
+        put(&mut entries, Kind::Family, family, (), until, &owner, |e| {
+            &mut e.families
+        });
+        Ok(())
+    }
+
+    async fn rotate(&self, rotation: &Rotation<'_>) -> Result<RotationOutcome, StoreError> {
+        let owner = owner(rotation.token);
+        let mut entries = self.lock();
+        if entries.families.contains_key(rotation.family) {
+            return Ok(RotationOutcome::Reused);
+        }
+        let outcome = match entries
+            .rotations
+            .get(rotation.family)
+            .map(|slot| &slot.value)
+        {
+            // Unknown family (its first rotation) or the current token: rotate.
+            None => RotationOutcome::Rotated,
+            Some(state) if *state.current == *rotation.presented => RotationOutcome::Rotated,
+            Some(state)
+                if *state.previous == *rotation.presented
+                    && rotation.now < state.previous_until =>
+            {
+                return Ok(RotationOutcome::Replayed {
+                    successor: state.current.to_string(),
+                });
+            }
+            Some(_) => RotationOutcome::Reused,
+        };
+        let new = usize::from(!entries.rotations.contains_key(rotation.family));
+        if outcome == RotationOutcome::Reused {
+            // The state gives way to the revoked marker: the count does not grow.
+            entries.purge(rotation.now);
+            if let Some(slot) = entries.rotations.remove(rotation.family) {
+                if let Some(until) = slot.until {
+                    entries
+                        .expiry
+                        .remove(&(until, Kind::Rotation, rotation.family.into()));
+                }
+                entries.release(&slot.owner);
+            }
+            put(
+                &mut entries,
+                Kind::Family,
+                rotation.family,
+                (),
+                rotation.revoked_until,
+                &owner,
+                |e| &mut e.families,
+            );
+        } else {
+            self.make_room(&mut entries, &Room { owner: &owner, new }, rotation.now)?;
+            let state = Succession {
+                current: rotation.next.into(),
+                previous: rotation.presented.into(),
+                previous_until: rotation.now.saturating_add(rotation.grace),
+            };
+            put(
+                &mut entries,
+                Kind::Rotation,
+                rotation.family,
+                state,
+                rotation.keep_until,
+                &owner,
+                |e| &mut e.rotations,
+            );
+        }
+        Ok(outcome)
+    }
+
+    async fn exchange(&self, exchange: &Exchange<'_>) -> Result<bool, StoreError> {
+        let token = exchange.token;
+        let owner = owner(token);
+        let now = exchange.now;
+        let mut entries = self.lock();
+        if token
+            .family()
+            .is_some_and(|family| entries.families.contains_key(family))
+        {
+            return Ok(false);
+        }
+        if entries
+            .tokens
+            .get(exchange.presented)
+            .is_some_and(|slot| slot.value <= now)
+        {
+            return Ok(false);
+        }
+        let (chain_exists, first_in_grace) = match entries.chains.get(exchange.chain) {
+            // Only the chain's current token may be exchanged; the first token of a chain has
+            // no state yet (its chain id is its own `jti`).
+            Some(slot) if *slot.value.current != *exchange.presented => return Ok(false),
+            Some(slot) => (true, *slot.value.previous == *exchange.chain),
+            None => (false, false),
+        };
+        // The grace covers the token just exchanged only: the chain's first token loses what
+        // is left of its grace when its successor is exchanged in turn.
+        if first_in_grace {
+            if let Some(slot) = entries.tokens.get_mut(exchange.chain) {
+                slot.value = slot.value.min(now);
+            }
+        }
+        // The chain's first token is not a successor: its revocation is an entry of its own,
+        // which starts when the grace ends.
+        let first = token.chain().is_none();
+        let new = usize::from(!chain_exists) + usize::from(first);
+        self.make_room(&mut entries, &Room { owner: &owner, new }, now)?;
+        let grace_end = now.saturating_add(exchange.grace);
+        let state = Succession {
+            current: exchange.next.into(),
+            previous: exchange.presented.into(),
+            previous_until: grace_end,
+        };
+        put(
+            &mut entries,
+            Kind::Chain,
+            exchange.chain,
+            state,
+            exchange.chain_until,
+            &owner,
+            |e| &mut e.chains,
+        );
+        if first {
+            let until = keep_until(token, exchange.presented_until);
+            put(
+                &mut entries,
+                Kind::Token,
+                exchange.presented,
+                grace_end,
+                until,
+                &owner,
+                |e| &mut e.tokens,
+            );
+        }
+        Ok(true)
+    }
+}
