@@ -29,7 +29,7 @@ use crate::request_state::RequestState;
 /// ```
 /// use jwt_ext::{has_role, has_scope, ClaimsRequirement, Config, JwtManager};
 ///
-/// let jwt = JwtManager::new(Config::default().secret_key("k".repeat(32))).unwrap();
+/// let jwt = JwtManager::new(Config::default().secret_key("an-example-secret-of-at-least-32-bytes")).unwrap();
 /// let token = jwt.access_token("alice").claim("roles", ["editor"]).create().unwrap();
 /// let token = jwt.decode_token(&token).unwrap();
 ///
@@ -120,7 +120,7 @@ fn claim_contains(token: &DecodedToken, claim: &str, value: &str, split_words: b
 ///
 /// ```
 /// # use jwt_ext::{has_role, ClaimsRequirement, Config, JwtManager};
-/// # let jwt = JwtManager::new(Config::default().secret_key("k".repeat(32))).unwrap();
+/// # let jwt = JwtManager::new(Config::default().secret_key("an-example-secret-of-at-least-32-bytes")).unwrap();
 /// let token = jwt.access_token("alice").claim("role", "admin").create().unwrap();
 /// assert!(has_role("admin").check(&jwt.decode_token(&token).unwrap()).is_ok());
 /// ```
@@ -151,7 +151,7 @@ impl ClaimsRequirement for HasRole {
 ///
 /// ```
 /// # use jwt_ext::{has_scope, ClaimsRequirement, Config, JwtManager};
-/// # let jwt = JwtManager::new(Config::default().secret_key("k".repeat(32))).unwrap();
+/// # let jwt = JwtManager::new(Config::default().secret_key("an-example-secret-of-at-least-32-bytes")).unwrap();
 /// let token = jwt.access_token("alice").claim("scope", "read write").create().unwrap();
 /// assert!(has_scope("write").check(&jwt.decode_token(&token).unwrap()).is_ok());
 /// ```
@@ -182,7 +182,7 @@ impl ClaimsRequirement for HasScope {
 ///
 /// ```
 /// # use jwt_ext::{claim_eq, ClaimsRequirement, Config, JwtManager};
-/// # let jwt = JwtManager::new(Config::default().secret_key("k".repeat(32))).unwrap();
+/// # let jwt = JwtManager::new(Config::default().secret_key("an-example-secret-of-at-least-32-bytes")).unwrap();
 /// let token = jwt.access_token("alice").claim("tenant", 7).create().unwrap();
 /// let token = jwt.decode_token(&token).unwrap();
 /// assert!(claim_eq("tenant", 7).check(&token).is_ok());

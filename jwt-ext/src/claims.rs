@@ -94,7 +94,7 @@ impl From<OffsetDateTime> for Freshness {
 /// ```
 /// use jwt_ext::{Config, JwtManager, TokenType};
 ///
-/// let jwt = JwtManager::new(Config::default().secret_key("k".repeat(32))).unwrap();
+/// let jwt = JwtManager::new(Config::default().secret_key("an-example-secret-of-at-least-32-bytes")).unwrap();
 /// let token = jwt.create_access_token("alice").unwrap();
 /// let decoded = jwt.decode_token(&token).unwrap();
 /// assert_eq!(decoded.identity(), "alice");
@@ -165,7 +165,7 @@ impl DecodedToken {
     /// #[derive(serde::Deserialize)]
     /// struct MyClaims { sub: String, role: String }
     ///
-    /// # let jwt = JwtManager::new(Config::default().secret_key("k".repeat(32))).unwrap();
+    /// # let jwt = JwtManager::new(Config::default().secret_key("an-example-secret-of-at-least-32-bytes")).unwrap();
     /// let token = jwt.access_token("alice").claim("role", "admin").create().unwrap();
     /// let claims: MyClaims = jwt.decode_token(&token).unwrap().claims_as().unwrap();
     /// assert_eq!((claims.sub.as_str(), claims.role.as_str()), ("alice", "admin"));

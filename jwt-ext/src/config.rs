@@ -174,17 +174,17 @@ impl<S: Into<String>> From<S> for SecretKey {
 /// ```
 /// use jwt_ext::{Config, JwtManager, KeyEntry};
 ///
-/// let old = Config::default().key(KeyEntry::secret("2026-10", "o".repeat(32)));
+/// let old = Config::default().key(KeyEntry::secret("2026-10", "the-old-secret-of-at-least-32-bytes"));
 /// let token = JwtManager::new(old).unwrap().create_access_token("alice").unwrap();
 ///
 /// let rotated = Config::default()
-///     .key(KeyEntry::secret("2026-11", "n".repeat(32)))
-///     .key(KeyEntry::secret("2026-10", "o".repeat(32)))
+///     .key(KeyEntry::secret("2026-11", "the-new-secret-of-at-least-32-bytes"))
+///     .key(KeyEntry::secret("2026-10", "the-old-secret-of-at-least-32-bytes"))
 ///     .signing_key_id("2026-11");
 /// let jwt = JwtManager::new(rotated).unwrap();
 /// assert!(jwt.decode_token(&token).is_ok()); // signed with the old key, still valid
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct KeyEntry {
@@ -205,6 +205,28 @@ pub struct KeyEntry {
     /// A file holding the public key PEM.
     #[serde(default)]
     pub public_key_file: Option<std::path::PathBuf>,
+}
+
+/// Every field, with the private key PEM left out.
+impl fmt::Debug for KeyEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Self {
+            kid,
+            secret_key,
+            private_key,
+            private_key_file,
+            public_key,
+            public_key_file,
+        } = self;
+        f.debug_struct("KeyEntry")
+            .field("kid", kid)
+            .field("secret_key", secret_key)
+            .field("private_key", &private_key.as_ref().map(|_| Redacted))
+            .field("private_key_file", private_key_file)
+            .field("public_key", public_key)
+            .field("public_key_file", public_key_file)
+            .finish()
+    }
 }
 
 impl KeyEntry {
@@ -317,7 +339,7 @@ pub const DEFAULT_MAX_TOKEN_LENGTH: usize = 8 * 1024;
 /// ```
 // One field per Flask option; several of Flask's options are flags.
 #[allow(clippy::struct_excessive_bools)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Config {
     /// The HMAC secret (`jwt_secret_key`). _Default:_ none. Required outside the `debug`
@@ -513,6 +535,184 @@ pub struct Config {
     /// The `kid` of the key set's signing key (`jwt_signing_key_id`); required with several
     /// keys. _Default:_ none.
     pub signing_key_id: Option<String>,
+}
+
+/// Every field, with the secrets left out: the inline private key, and the password of
+/// `jwt_redis_url` (the HMAC secret redacts itself).
+impl fmt::Debug for Config {
+    // One line per field, nothing else.
+    #[allow(clippy::too_many_lines)]
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Destructured so that a new field cannot be forgotten here.
+        let Self {
+            secret_key,
+            algorithm,
+            decode_algorithms,
+            access_token_expires,
+            refresh_token_expires,
+            identity_claim,
+            error_message_key,
+            header_name,
+            header_type,
+            decode_leeway,
+            encode_nbf,
+            verify_sub,
+            encode_audience,
+            decode_audience,
+            encode_issuer,
+            decode_issuer,
+            cookie_csrf_protect,
+            token_location,
+            access_cookie_name,
+            refresh_cookie_name,
+            access_cookie_path,
+            refresh_cookie_path,
+            cookie_secure,
+            cookie_domain,
+            cookie_samesite,
+            session_cookie,
+            csrf_methods,
+            csrf_in_cookies,
+            access_csrf_cookie_name,
+            refresh_csrf_cookie_name,
+            access_csrf_cookie_path,
+            refresh_csrf_cookie_path,
+            access_csrf_header_name,
+            refresh_csrf_header_name,
+            csrf_check_form,
+            access_csrf_field_name,
+            refresh_csrf_field_name,
+            query_string_name,
+            query_string_value_prefix,
+            json_key,
+            refresh_json_key,
+            refresh_cookie_post_only,
+            jwks_url,
+            jwks_refresh_interval,
+            jwks_min_refetch_interval,
+            max_token_length,
+            redis_url,
+            redis_key_prefix,
+            blocklist_max_entries,
+            blocklist_max_entries_per_identity,
+            refresh_token_rotation,
+            refresh_token_reuse_grace,
+            sliding_refresh_window,
+            sliding_refresh_grace,
+            token_cache_size,
+            private_key,
+            private_key_file,
+            public_key,
+            public_key_file,
+            key_set,
+            signing_key_id,
+        } = self;
+        f.debug_struct("Config")
+            .field("secret_key", secret_key)
+            .field("algorithm", algorithm)
+            .field("decode_algorithms", decode_algorithms)
+            .field("access_token_expires", access_token_expires)
+            .field("refresh_token_expires", refresh_token_expires)
+            .field("identity_claim", identity_claim)
+            .field("error_message_key", error_message_key)
+            .field("header_name", header_name)
+            .field("header_type", header_type)
+            .field("decode_leeway", decode_leeway)
+            .field("encode_nbf", encode_nbf)
+            .field("verify_sub", verify_sub)
+            .field("encode_audience", encode_audience)
+            .field("decode_audience", decode_audience)
+            .field("encode_issuer", encode_issuer)
+            .field("decode_issuer", decode_issuer)
+            .field("cookie_csrf_protect", cookie_csrf_protect)
+            .field("token_location", token_location)
+            .field("access_cookie_name", access_cookie_name)
+            .field("refresh_cookie_name", refresh_cookie_name)
+            .field("access_cookie_path", access_cookie_path)
+            .field("refresh_cookie_path", refresh_cookie_path)
+            .field("cookie_secure", cookie_secure)
+            .field("cookie_domain", cookie_domain)
+            .field("cookie_samesite", cookie_samesite)
+            .field("session_cookie", session_cookie)
+            .field("csrf_methods", csrf_methods)
+            .field("csrf_in_cookies", csrf_in_cookies)
+            .field("access_csrf_cookie_name", access_csrf_cookie_name)
+            .field("refresh_csrf_cookie_name", refresh_csrf_cookie_name)
+            .field("access_csrf_cookie_path", access_csrf_cookie_path)
+            .field("refresh_csrf_cookie_path", refresh_csrf_cookie_path)
+            .field("access_csrf_header_name", access_csrf_header_name)
+            .field("refresh_csrf_header_name", refresh_csrf_header_name)
+            .field("csrf_check_form", csrf_check_form)
+            .field("access_csrf_field_name", access_csrf_field_name)
+            .field("refresh_csrf_field_name", refresh_csrf_field_name)
+            .field("query_string_name", query_string_name)
+            .field("query_string_value_prefix", query_string_value_prefix)
+            .field("json_key", json_key)
+            .field("refresh_json_key", refresh_json_key)
+            .field("refresh_cookie_post_only", refresh_cookie_post_only)
+            .field("jwks_url", jwks_url)
+            .field("jwks_refresh_interval", jwks_refresh_interval)
+            .field("jwks_min_refetch_interval", jwks_min_refetch_interval)
+            .field("max_token_length", max_token_length)
+            .field("redis_url", &redis_url.as_deref().map(RedactedUrl))
+            .field("redis_key_prefix", redis_key_prefix)
+            .field("blocklist_max_entries", blocklist_max_entries)
+            .field(
+                "blocklist_max_entries_per_identity",
+                blocklist_max_entries_per_identity,
+            )
+            .field("refresh_token_rotation", refresh_token_rotation)
+            .field("refresh_token_reuse_grace", refresh_token_reuse_grace)
+            .field("sliding_refresh_window", sliding_refresh_window)
+            .field("sliding_refresh_grace", sliding_refresh_grace)
+            .field("token_cache_size", token_cache_size)
+            .field("private_key", &private_key.as_ref().map(|_| Redacted))
+            .field("private_key_file", private_key_file)
+            .field("public_key", public_key)
+            .field("public_key_file", public_key_file)
+            .field("key_set", key_set)
+            .field("signing_key_id", signing_key_id)
+            .finish()
+    }
+}
+
+/// Stands in for a secret in `Debug` output.
+pub(crate) struct Redacted;
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// A URL with its password (and a user name standing alone, which Redis takes as the
+/// password) replaced by `<redacted>`.
+pub(crate) struct RedactedUrl<'a>(pub(crate) &'a str);
+
+impl fmt::Display for RedactedUrl<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let url = self.0;
+        let Some((scheme, rest)) = url.split_once("://") else {
+            return f.write_str(url);
+        };
+        let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        match rest[..authority_end].rfind('@') {
+            Some(at) => {
+                let user = rest[..at].split_once(':').map(|(user, _)| user);
+                match user {
+                    Some(user) => write!(f, "{scheme}://{user}:<redacted>{}", &rest[at..]),
+                    None => write!(f, "{scheme}://<redacted>{}", &rest[at..]),
+                }
+            }
+            None => f.write_str(url),
+        }
+    }
+}
+
+impl fmt::Debug for RedactedUrl<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "\"{self}\"")
+    }
 }
 
 impl Default for Config {
@@ -1288,6 +1488,16 @@ fn check_secret_value(
                 .max()
                 .unwrap_or(32);
             let have = secret.as_bytes().len();
+            if have >= needed && low_entropy(secret.as_bytes()) {
+                let message = "is too easy to guess: it uses fewer than 8 different bytes or \
+                               repeats a short pattern; generate one with \
+                               `openssl rand -base64 48`";
+                if strict {
+                    problems.add(key, message);
+                } else {
+                    warnings.push(format!("`{key}` {message}"));
+                }
+            }
             if have < needed {
                 let message = format!(
                     "is {have} bytes; {} needs at least {needed} (RFC 7518 §3.2)",
@@ -1301,6 +1511,25 @@ fn check_secret_value(
             }
         }
     }
+}
+
+/// Whether a secret long enough for its hash is still trivially guessable: fewer than 8
+/// distinct bytes (`"k" * 32`), or one block of at most 8 bytes repeated (`"abcd" * 8`).
+/// Generated secrets and passphrases pass; the point is to catch placeholders.
+fn low_entropy(secret: &[u8]) -> bool {
+    let mut seen = [false; 256];
+    for &byte in secret {
+        seen[usize::from(byte)] = true;
+    }
+    let distinct = seen.iter().filter(|seen| **seen).count();
+    let repeats = |period: usize| {
+        secret.len() >= 2 * period
+            && secret
+                .iter()
+                .enumerate()
+                .all(|(index, byte)| *byte == secret[index % period])
+    };
+    distinct < 8 || (1..=8).any(repeats)
 }
 
 /// RFC 7518 §3.2: an HMAC key at least as long as the hash output.
@@ -1445,6 +1674,17 @@ fn closest_key(key: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholder_secrets_have_low_entropy() {
+        assert!(low_entropy("k".repeat(32).as_bytes()));
+        assert!(low_entropy("abcd".repeat(8).as_bytes()));
+        assert!(low_entropy("12345678".repeat(4).as_bytes()));
+        assert!(!low_entropy(
+            b"a-test-secret-that-is-at-least-32-bytes-long"
+        ));
+        assert!(!low_entropy(b"Zt0jX2r6mAq9Vb1kLw8sYc3nHd5fGe7u"));
+    }
 
     #[test]
     fn near_miss_keys_are_suggested() {

@@ -324,12 +324,18 @@ impl JwtFairing {
             crate::RedisBlocklist::connect(url, &config.redis_key_prefix)
                 .await
                 .map(|store| Some(Arc::new(store) as Arc<dyn Blocklist>))
-                .map_err(|error| format!("`jwt_redis_url`: cannot reach {url}: {error}"))
+                .map_err(|error| {
+                    format!(
+                        "`jwt_redis_url`: cannot reach {}: {error}",
+                        crate::config::RedactedUrl(url)
+                    )
+                })
         }
         #[cfg(not(feature = "redis"))]
         {
             Err(format!(
-                "`jwt_redis_url` ({url}) needs the `redis` cargo feature"
+                "`jwt_redis_url` ({}) needs the `redis` cargo feature",
+                crate::config::RedactedUrl(url)
             ))
         }
     }

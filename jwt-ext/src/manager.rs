@@ -107,7 +107,7 @@ impl JwtManager {
     /// use jwt_ext::{Config, JwtManager};
     ///
     /// assert!(JwtManager::new(Config::default()).is_err()); // no secret
-    /// let jwt = JwtManager::new(Config::default().secret_key("k".repeat(32))).unwrap();
+    /// let jwt = JwtManager::new(Config::default().secret_key("an-example-secret-of-at-least-32-bytes")).unwrap();
     /// assert!(jwt.create_refresh_token("alice").is_ok());
     /// ```
     pub fn new(config: Config) -> Result<Self, ConfigError> {

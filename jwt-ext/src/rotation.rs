@@ -117,7 +117,7 @@ impl JwtManager {
     /// use jwt_ext::{Config, JwtManager};
     ///
     /// let jwt = JwtManager::new(
-    ///     Config::default().secret_key("k".repeat(32)).refresh_token_rotation(true),
+    ///     Config::default().secret_key("an-example-secret-of-at-least-32-bytes").refresh_token_rotation(true),
     /// ).unwrap();
     /// let pair = jwt.create_token_pair("alice", true).unwrap();
     /// let access = jwt.decode_token(&pair.access_token).unwrap();

@@ -16,7 +16,7 @@
 //! }
 //!
 //! let rocket = rocket::build()
-//!     .attach(JwtManager::fairing_with(Config::default().secret_key("k".repeat(32))))
+//!     .attach(JwtManager::fairing_with(Config::default().secret_key("an-example-secret-of-at-least-32-bytes")))
 //!     .mount("/", rocket::routes![protected]);
 //! let client = Client::tracked(rocket).unwrap();
 //! let tokens = TestTokens::of(client.rocket());

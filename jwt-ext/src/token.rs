@@ -82,7 +82,7 @@ impl std::error::Error for EncodeError {
 /// use jwt_ext::{Config, JwtManager};
 /// use rocket::time::Duration;
 ///
-/// let jwt = JwtManager::new(Config::default().secret_key("k".repeat(32))).unwrap();
+/// let jwt = JwtManager::new(Config::default().secret_key("an-example-secret-of-at-least-32-bytes")).unwrap();
 /// let token = jwt
 ///     .access_token("alice")
 ///     .fresh(true)

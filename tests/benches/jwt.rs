@@ -67,7 +67,7 @@ fn algorithms(c: &mut Criterion) {
         let config = match pems {
             None => Config::default()
                 .algorithm(algorithm)
-                .secret_key("k".repeat(64)),
+                .secret_key("a-64-byte-secret-for-hs512-0123456789abcdefghijklmnopqrstuvwxyz!"),
             Some((private, public)) => Config::default()
                 .algorithm(algorithm)
                 .private_key(pem(private))

@@ -11,7 +11,9 @@ fn both_backends_enabled_and_tokens_still_work() {
         &jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER,
         &jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER,
     );
-    let jwt = JwtManager::new(Config::default().secret_key("k".repeat(32))).unwrap();
+    let jwt =
+        JwtManager::new(Config::default().secret_key("an-example-secret-of-at-least-32-bytes"))
+            .unwrap();
     let token = jwt.create_access_token("alice").unwrap();
     assert_eq!(jwt.decode_token(&token).unwrap().identity(), "alice");
 }

@@ -244,6 +244,81 @@ fn value_rules_are_checked_together() {
 }
 
 #[test]
+fn debug_output_never_shows_a_secret() {
+    const PEM: &str = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----";
+    let config = Config::default()
+        .secret_key("the-hmac-secret-that-must-not-leak")
+        .private_key(PEM)
+        .redis_url("redis://app:s3cr3t-password@cache.internal:6379/0")
+        .key(jwt_ext::KeyEntry::pem("k1", Some(PEM.into()), "public".into()));
+    let texts = [
+        format!("{config:?}"),
+        format!("{config:#?}"),
+        format!("{:?}", JwtManager::fairing_with(config.clone())),
+        format!("{:?}", config.key_set[0]),
+    ];
+    for text in &texts {
+        for secret in ["the-hmac-secret", "MIGHAgEA", "s3cr3t-password"] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+    }
+    assert!(texts[0].contains(r#"redis_url: Some("redis://app:<redacted>@cache.internal:6379/0")"#));
+    assert!(texts[0].contains("private_key: Some(<redacted>)"), "{}", texts[0]);
+    assert!(texts[3].contains(r#"kid: "k1""#), "{}", texts[3]);
+    // A password alone (`redis://:password@host`), and a URL without one, as they are.
+    let only_password = format!("{:?}", Config::default().redis_url("rediss://:pw123@h:1"));
+    assert!(only_password.contains(r#""rediss://:<redacted>@h:1""#), "{only_password}");
+    let bare = format!("{:?}", Config::default().redis_url("redis://h:1/0"));
+    assert!(bare.contains(r#""redis://h:1/0""#), "{bare}");
+}
+
+#[test]
+fn a_manager_debug_output_shows_no_private_key() {
+    let pem = jwt_ext_tests::test_key("ec256-private.pem");
+    let config = Config::default()
+        .algorithm(jsonwebtoken::Algorithm::ES256)
+        .private_key(pem.clone())
+        .public_key(jwt_ext_tests::test_key("ec256-public.pem"));
+    let manager = JwtManager::new(config).unwrap();
+    let text = format!("{manager:?}");
+    let body = pem.lines().nth(1).unwrap();
+    assert!(!text.contains(body), "{text}");
+    assert!(text.contains("<redacted>"), "{text}");
+}
+
+/// A secret of `len` bytes that does not repeat a short pattern.
+fn varied(len: usize) -> String {
+    "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
+        .chars()
+        .cycle()
+        .take(len)
+        .collect()
+}
+
+#[test]
+fn placeholder_secrets_are_refused_in_release_and_warned_about_in_debug() {
+    for placeholder in ["k".repeat(32), "abcd".repeat(8), "changeme".repeat(4)] {
+        let config = Config::default().secret_key(placeholder.clone());
+        let error = config.validate(true).unwrap_err();
+        assert_eq!(error.problems[0].key, "jwt_secret_key");
+        assert!(
+            error.problems[0].message.contains("too easy to guess"),
+            "{error}"
+        );
+        let warnings = config.validate(false).unwrap();
+        assert!(warnings[0].contains("too easy to guess"), "{warnings:?}");
+    }
+    let release = figment("release").merge(("jwt_secret_key", "k".repeat(48)));
+    assert!(launch_fails(rocket_from(release)));
+    // A key-set secret gets the same check.
+    let set = Config::default().key(jwt_ext::KeyEntry::secret("a", "x".repeat(40)));
+    assert_eq!(
+        set.validate(true).unwrap_err().problems[0].key,
+        "jwt_keys[0].secret_key"
+    );
+}
+
+#[test]
 fn secret_length_follows_the_hash() {
     for (algorithm, needed) in [
         (Algorithm::HS256, 32),
@@ -252,17 +327,17 @@ fn secret_length_follows_the_hash() {
     ] {
         let short = Config::default()
             .algorithm(algorithm)
-            .secret_key("k".repeat(needed - 1));
+            .secret_key(varied(needed - 1));
         assert!(short.validate(true).is_err(), "{algorithm:?}");
         assert_eq!(short.validate(false).unwrap().len(), 1, "debug warns");
         let enough = Config::default()
             .algorithm(algorithm)
-            .secret_key("k".repeat(needed));
+            .secret_key(varied(needed));
         assert!(enough.validate(true).unwrap().is_empty(), "{algorithm:?}");
     }
     // The longest hash of the decode list sets the bar.
     let mixed = Config::default()
-        .secret_key("k".repeat(32))
+        .secret_key("an-example-secret-of-at-least-32-bytes")
         .decode_algorithms(vec![Algorithm::HS512]);
     assert!(mixed.validate(true).is_err());
 }

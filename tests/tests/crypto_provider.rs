@@ -21,13 +21,15 @@ fn broken_provider_is_a_launch_error() {
         .install_default()
         .expect("first provider of this process");
 
-    let error = JwtManager::new(Config::default().secret_key("k".repeat(32))).unwrap_err();
+    let error =
+        JwtManager::new(Config::default().secret_key("an-example-secret-of-at-least-32-bytes"))
+            .unwrap_err();
     let text = error.to_string();
     assert!(text.contains("crypto provider panicked"), "{text}");
     assert!(text.contains("Could not automatically determine"), "{text}");
 
     let rocket = rocket::build().attach(JwtManager::fairing_with(
-        Config::default().secret_key("k".repeat(32)),
+        Config::default().secret_key("an-example-secret-of-at-least-32-bytes"),
     ));
     let error = rocket::local::blocking::Client::tracked(rocket).unwrap_err();
     assert!(matches!(

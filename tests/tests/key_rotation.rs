@@ -12,7 +12,7 @@ use rocket::http::Status;
 use rocket::local::blocking::Client;
 
 fn secret(c: char) -> String {
-    c.to_string().repeat(32)
+    format!("{c}-a-rotation-test-secret-of-32-bytes")
 }
 
 #[test]

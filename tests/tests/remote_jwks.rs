@@ -325,6 +325,31 @@ fn remote_settings_are_checked() {
     assert!(problems(es256().jwks_url("http://127.0.0.1:8000/jwks.json")).is_empty());
     let plain = problems(es256().jwks_url("http://login.example.com/jwks.json"));
     assert!(plain[0].contains("must be `https://`"), "{plain:?}");
+    // The host decides, not the start of the text: a user name or a longer domain that begin
+    // like a loopback address are other hosts.
+    for elsewhere in [
+        "http://127.0.0.1@evil.invalid/jwks",
+        "http://127.0.0.1.evil.invalid/jwks",
+        "http://localhost.evil.invalid/jwks",
+        "http://[::1]@evil.invalid/jwks",
+        "http://127.0.0.1:80@evil.invalid:8080/jwks",
+    ] {
+        let refused = problems(es256().jwks_url(elsewhere));
+        assert!(
+            refused.iter().any(|p| p.contains("must be `https://`")),
+            "{elsewhere}: {refused:?}"
+        );
+    }
+    for loopback in [
+        "http://localhost:8001/jwks",
+        "http://LOCALHOST/jwks",
+        "http://127.8.9.10/jwks",
+        "http://[::1]:8001/jwks",
+    ] {
+        assert!(problems(es256().jwks_url(loopback)).is_empty(), "{loopback}");
+    }
+    let garbage = problems(es256().jwks_url("not a url"));
+    assert!(garbage[0].starts_with("jwt_jwks_url: is not a URL"), "{garbage:?}");
     let hmac = problems(Config::default().jwks_url("https://login.example.com/jwks.json"));
     assert!(
         hmac.iter().any(|p| p.contains("publishes public keys")),

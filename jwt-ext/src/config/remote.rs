@@ -50,16 +50,19 @@ impl Config {
                  (`jwt-ext = { features = [\"remote-jwks\"] }`)",
             );
         }
-        if !url.starts_with("https://") {
-            match url.strip_prefix("http://") {
-                Some(rest) if is_loopback(rest) || !strict => {}
-                Some(_) => problems.add(
-                    "jwt_jwks_url",
-                    "must be `https://`: keys fetched over plain HTTP can be swapped on the way \
-                     (plain HTTP is accepted for loopback, or in the debug profile)",
-                ),
-                None => problems.add("jwt_jwks_url", "must be an `https://` URL"),
+        match url::Url::parse(url) {
+            Err(error) => problems.add("jwt_jwks_url", format!("is not a URL: {error}")),
+            Ok(parsed) if parsed.scheme() == "https" => {}
+            Ok(parsed) if parsed.scheme() == "http" => {
+                if strict && !is_loopback(&parsed) {
+                    problems.add(
+                        "jwt_jwks_url",
+                        "must be `https://`: keys fetched over plain HTTP can be swapped on the \
+                         way (plain HTTP is accepted for loopback, or in the debug profile)",
+                    );
+                }
             }
+            Ok(_) => problems.add("jwt_jwks_url", "must be an `https://` URL"),
         }
         if self.algorithm.family() == AlgorithmFamily::Hmac {
             problems.add(
@@ -102,12 +105,14 @@ impl Config {
     }
 }
 
-/// Whether the rest of an `http://` URL names the local machine.
-fn is_loopback(rest: &str) -> bool {
-    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host = match host.rsplit_once(':') {
-        Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
-        _ => host,
-    };
-    matches!(host, "localhost" | "[::1]") || host.starts_with("127.")
+/// Whether the URL's host is this machine: an address in 127.0.0.0/8, `::1`, or the name
+/// `localhost`. The parsed host decides, so `http://127.0.0.1@evil.example/` (a user name) and
+/// `http://127.0.0.1.evil.example/` (a domain) are not loopback.
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(address)) => address.is_loopback(),
+        Some(url::Host::Ipv6(address)) => address.is_loopback(),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
 }

@@ -38,7 +38,7 @@ pub const DEFAULT_MAX_ENTRIES_PER_IDENTITY: usize = 10_000;
 /// use jwt_ext::{Blocklist, Config, JwtManager, MemoryBlocklist};
 ///
 /// # rocket::async_test(async {
-/// let jwt = JwtManager::new(Config::default().secret_key("k".repeat(32))).unwrap();
+/// let jwt = JwtManager::new(Config::default().secret_key("an-example-secret-of-at-least-32-bytes")).unwrap();
 /// let token = jwt.decode_token(&jwt.create_access_token("alice").unwrap()).unwrap();
 /// let store = MemoryBlocklist::new(1000);
 /// assert!(!store.is_revoked(&token).await.unwrap());
