@@ -482,3 +482,110 @@ fn implicit_refresh_does_not_undo_a_logout() {
         "the logout's removal, not a new token"
     );
 }
+
+/// Renews `token` through the implicit refresh: the new access cookie, if any.
+fn renewed(client: &Client, token: &str) -> Option<String> {
+    let response = client
+        .get("/protected")
+        .cookie(Cookie::new("access_token_cookie", token.to_owned()))
+        .dispatch();
+    assert_eq!(response.status(), Status::Ok);
+    let cookies = set_cookies(&response);
+    cookies
+        .iter()
+        .find(|cookie| cookie.name() == "access_token_cookie")
+        .map(|cookie| cookie.value().to_owned())
+}
+
+#[test]
+fn implicit_refresh_never_outlives_the_login() {
+    // Flask's recipe renews a stolen cookie for ever; here the login's end is the limit.
+    let client = refreshing_client(Duration::minutes(30));
+    let now = rocket::time::OffsetDateTime::now_utc().unix_timestamp();
+
+    // A login ending in two minutes: the renewed cookie ends with it, and keeps the login.
+    let ending = jwt(&client)
+        .access_token("alice")
+        .claim("fam", "family-2")
+        .claim("fam_exp", now + 120)
+        .expires_in(Duration::minutes(1))
+        .create()
+        .unwrap();
+    let new = renewed(&client, &ending).expect("renewed");
+    let claims = jwt(&client).decode_token(&new).unwrap().claims().clone();
+    assert!(claims["exp"].as_i64().unwrap() <= now + 121, "{claims:?}");
+    assert_eq!(claims["fam"], "family-2");
+    assert_eq!(claims["fam_exp"], now + 120);
+
+    // A login over (its end passed, the cookie still valid a minute longer): not renewed.
+    let ended = jwt(&client)
+        .access_token("alice")
+        .claim("fam_exp", now - 1)
+        .expires_in(Duration::minutes(1))
+        .create()
+        .unwrap();
+    assert_eq!(renewed(&client, &ended), None);
+
+    // Without `fam_exp`: a refresh lifetime (30 days) after the original login, carried on.
+    let login = now - 30 * 24 * 3600 + 60;
+    let old = jwt(&client)
+        .access_token("alice")
+        .claim("iat", login)
+        .expires_in(Duration::minutes(5))
+        .create()
+        .unwrap();
+    let new = renewed(&client, &old).expect("renewed");
+    let claims = jwt(&client).decode_token(&new).unwrap().claims().clone();
+    assert_eq!(claims["orig_iat"], login);
+    assert!(claims["exp"].as_i64().unwrap() <= now + 61, "{claims:?}");
+    let older = jwt(&client)
+        .access_token("alice")
+        .claim("orig_iat", now - 30 * 24 * 3600 - 1)
+        .expires_in(Duration::minutes(5))
+        .create()
+        .unwrap();
+    assert_eq!(renewed(&client, &older), None, "a login older than 30 days");
+}
+
+#[rocket::post("/revoke")]
+async fn revoke_login(jwt: &JwtManager, token: AccessJwt) -> Result<Value, jwt_ext::StoreError> {
+    jwt.revoke_login(&token).await?;
+    Ok(json!({ "revoked": true }))
+}
+
+#[test]
+fn a_logout_revokes_the_implicitly_renewed_cookies_of_its_login() {
+    let rocket = rocket(config().token_location("cookies, headers".parse().unwrap()))
+        .attach(ImplicitRefresh::within(Duration::minutes(30)))
+        .mount("/", rocket::routes![revoke_login]);
+    let client = Client::untracked(rocket).unwrap();
+    let pair = jwt(&client).create_token_pair("alice", true).unwrap();
+    let soon = jwt(&client)
+        .access_token("alice")
+        .additional_claims(json!({
+            "fam": jwt(&client).decode_token(&pair.access_token).unwrap().family(),
+        }))
+        .expires_in(Duration::minutes(5))
+        .create()
+        .unwrap();
+    let new = renewed(&client, &soon).expect("renewed");
+    let response = client
+        .post("/revoke")
+        .header(Header::new(
+            "Authorization",
+            format!("Bearer {}", pair.access_token),
+        ))
+        .dispatch();
+    assert_eq!(response.status(), Status::Ok);
+    for token in [&soon, &new] {
+        let response = client
+            .get("/protected")
+            .cookie(Cookie::new("access_token_cookie", token.clone()))
+            .dispatch();
+        assert_eq!(response.status(), Status::Unauthorized);
+        assert_eq!(
+            response.into_json::<Value>(),
+            Some(json!({ "msg": "Token has been revoked" }))
+        );
+    }
+}

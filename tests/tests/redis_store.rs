@@ -183,3 +183,58 @@ fn redis_down_is_503_and_the_app_recovers_when_it_is_back() {
     revoke(&client, &token);
     assert_eq!(get(&client, &token).0, Status::Unauthorized);
 }
+
+#[test]
+fn a_token_living_longer_than_redis_can_count_is_revoked_for_good() {
+    // `SET ... EX` refuses an expiry past Redis' millisecond clock: such a revocation was a
+    // 503 and the token stayed valid.
+    let redis = RedisServer::start();
+    let client = client(&redis);
+    let token = jwt(&client)
+        .access_token("alice")
+        .claim("exp", 1e15)
+        .create()
+        .unwrap();
+    assert_eq!(get(&client, &token).0, Status::Ok);
+    revoke(&client, &token);
+    assert_eq!(
+        get(&client, &token),
+        (
+            Status::Unauthorized,
+            json!({ "msg": "Token has been revoked" })
+        )
+    );
+    let jti = jwt(&client)
+        .decode_token(&token)
+        .unwrap()
+        .jti()
+        .unwrap()
+        .to_owned();
+    let ttl: i64 = redis::cmd("TTL")
+        .arg(format!("test:revoked:{jti}"))
+        .query(&mut redis.connection())
+        .unwrap();
+    assert_eq!(ttl, -1, "no expiry");
+}
+
+#[test]
+fn bytes_per_revocation_on_redis() {
+    // The figure BENCHMARKS.md quotes, from Redis' own accounting.
+    let redis = RedisServer::start();
+    let client = client(&redis);
+    let token = jwt(&client).create_access_token("alice").unwrap();
+    revoke(&client, &token);
+    let jti = jwt(&client)
+        .decode_token(&token)
+        .unwrap()
+        .jti()
+        .unwrap()
+        .to_owned();
+    let bytes: i64 = redis::cmd("MEMORY")
+        .arg("USAGE")
+        .arg(format!("test:revoked:{jti}"))
+        .query(&mut redis.connection())
+        .unwrap();
+    println!("one revoked token: {bytes} bytes");
+    assert!((60..=200).contains(&bytes), "{bytes} bytes");
+}

@@ -428,3 +428,50 @@ fn exchange_without_a_sliding_window_is_a_server_error() {
         Some(json!({ "msg": "Internal Server Error" }))
     );
 }
+
+#[test]
+fn a_token_without_jti_cannot_be_revoked_and_says_so() {
+    let client = client();
+    let mut claims = common::valid_claims();
+    claims.as_object_mut().unwrap().remove("jti");
+    let token = common::sign_claims(&claims);
+    assert_eq!(
+        send(&client, "GET", "/protected", Some(&token), None).0,
+        Status::Ok
+    );
+    let (status, body, _) = send(&client, "DELETE", "/logout", Some(&token), None);
+    assert_eq!(
+        (status, body),
+        (
+            Status::UnprocessableEntity,
+            json!({ "msg": "Token has no jti claim and cannot be revoked" })
+        )
+    );
+}
+
+#[test]
+fn token_ids_and_login_ids_live_in_separate_namespaces() {
+    // A token whose `jti` is a login's id, or the store's old `fam:<id>` key, revokes that
+    // token only, never the login.
+    let client = client();
+    let jwt = jwt(&client);
+    let pair = jwt.create_token_pair("alice", false).unwrap();
+    let family = decoded(&client, &pair.access_token)
+        .family()
+        .unwrap()
+        .to_owned();
+    for jti in [family.clone(), format!("fam:{family}")] {
+        let token = jwt
+            .access_token("mallory")
+            .claim("jti", &jti)
+            .create()
+            .unwrap();
+        let (status, _, _) = send(&client, "DELETE", "/logout", Some(&token), None);
+        assert_eq!(status, Status::Ok);
+        assert_eq!(
+            send(&client, "GET", "/protected", Some(&pair.access_token), None).0,
+            Status::Ok,
+            "jti {jti}"
+        );
+    }
+}
