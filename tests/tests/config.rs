@@ -250,7 +250,11 @@ fn debug_output_never_shows_a_secret() {
         .secret_key("the-hmac-secret-that-must-not-leak")
         .private_key(PEM)
         .redis_url("redis://app:s3cr3t-password@cache.internal:6379/0")
-        .key(jwt_ext::KeyEntry::pem("k1", Some(PEM.into()), "public".into()));
+        .key(jwt_ext::KeyEntry::pem(
+            "k1",
+            Some(PEM.into()),
+            "public".into(),
+        ));
     let texts = [
         format!("{config:?}"),
         format!("{config:#?}"),
@@ -263,11 +267,18 @@ fn debug_output_never_shows_a_secret() {
         }
     }
     assert!(texts[0].contains(r#"redis_url: Some("redis://app:<redacted>@cache.internal:6379/0")"#));
-    assert!(texts[0].contains("private_key: Some(<redacted>)"), "{}", texts[0]);
+    assert!(
+        texts[0].contains("private_key: Some(<redacted>)"),
+        "{}",
+        texts[0]
+    );
     assert!(texts[3].contains(r#"kid: "k1""#), "{}", texts[3]);
     // A password alone (`redis://:password@host`), and a URL without one, as they are.
     let only_password = format!("{:?}", Config::default().redis_url("rediss://:pw123@h:1"));
-    assert!(only_password.contains(r#""rediss://:<redacted>@h:1""#), "{only_password}");
+    assert!(
+        only_password.contains(r#""rediss://:<redacted>@h:1""#),
+        "{only_password}"
+    );
     let bare = format!("{:?}", Config::default().redis_url("redis://h:1/0"));
     assert!(bare.contains(r#""redis://h:1/0""#), "{bare}");
 }

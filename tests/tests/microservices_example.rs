@@ -68,3 +68,70 @@ async fn the_resource_server_verifies_the_issuers_tokens_through_its_jwks() {
     shutdown.notify();
     let _ = server.await;
 }
+
+/// The issuer on a figment of `profile`, with `extra` settings.
+async fn issuer_launch_error(profile: &str, extra: &[(&str, Value)]) -> Option<Vec<String>> {
+    let mut figment = rocket::Config::figment()
+        .select(profile)
+        .merge(("log_level", "off"));
+    for (key, value) in extra {
+        figment = figment.merge((*key, value.clone()));
+    }
+    issuer::rocket_with(figment)
+        .ignite()
+        .await
+        .err()
+        .map(|error| match error.kind() {
+            rocket::error::ErrorKind::FailedFairings(failed) => {
+                failed.iter().map(|info| info.name.to_owned()).collect()
+            }
+            other => vec![other.to_string()],
+        })
+}
+
+fn key_path(name: &str) -> String {
+    format!(
+        "{}/../examples/microservices/keys/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[rocket::async_test]
+async fn outside_debug_the_issuer_refuses_the_committed_development_key() {
+    // The review's attack: tokens signed with the key anyone can read from the repository.
+    let failed = |failed: Option<Vec<String>>| {
+        failed.is_some_and(|names| names.iter().any(|name| name == "issuer key check"))
+    };
+    // No key of its own.
+    assert!(failed(issuer_launch_error("release", &[]).await));
+    // The committed key, named explicitly.
+    let dev = json!([{
+        "kid": "dev-1",
+        "private_key_file": key_path("issuer-es256-private.pem"),
+        "public_key_file": key_path("issuer-es256-public.pem"),
+    }]);
+    let settings = [("jwt_keys", dev), ("jwt_signing_key_id", json!("dev-1"))];
+    assert!(failed(issuer_launch_error("release", &settings).await));
+    // Its text inline.
+    let inline = [
+        (
+            "jwt_private_key",
+            json!(std::fs::read_to_string(key_path("issuer-es256-private.pem")).unwrap()),
+        ),
+        (
+            "jwt_public_key",
+            json!(std::fs::read_to_string(key_path("issuer-es256-public.pem")).unwrap()),
+        ),
+    ];
+    assert!(failed(issuer_launch_error("release", &inline).await));
+    // A key of the deployment's own launches.
+    let own = json!([{
+        "kid": "prod-1",
+        "private_key_file": jwt_ext_tests::test_key_path("ec256-private.pem"),
+        "public_key_file": jwt_ext_tests::test_key_path("ec256-public.pem"),
+    }]);
+    let settings = [("jwt_keys", own), ("jwt_signing_key_id", json!("prod-1"))];
+    assert_eq!(issuer_launch_error("release", &settings).await, None);
+    // The debug profile keeps working out of the box.
+    assert_eq!(issuer_launch_error("debug", &[]).await, None);
+}

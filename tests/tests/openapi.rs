@@ -410,3 +410,16 @@ fn the_configured_locations_and_names_are_read_from_rocket_toml() {
         Ok(())
     });
 }
+
+#[test]
+fn the_public_spec_names_no_credentials() {
+    let spec = example_spec(&example_client()).to_string();
+    for leak in ["`test` / `test`", "test / test", "password `test`"] {
+        assert!(!spec.contains(leak), "{leak} in the spec");
+    }
+    let login = &example_spec(&example_client())["paths"]["/login"]["post"]["responses"];
+    assert!(
+        login.get("503").is_some(),
+        "the busy answer is documented: {login}"
+    );
+}

@@ -346,10 +346,16 @@ fn remote_settings_are_checked() {
         "http://127.8.9.10/jwks",
         "http://[::1]:8001/jwks",
     ] {
-        assert!(problems(es256().jwks_url(loopback)).is_empty(), "{loopback}");
+        assert!(
+            problems(es256().jwks_url(loopback)).is_empty(),
+            "{loopback}"
+        );
     }
     let garbage = problems(es256().jwks_url("not a url"));
-    assert!(garbage[0].starts_with("jwt_jwks_url: is not a URL"), "{garbage:?}");
+    assert!(
+        garbage[0].starts_with("jwt_jwks_url: is not a URL"),
+        "{garbage:?}"
+    );
     let hmac = problems(Config::default().jwks_url("https://login.example.com/jwks.json"));
     assert!(
         hmac.iter().any(|p| p.contains("publishes public keys")),

@@ -398,3 +398,118 @@ async fn concurrent_refreshes_within_grace_all_get_the_same_successor() {
         .collect();
     assert!(jtis.windows(2).all(|pair| pair[0] == pair[1]), "{jtis:?}");
 }
+
+#[test]
+fn a_logout_ends_the_reuse_grace() {
+    // Found by the security review: after a rotation and a logout, the previous refresh token
+    // still gave working tokens within the grace.
+    let client = client_with_grace(30);
+    let (_, r1) = login(&client);
+    let (a2, r2) = refresh(&client, &r1).unwrap();
+    let (status, _) = send(
+        &client,
+        "DELETE",
+        "/logout",
+        Some(&a2),
+        Some(json!({ "refresh_token": r2 })),
+    );
+    assert_eq!(status, Status::Ok);
+    assert_eq!(refresh(&client, &r1).unwrap_err(), revoked());
+    assert_eq!(refresh(&client, &r2).unwrap_err(), revoked());
+}
+
+#[test]
+fn a_logout_revokes_every_token_of_the_login_and_its_exchanges() {
+    let client = client();
+    let (a1, r1) = login(&client);
+    let (a2, _) = refresh(&client, &r1).unwrap();
+    let exchanged = send(
+        &client,
+        "POST",
+        "/exchange",
+        None,
+        Some(json!({ "access_token": a1 })),
+    );
+    assert_eq!(exchanged.0, Status::Ok, "{}", exchanged.1);
+    let a3 = exchanged.1["access_token"].as_str().unwrap().to_owned();
+    // Log out with the newest access token alone (no body).
+    let (status, _) = send(&client, "DELETE", "/logout", Some(&a2), None);
+    assert_eq!(status, Status::Ok);
+    for token in [&a1, &a2, &a3] {
+        assert_eq!(
+            send(&client, "GET", "/protected", Some(token), None),
+            revoked()
+        );
+        let again = send(
+            &client,
+            "POST",
+            "/exchange",
+            None,
+            Some(json!({ "access_token": token })),
+        );
+        assert_eq!(again, revoked(), "no exchange after the logout");
+    }
+}
+
+#[test]
+fn a_logout_body_that_names_no_refresh_token_is_refused_and_revokes_nothing() {
+    let client = client();
+    let (access, refresh_token) = login(&client);
+    let refused = (
+        Status::BadRequest,
+        json!({ "msg": "The body must be {\"refresh_token\": \"<token>\"}" }),
+    );
+    for body in [
+        "not json",
+        "{\"refresh_token\": 5}",
+        "{\"refresh\": \"x\"}",
+        "[]",
+    ] {
+        let response = client
+            .delete("/logout")
+            .header(Header::new("Authorization", format!("Bearer {access}")))
+            .header(ContentType::JSON)
+            .body(body)
+            .dispatch();
+        let status = response.status();
+        let answer = response.into_json::<Value>().unwrap();
+        assert_eq!((status, answer), refused, "{body}");
+    }
+    assert_eq!(
+        send(&client, "GET", "/protected", Some(&access), None).0,
+        Status::Ok
+    );
+    assert!(refresh(&client, &refresh_token).is_ok());
+}
+
+#[test]
+fn a_logout_on_redis_is_one_key_that_ends_the_whole_login() {
+    let redis = RedisServer::start();
+    let client = redis_client(&redis);
+    let (a1, r1) = login(&client);
+    let (a2, r2) = refresh(&client, &r1).unwrap();
+    let (status, _) = send(
+        &client,
+        "DELETE",
+        "/logout",
+        Some(&a2),
+        Some(json!({ "refresh_token": r2 })),
+    );
+    assert_eq!(status, Status::Ok);
+    let other = redis_client(&redis);
+    assert_eq!(
+        send(&other, "GET", "/protected", Some(&a1), None),
+        revoked()
+    );
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg("*family-revoked:*")
+        .query(&mut redis.connection())
+        .unwrap();
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    let ttl: i64 = redis::cmd("TTL")
+        .arg(&keys[0])
+        .query(&mut redis.connection())
+        .unwrap();
+    // The login's end (30 days) plus an exchange window (a day) and an access lifetime.
+    assert!(ttl > 31 * 24 * 3600, "TTL {ttl}");
+}

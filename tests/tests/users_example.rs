@@ -76,6 +76,12 @@ fn call(client: &Client, post: bool, path: &str, token: &str) -> (Status, Value)
 fn first_start_creates_the_database_with_two_users() {
     let (client, path) = client();
     assert!(path.0.exists());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path.0).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the file holds password hashes: {mode:o}");
+    }
     let admin = token(&client, "alice", "alice-password", "access_token");
     let (status, body) = call(&client, false, "/admin/users", &admin);
     assert_eq!(status, Status::Ok);

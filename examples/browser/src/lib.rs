@@ -3,15 +3,25 @@
 //! implicitly, and logout expires every cookie.
 //!
 //! - `GET /` → the page (`static/index.html`): a login form and buttons for the routes below;
-//! - `POST /login` with `{"username": "test", "password": "test"}` → sets the access and
-//!   refresh cookies and their CSRF cookies;
+//! - `POST /login` with the JSON body `{"username": "test", "password": "test"}` → sets the
+//!   access and refresh cookies and their CSRF cookies. Only `Content-Type: application/json`
+//!   is accepted (415 otherwise): a cross-site form cannot send that type without the
+//!   browser asking first, so another site cannot log the visitor into an account of its
+//!   choosing (login CSRF);
 //! - `POST /api/protected` → `{"logged_in_as": "test"}`, with the access cookie and the
 //!   `X-CSRF-TOKEN` header copied from the `csrf_access_token` cookie;
-//! - `POST /refresh` → a new access cookie, with the refresh cookie (sent to `/refresh` only)
-//!   and the `csrf_refresh_token` value in `X-CSRF-TOKEN`;
-//! - `POST /logout` → expires every token cookie.
+//! - `POST /auth/refresh` → a new access cookie, with the refresh cookie (sent under `/auth`
+//!   only) and the `csrf_refresh_token` value in `X-CSRF-TOKEN`;
+//! - `POST /auth/logout`, with the refresh cookie and its CSRF header like a refresh → revokes
+//!   the whole login (every access cookie of it, implicitly renewed ones included, and the
+//!   refresh cookie) and expires every cookie. Without the CSRF header it is refused, so
+//!   another site cannot log the visitor out either.
 
-use jwt_ext::{jwt_required, CookieError, ImplicitRefresh, Jwt, JwtCookies, JwtManager};
+use jwt_ext::{
+    jwt_required, CookieError, ImplicitRefresh, Jwt, JwtCookies, JwtManager, RefreshError,
+    RevokeError,
+};
+use quickstart::LoginError;
 use rocket::figment::Figment;
 use rocket::http::Status;
 use rocket::response::content::RawHtml;
@@ -37,20 +47,30 @@ fn index() -> RawHtml<&'static str> {
     RawHtml(INDEX)
 }
 
-#[post("/login", data = "<credentials>")]
+#[post("/login", format = "json", data = "<credentials>")]
 async fn login(
     jwt: &JwtManager,
     cookies: JwtCookies<'_>,
     credentials: Json<Credentials>,
-) -> Result<Custom<Value>, CookieError> {
+) -> Result<Custom<Value>, LoginError> {
     let Credentials { username, password } = credentials.into_inner();
-    if !quickstart::password_matches(username.clone(), password).await {
+    if !quickstart::password_matches(username.clone(), password).await? {
         let body = json!({ "msg": "Bad username or password" });
         return Ok(Custom(Status::Unauthorized, body));
     }
-    cookies.set_access_cookies(&jwt.access_token(&username).fresh(true).create()?)?;
-    cookies.set_refresh_cookies(&jwt.create_refresh_token(&username)?)?;
+    // Both tokens of one login, so that the logout below revokes every token of it.
+    let pair = jwt.create_token_pair(&username, true)?;
+    cookies.set_access_cookies(&pair.access_token)?;
+    cookies.set_refresh_cookies(&pair.refresh_token)?;
     Ok(Custom(Status::Ok, json!({ "login": true })))
+}
+
+/// A login in any other content type: a form or `text/plain` body, which another site can
+/// make a browser send without asking.
+#[post("/login", rank = 2)]
+fn login_not_json() -> Custom<Value> {
+    let body = json!({ "msg": "Log in with a JSON body (Content-Type: application/json)" });
+    Custom(Status::UnsupportedMediaType, body)
 }
 
 #[jwt_required]
@@ -63,16 +83,30 @@ fn protected(token: Jwt) -> Value {
 }
 
 #[jwt_required(refresh)]
-#[post("/refresh")]
-fn refresh(jwt: &JwtManager, token: Jwt, cookies: JwtCookies<'_>) -> Result<Value, CookieError> {
-    cookies.set_access_cookies(&jwt.create_access_token(token.identity())?)?;
-    Ok(json!({ "refresh": true }))
+#[post("/auth/refresh")]
+async fn refresh(
+    jwt: &JwtManager,
+    token: Jwt,
+    cookies: JwtCookies<'_>,
+) -> Result<Result<Value, CookieError>, RefreshError> {
+    let refreshed = jwt.refresh(&token).await?;
+    Ok(cookies
+        .set_access_cookies(&refreshed.access_token)
+        .map(|()| json!({ "refresh": true })))
 }
 
-#[post("/logout")]
-fn logout(cookies: JwtCookies<'_>) -> Value {
+/// Revokes the login and expires its cookies. Behind the refresh token, so that it works for
+/// as long as the login does (the access cookie may have expired), and behind its CSRF check.
+#[jwt_required(refresh)]
+#[post("/auth/logout")]
+async fn logout(
+    jwt: &JwtManager,
+    token: Jwt,
+    cookies: JwtCookies<'_>,
+) -> Result<Value, RevokeError> {
+    jwt.revoke_login(&token).await?;
     cookies.unset_jwt_cookies();
-    json!({ "logout": true })
+    Ok(json!({ "logout": true }))
 }
 
 /// Every other error answers JSON too.
@@ -82,20 +116,23 @@ fn json_error(status: Status, _request: &Request<'_>) -> Value {
 }
 
 /// The app on `figment`, with the browser settings below unless it says otherwise:
-/// tokens in cookies only, the refresh cookie sent to `/refresh` only and accepted on POST
+/// tokens in cookies only, the refresh cookie sent under `/auth` only and accepted on POST
 /// only, `SameSite=Strict`, and `Secure` cookies outside the `debug` profile.
 pub fn rocket_with(figment: Figment) -> Rocket<Build> {
     let secure = figment.profile() != rocket::Config::DEBUG_PROFILE;
     let figment = figment
         .join(("jwt_token_location", ["cookies"]))
-        .join(("jwt_refresh_cookie_path", "/refresh"))
+        .join(("jwt_refresh_cookie_path", "/auth"))
         .join(("jwt_refresh_cookie_post_only", true))
         .join(("jwt_cookie_samesite", "Strict"))
         .join(("jwt_cookie_secure", secure));
     rocket::custom(figment)
         .attach(JwtManager::fairing())
         .attach(ImplicitRefresh::within(Duration::minutes(5)))
-        .mount("/", routes![index, login, protected, refresh, logout])
+        .mount(
+            "/",
+            routes![index, login, login_not_json, protected, refresh, logout],
+        )
         .register("/", catchers![json_error])
 }
 

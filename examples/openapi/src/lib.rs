@@ -5,9 +5,14 @@
 //! *Authorize* dialog and sends each route the one it needs.
 
 use jwt_ext::{fresh_jwt_required, jwt_required, EncodeError, Jwt, JwtManager, OptionalJwt};
+use quickstart::{Busy, LoginError};
 use rocket::response::status::Unauthorized;
+use rocket::response::Responder;
 use rocket::serde::json::{Json, Value};
-use rocket::{get, post, Build, Rocket};
+use rocket::{get, post, Build, Request, Rocket};
+use rocket_okapi::gen::OpenApiGenerator;
+use rocket_okapi::okapi::openapi3::{RefOr, Response, Responses};
+use rocket_okapi::response::OpenApiResponderInner;
 use rocket_okapi::swagger_ui::{make_swagger_ui, SwaggerUIConfig};
 use rocket_okapi::{openapi, openapi_get_routes};
 use schemars::JsonSchema;
@@ -45,17 +50,55 @@ struct Message {
     msg: String,
 }
 
+/// The login could not answer: too many logins at once (503, `Retry-After`), or a token that
+/// could not be created (500).
+struct LoginUnavailable(LoginError);
+
+impl From<Busy> for LoginUnavailable {
+    fn from(busy: Busy) -> Self {
+        Self(busy.into())
+    }
+}
+
+impl From<EncodeError> for LoginUnavailable {
+    fn from(error: EncodeError) -> Self {
+        Self(error.into())
+    }
+}
+
+impl<'r> Responder<'r, 'static> for LoginUnavailable {
+    fn respond_to(self, request: &'r Request<'_>) -> rocket::response::Result<'static> {
+        self.0.respond_to(request)
+    }
+}
+
+impl OpenApiResponderInner for LoginUnavailable {
+    fn responses(gen: &mut OpenApiGenerator) -> rocket_okapi::Result<Responses> {
+        let mut responses = <EncodeError as OpenApiResponderInner>::responses(gen)?;
+        let busy = Response {
+            description: "Too many logins at once: retry after `Retry-After` seconds".into(),
+            ..Response::default()
+        };
+        responses
+            .responses
+            .insert("503".into(), RefOr::Object(busy));
+        Ok(responses)
+    }
+}
+
+// The demo user is `test` / `test`; the spec, which is public, does not say so.
+
 /// Log in
 ///
-/// A fresh access token and a refresh token for `test` / `test`.
+/// A fresh access token and a refresh token for a user's name and password.
 #[openapi(tag = "Tokens")]
 #[post("/login", data = "<credentials>")]
 async fn login(
     jwt: &JwtManager,
     credentials: Json<Credentials>,
-) -> Result<Result<Json<TokenPair>, Unauthorized<Json<Message>>>, EncodeError> {
+) -> Result<Result<Json<TokenPair>, Unauthorized<Json<Message>>>, LoginUnavailable> {
     let Credentials { username, password } = credentials.into_inner();
-    if !quickstart::password_matches(username.clone(), password).await {
+    if !quickstart::password_matches(username.clone(), password).await? {
         let msg = "Bad username or password".to_owned();
         return Ok(Err(Unauthorized(Json(Message { msg }))));
     }

@@ -8,7 +8,10 @@
 //! - `GET /fresh` with a fresh access token → the same;
 //! - `GET /public` → `{"msg": "Hello"}`, without a token.
 
-use argon2::{Argon2, PasswordHash, PasswordVerifier};
+mod password;
+
+pub use password::{verify_password, Busy, LoginError};
+
 use jwt_ext::{fresh_jwt_required, jwt_required, EncodeError, Jwt, JwtManager};
 use rocket::http::Status;
 use rocket::response::status::Custom;
@@ -22,10 +25,6 @@ const USERS: &[(&str, &str)] = &[(
     "$argon2id$v=19$m=19456,t=2,p=1$8QVMmHO7b4nFsIMZqTp32A$oUXhcgg7NdRKYjrmdY9hh1UXCzKc1F8Nzxcc9mlfx2c",
 )];
 
-/// The hash of a password nobody has, checked for unknown usernames.
-const DUMMY_HASH: &str =
-    "$argon2id$v=19$m=19456,t=2,p=1$q/mnHSsujUTMoHmjteIzrA$dBpc+4OY9Ib06CErTdNev+/pqr500tefmMgiFlMR+Gs";
-
 /// The body of `POST /login`.
 #[derive(Deserialize)]
 #[serde(crate = "rocket::serde")]
@@ -38,27 +37,12 @@ fn message(status: Status, msg: impl Into<String>) -> Custom<Value> {
     Custom(status, json!({ "msg": msg.into() }))
 }
 
-/// Whether `password` matches the Argon2 `hash`, checked off the async executor (a hash takes
-/// tens of milliseconds, which must not stall other requests). With no hash (an unknown user)
-/// a dummy hash is checked all the same, so that a wrong username takes as long as a wrong
-/// password and does not reveal which usernames exist.
-pub async fn verify_password(hash: Option<String>, password: String) -> bool {
-    let known = hash.is_some();
-    let hash = hash.unwrap_or_else(|| DUMMY_HASH.to_owned());
-    let verified = rocket::tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash).is_ok_and(|hash| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &hash)
-                .is_ok()
-        })
-    })
-    .await
-    .unwrap_or(false);
-    known && verified
-}
-
 /// Whether `password` is the quickstart user's.
-pub async fn password_matches(username: String, password: String) -> bool {
+///
+/// # Errors
+///
+/// [`Busy`] when too many logins are being checked at once.
+pub async fn password_matches(username: String, password: String) -> Result<bool, Busy> {
     let hash = USERS
         .iter()
         .find(|(name, _)| *name == username)
@@ -70,7 +54,7 @@ pub async fn password_matches(username: String, password: String) -> bool {
 async fn login(
     jwt: &JwtManager,
     credentials: Result<Json<Credentials>, json::Error<'_>>,
-) -> Result<Custom<Value>, EncodeError> {
+) -> Result<Custom<Value>, LoginError> {
     let credentials = match credentials {
         Ok(credentials) => credentials.into_inner(),
         Err(json::Error::Io(error)) => {
@@ -92,7 +76,7 @@ async fn login(
             ));
         }
     };
-    if !password_matches(credentials.username.clone(), credentials.password).await {
+    if !password_matches(credentials.username.clone(), credentials.password).await? {
         return Ok(message(Status::Unauthorized, "Bad username or password"));
     }
     let body = json!({

@@ -6,26 +6,27 @@
 //! - `GET /protected` (access token) → `{"logged_in_as": ...}`;
 //! - `POST /refresh` (refresh token) → a new pair; the old refresh token stops working, and
 //!   presenting it again later revokes every token of the login;
-//! - `DELETE /logout` (access token; `{"refresh_token": ...}` in the body) → both revoked;
-//! - `POST /exchange` `{"access_token": ...}` → a new access token for one that expired less
-//!   than `jwt_sliding_refresh_window` after it was issued, once.
+//! - `DELETE /logout` (access token; optionally `{"refresh_token": ...}` in the body) → the
+//!   whole login revoked: every access and refresh token of it, earlier ones included; a body
+//!   that does not name a refresh token as a string is refused with 400 and revokes nothing;
+//! - `POST /exchange` `{"access_token": ...}` → a successor for an access token, expired or
+//!   not, once per token, until `jwt_sliding_refresh_window` after the login.
 
-use jwt_ext::{
-    jwt_required, EncodeError, Jwt, JwtManager, RefreshError, Refreshed, RevokeError, TokenPair,
-};
+use jwt_ext::{jwt_required, Jwt, JwtManager, RefreshError, Refreshed, RevokeError, TokenPair};
+use quickstart::LoginError;
 use rocket::figment::Figment;
 use rocket::http::Status;
 use rocket::response::status::Custom;
-use rocket::serde::json::{json, Json, Value};
+use rocket::serde::json::{self, json, Json, Value};
 use rocket::{catch, catchers, delete, get, post, routes, Build, Request, Rocket};
 
 #[post("/login", data = "<body>")]
 async fn login(
     jwt: &JwtManager,
     body: Json<Value>,
-) -> Result<Result<Json<TokenPair>, Custom<Value>>, EncodeError> {
+) -> Result<Result<Json<TokenPair>, Custom<Value>>, LoginError> {
     let field = |name: &str| body[name].as_str().unwrap_or_default().to_owned();
-    if !quickstart::password_matches(field("username"), field("password")).await {
+    if !quickstart::password_matches(field("username"), field("password")).await? {
         let refused = json!({ "msg": "Bad username or password" });
         return Ok(Err(Custom(Status::Unauthorized, refused)));
     }
@@ -49,13 +50,22 @@ async fn refresh(jwt: &JwtManager, token: Jwt) -> Result<Json<Refreshed>, Refres
 async fn logout(
     jwt: &JwtManager,
     token: Jwt,
-    body: Option<Json<Value>>,
-) -> Result<Value, RevokeError> {
-    let refresh = body
-        .as_ref()
-        .and_then(|body| body["refresh_token"].as_str());
+    body: Result<Json<Value>, json::Error<'_>>,
+) -> Result<Result<Value, Custom<Value>>, RevokeError> {
+    // No body: the access token's login is revoked. A body must name the refresh token: a
+    // logout that silently revoked less than it was asked to would be worse than an error.
+    let refresh = match &body {
+        Err(json::Error::Parse(raw, _)) if raw.trim().is_empty() => None,
+        Ok(body) if body.get("refresh_token").is_some_and(Value::is_string) => {
+            body["refresh_token"].as_str()
+        }
+        _ => {
+            let msg = json!({ "msg": "The body must be {\"refresh_token\": \"<token>\"}" });
+            return Ok(Err(Custom(Status::BadRequest, msg)));
+        }
+    };
     jwt.logout(&token, refresh).await?;
-    Ok(json!({ "msg": "Successfully logged out" }))
+    Ok(Ok(json!({ "msg": "Successfully logged out" })))
 }
 
 #[post("/exchange", data = "<body>")]

@@ -17,6 +17,7 @@ use argon2::Argon2;
 use jwt_ext::{
     has_role, jwt_required, CurrentUser, DecodedToken, EncodeError, JwtManager, UserLoader,
 };
+use quickstart::LoginError;
 use rocket::fairing::{self, AdHoc};
 use rocket::figment::Figment;
 use rocket::http::Status;
@@ -67,6 +68,39 @@ impl UserLoader for LookupUser {
             .flatten()
             .map(User::from)
     }
+}
+
+/// Creates the database file, when it does not exist yet, readable by this user alone (mode
+/// 0600 on Unix): it holds password hashes. SQLite gives its journal files the same mode.
+async fn create_private_file(rocket: Rocket<Build>) -> fairing::Result {
+    let url: String = rocket
+        .figment()
+        .extract_inner("databases.users.url")
+        .unwrap_or_default();
+    let Some(path) = sqlite_path(&url) else {
+        return Ok(rocket);
+    };
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(rocket),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(rocket),
+        Err(error) => {
+            rocket::error!("cannot create the users database {path}: {error}");
+            Err(rocket)
+        }
+    }
+}
+
+/// The file of an SQLite URL (`sqlite:path?options`, `sqlite://path`), `None` for an
+/// in-memory database.
+fn sqlite_path(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("sqlite:")?;
+    let rest = rest.strip_prefix("//").unwrap_or(rest);
+    let path = rest.split('?').next().unwrap_or_default();
+    (!path.is_empty() && path != ":memory:").then_some(path)
 }
 
 /// Creates the table and, when it is empty, the two demo users.
@@ -139,7 +173,7 @@ async fn login(
     jwt: &JwtManager,
     mut db: Connection<Users>,
     credentials: Result<Json<Credentials>, json::Error<'_>>,
-) -> Result<Custom<Value>, EncodeError> {
+) -> Result<Custom<Value>, LoginError> {
     let Ok(Json(credentials)) = credentials else {
         return Ok(message(
             Status::BadRequest,
@@ -154,7 +188,7 @@ async fn login(
     .await
     .unwrap_or(None);
     let hash = row.as_ref().map(|row| row.3.clone());
-    if !quickstart::verify_password(hash, credentials.password).await {
+    if !quickstart::verify_password(hash, credentials.password).await? {
         return Ok(message(Status::Unauthorized, "Bad username or password"));
     }
     let Some((id, username, role, _)) = row else {
@@ -227,6 +261,7 @@ fn json_error(status: Status, _: &Request<'_>) -> Value {
 pub fn rocket_with(figment: Figment) -> Rocket<Build> {
     let figment = figment.join(("databases.users.url", "sqlite:users.sqlite3?mode=rwc"));
     rocket::custom(figment)
+        .attach(AdHoc::try_on_ignite("users file", create_private_file))
         .attach(Users::init())
         .attach(AdHoc::try_on_ignite("users schema", create_schema))
         .attach(

@@ -7,9 +7,14 @@
 //! - `GET /.well-known/jwks.json` → the public keys (RFC 7517).
 //!
 //! Port 8001 unless `ROCKET_PORT` says otherwise. The key pair under `keys/` is for
-//! development only.
+//! development only: it is public, so anyone could sign tokens with it. It is used in the
+//! `debug` profile alone; in any other profile the issuer refuses to launch unless `jwt_keys`
+//! (or `jwt_private_key[_file]`) names a key of its own, and refuses the committed key
+//! wherever it is configured.
 
-use jwt_ext::{jwt_required, EncodeError, Jwt, JwtManager};
+use jwt_ext::{jwt_required, EncodeError, Jwt, JwtManager, KeyEntry};
+use quickstart::LoginError;
+use rocket::fairing::AdHoc;
 use rocket::figment::Figment;
 use rocket::http::Status;
 use rocket::response::status::Custom;
@@ -26,6 +31,8 @@ const PUBLIC_KEY: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../keys/issuer-es256-public.pem"
 );
+/// The development private key's text, to recognise it wherever it is configured.
+const DEV_PRIVATE_KEY: &str = include_str!("../../keys/issuer-es256-private.pem");
 
 /// The body of `POST /login`.
 #[derive(Deserialize)]
@@ -39,9 +46,9 @@ struct Credentials {
 async fn login(
     jwt: &JwtManager,
     credentials: Json<Credentials>,
-) -> Result<Custom<Value>, EncodeError> {
+) -> Result<Custom<Value>, LoginError> {
     let Credentials { username, password } = credentials.into_inner();
-    if !quickstart::password_matches(username.clone(), password).await {
+    if !quickstart::password_matches(username.clone(), password).await? {
         let body = json!({ "msg": "Bad username or password" });
         return Ok(Custom(Status::Unauthorized, body));
     }
@@ -58,14 +65,14 @@ fn refresh(jwt: &JwtManager, token: Jwt) -> Result<Value, EncodeError> {
     Ok(json!({ "access_token": jwt.create_access_token(token.identity())? }))
 }
 
-/// The issuer on `figment`: ES256 with the development key set (`kid` `dev-1`) and port 8001,
-/// unless the figment says otherwise.
+/// The issuer on `figment`: ES256 and port 8001, unless the figment says otherwise; in the
+/// `debug` profile with the development key set (`kid` `dev-1`) when it names no key.
 pub fn rocket_with(figment: Figment) -> Rocket<Build> {
-    let figment = figment
+    let mut figment = figment
         .join(("port", 8001))
-        .join(("jwt_algorithm", "ES256"))
-        .join(("jwt_signing_key_id", "dev-1"))
-        .join((
+        .join(("jwt_algorithm", "ES256"));
+    if figment.profile() == rocket::Config::DEBUG_PROFILE {
+        figment = figment.join(("jwt_signing_key_id", "dev-1")).join((
             "jwt_keys",
             [json!({
                 "kid": "dev-1",
@@ -73,10 +80,59 @@ pub fn rocket_with(figment: Figment) -> Rocket<Build> {
                 "public_key_file": PUBLIC_KEY,
             })],
         ));
+    }
     rocket::custom(figment)
+        .attach(AdHoc::try_on_ignite("issuer key check", |rocket| async {
+            match own_key_problem(&rocket) {
+                None => Ok(rocket),
+                Some(problem) => {
+                    rocket::error!("issuer: {problem}");
+                    Err(rocket)
+                }
+            }
+        }))
         .attach(JwtManager::fairing())
         .mount("/", routes![login, refresh])
         .mount("/", jwt_ext::jwks_routes())
+}
+
+/// Outside the `debug` profile: why the configured signing key is not one of this
+/// deployment's own (none set, or the development key committed with the example).
+fn own_key_problem(rocket: &Rocket<Build>) -> Option<String> {
+    let figment = rocket.figment();
+    if figment.profile() == rocket::Config::DEBUG_PROFILE {
+        return None;
+    }
+    let mut private_keys: Vec<String> = figment
+        .extract_inner::<Vec<KeyEntry>>("jwt_keys")
+        .unwrap_or_default()
+        .into_iter()
+        .flat_map(|key| [key.private_key, read(key.private_key_file)])
+        .flatten()
+        .collect();
+    private_keys.extend(figment.extract_inner::<String>("jwt_private_key").ok());
+    private_keys.extend(read(figment.extract_inner("jwt_private_key_file").ok()));
+    if private_keys.is_empty() {
+        return Some(
+            "no signing key: the development key works in the debug profile only; set \
+             `jwt_keys` (or `jwt_private_key_file`) to a key pair of your own \
+             (examples/microservices/keys/README.md says how to make one)"
+                .into(),
+        );
+    }
+    private_keys
+        .iter()
+        .any(|pem| pem.trim() == DEV_PRIVATE_KEY.trim())
+        .then(|| {
+            "the configured private key is the development key committed with the example, \
+             which anyone can read: generate a key pair of your own"
+                .into()
+        })
+}
+
+/// The text of a PEM file, if it can be read (the jwt-ext fairing reports unreadable ones).
+fn read(path: Option<std::path::PathBuf>) -> Option<String> {
+    std::fs::read_to_string(path?).ok()
 }
 
 /// The issuer on Rocket's own configuration (`Rocket.toml`, `ROCKET_*`).
