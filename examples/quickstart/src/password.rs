@@ -3,42 +3,102 @@
 //!
 //! One Argon2id check with the recommended parameters holds 19 MiB for tens of milliseconds.
 //! Run without a bound, two hundred concurrent logins hold gigabytes at once, and the
-//! allocator keeps much of it afterwards. Here at most one check runs per core; a bounded
-//! number of logins wait for their turn, and past that a login is answered at once with
-//! `503 Service Unavailable` and `Retry-After: 1`, before any hashing.
+//! allocator keeps much of it afterwards. Here the checks run on one thread per core, started
+//! once, each reusing its own Argon2 memory from one check to the next: the checks never hold
+//! more than 19 MiB per core, however many logins arrive. A bounded number of logins wait for a free thread; past
+//! that a login is answered at once with `503 Service Unavailable` and `Retry-After: 1`,
+//! before any hashing.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::LazyLock;
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 
-use argon2::{Argon2, PasswordHash, PasswordVerifier};
+use argon2::password_hash::{Output, PasswordHash};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use rocket::http::{Header, Status};
 use rocket::request::Request;
 use rocket::response::{self, Responder, Response};
 use rocket::serde::json::json;
-use rocket::tokio::sync::Semaphore;
+use rocket::tokio::sync::oneshot;
 
 /// The hash of a password nobody has, checked for unknown usernames.
 const DUMMY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$q/mnHSsujUTMoHmjteIzrA$dBpc+4OY9Ib06CErTdNev+/pqr500tefmMgiFlMR+Gs";
 
-/// Logins that may wait for a free core, per core.
+/// Logins that may wait for a free thread, per core.
 const WAITING_PER_CORE: usize = 16;
 
-/// The process's password checks: one running per core, a bounded queue behind them.
-struct Checks {
-    running: Semaphore,
-    waiting: AtomicUsize,
-    max_waiting: usize,
+/// One check: the hash (none for an unknown user), the password, where to send the answer.
+type Check = (Option<String>, String, oneshot::Sender<bool>);
+
+/// The queue in front of the checking threads; full means busy.
+static CHECKS: LazyLock<SyncSender<Check>> = LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let (queue, checks) = sync_channel(cores * WAITING_PER_CORE);
+    let checks = Arc::new(Mutex::new(checks));
+    for index in 0..cores {
+        let checks = Arc::clone(&checks);
+        let started = std::thread::Builder::new()
+            .name(format!("password-check-{index}"))
+            .spawn(move || check_until_closed(&checks));
+        if let Err(error) = started {
+            rocket::error!("cannot start a password-check thread: {error}");
+        }
+    }
+    queue
+});
+
+/// A checking thread: takes the next check, answers it, and so on, with one Argon2 memory
+/// for all its checks.
+fn check_until_closed(checks: &Mutex<Receiver<Check>>) {
+    let mut memory = Vec::new();
+    loop {
+        let next = checks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .recv();
+        let Ok((hash, password, answer)) = next else {
+            return;
+        };
+        let known = hash.is_some();
+        let hash = hash.unwrap_or_else(|| DUMMY_HASH.to_owned());
+        let verified = matches(&hash, &password, &mut memory);
+        // The login may have gone (its client disconnected): nobody to tell.
+        let _ = answer.send(known && verified);
+    }
 }
 
-static CHECKS: LazyLock<Checks> = LazyLock::new(|| {
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    Checks {
-        running: Semaphore::new(cores),
-        waiting: AtomicUsize::new(0),
-        max_waiting: cores * WAITING_PER_CORE,
+/// Whether `password` hashes to the PHC string `hash`, in `memory` (grown to the hash's
+/// memory cost and kept): what `PasswordVerifier::verify_password` does, without allocating
+/// 19 MiB anew for every check. The comparison is constant-time (`Output`'s equality).
+fn matches(hash: &str, password: &str, memory: &mut Vec<Block>) -> bool {
+    let Ok(hash) = PasswordHash::new(hash) else {
+        return false;
+    };
+    let (Some(expected), Some(salt)) = (hash.hash, hash.salt) else {
+        return false;
+    };
+    let (Ok(algorithm), Ok(params)) = (Algorithm::try_from(hash.algorithm), Params::try_from(&hash))
+    else {
+        return false;
+    };
+    let version = hash.version.map_or(Ok(Version::default()), Version::try_from);
+    let Ok(version) = version else {
+        return false;
+    };
+    let mut salt_bytes = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_bytes) else {
+        return false;
+    };
+    let blocks = params.block_count();
+    if memory.len() < blocks {
+        memory.resize(blocks, Block::default());
     }
-});
+    let mut output = vec![0u8; expected.len()];
+    Argon2::new(algorithm, version, params)
+        .hash_password_into_with_memory(password.as_bytes(), salt, &mut output, &mut memory[..blocks])
+        .is_ok()
+        && Output::new(&output).is_ok_and(|output| output == expected)
+}
 
 /// Too many logins at once: `503` with `Retry-After: 1` and
 /// `{"msg": "Too many logins at once, try again in a moment"}`.
@@ -96,50 +156,16 @@ impl<'r> Responder<'r, 'static> for LoginError {
     }
 }
 
-/// Counts a login as waiting for as long as it lives.
-struct Waiting;
-
-impl Drop for Waiting {
-    fn drop(&mut self) {
-        CHECKS.waiting.fetch_sub(1, Ordering::AcqRel);
-    }
-}
-
-/// Whether `password` matches the Argon2 `hash`, checked off the async executor (a hash takes
-/// tens of milliseconds, which must not stall other requests) and never more at once than
-/// the machine has cores. With no hash (an unknown user) a dummy hash is checked all the same,
-/// so that a wrong username takes as long as a wrong password and does not reveal which
-/// usernames exist.
+/// Whether `password` matches the Argon2 `hash`, checked on one of the checking threads
+/// (never on the async executor: a check takes tens of milliseconds). With no hash (an
+/// unknown user) a dummy hash is checked all the same, so that a wrong username takes as long
+/// as a wrong password and does not reveal which usernames exist.
 ///
 /// # Errors
 ///
-/// [`Busy`] when every core is hashing and the queue behind them is full.
+/// [`Busy`] when every thread is checking and the queue behind them is full.
 pub async fn verify_password(hash: Option<String>, password: String) -> Result<bool, Busy> {
-    let checks: &'static Checks = &CHECKS;
-    let permit = match checks.running.try_acquire() {
-        Ok(permit) => permit,
-        Err(_) => {
-            if checks.waiting.fetch_add(1, Ordering::AcqRel) >= checks.max_waiting {
-                checks.waiting.fetch_sub(1, Ordering::AcqRel);
-                return Err(Busy);
-            }
-            let _waiting = Waiting;
-            checks.running.acquire().await.map_err(|_| Busy)?
-        }
-    };
-    let known = hash.is_some();
-    let hash = hash.unwrap_or_else(|| DUMMY_HASH.to_owned());
-    // The permit goes with the hashing itself: a client that disconnects drops this future,
-    // not the blocking task, which keeps its core until it is done.
-    let verified = rocket::tokio::task::spawn_blocking(move || {
-        let _permit = permit;
-        PasswordHash::new(&hash).is_ok_and(|hash| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &hash)
-                .is_ok()
-        })
-    })
-    .await
-    .unwrap_or(false);
-    Ok(known && verified)
+    let (answer, answered) = oneshot::channel();
+    CHECKS.try_send((hash, password, answer)).map_err(|_| Busy)?;
+    Ok(answered.await.unwrap_or(false))
 }
