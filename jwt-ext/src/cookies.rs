@@ -1,6 +1,6 @@
 //! Setting and unsetting the token cookies: Flask's `set_access_cookies`,
 //! `set_refresh_cookies`, `unset_access_cookies`, `unset_refresh_cookies` and
-//! `unset_jwt_cookies` (REFERENCE §5.3), on Rocket's cookie jar.
+//! `unset_jwt_cookies`, with the same attributes, on Rocket's cookie jar.
 
 use std::fmt;
 

@@ -1,7 +1,7 @@
 //! Why a request's token was refused, and the HTTP answer for each reason.
 //!
 //! Every variant maps to the status and message Flask-JWT-Extended gives for the same condition
-//! (REFERENCE §4 of the project docs), so a client written against a Flask API sees the same
+//! (its error handlers and PyJWT's messages), so a client written against a Flask API sees the same
 //! answers from a Rocket one.
 
 use rocket::http::Status;

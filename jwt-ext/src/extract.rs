@@ -1,5 +1,5 @@
 //! Taking the token out of each location, with Flask-JWT-Extended's rules and messages
-//! (REFERENCE §5.2). "Not found" is always [`JwtError::NoAuthorization`], the one error that
+//! (Flask-JWT-Extended's rules for each location). "Not found" is always [`JwtError::NoAuthorization`], the one error that
 //! lets the search go on to the next location.
 
 use std::borrow::Cow;

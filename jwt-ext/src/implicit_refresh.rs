@@ -1,4 +1,4 @@
-//! Implicit refresh (REFERENCE §5.4): a fairing that re-issues the access cookie when a
+//! Implicit refresh (Flask-JWT-Extended's `after_request` recipe for browsers): a fairing that re-issues the access cookie when a
 //! request's cookie-borne access token is valid but close to its expiry.
 
 use rocket::fairing::{Fairing, Info, Kind};

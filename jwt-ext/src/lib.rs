@@ -102,10 +102,12 @@
 //!   a replaceable answer for every error.
 //! - Every verified request asks a [`Blocklist`] whether its token was revoked:
 //!   [`MemoryBlocklist`] by default, `RedisBlocklist` with `jwt_redis_url` (feature `redis`).
-//!   [`JwtManager::logout`] revokes the access and refresh tokens in one call.
+//!   [`JwtManager::logout`] revokes a login's every token in one call; a revocation lasts as
+//!   long as the token could be used in any way.
 //! - [`JwtManager::refresh`] is the body of a refresh route; with
 //!   `jwt_refresh_token_rotation` it rotates refresh tokens and revokes a login's every token
-//!   when a rotated-out one comes back. [`JwtManager::exchange_expired`] is seed 001's window.
+//!   when a rotated-out one comes back. [`JwtManager::exchange_expired`] exchanges access
+//!   tokens within a window counted from the login (tymon/jwt-auth's `refresh_ttl`).
 //! - `#[jwt_required(claims = has_role("admin"))]` and [`Authorized`] add authorisation
 //!   ([`ClaimsRequirement`]): 403 for a valid token without the role.
 //! - The `testing` feature adds `jwt_ext::testing`, helpers for an application's own tests.

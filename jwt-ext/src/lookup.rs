@@ -1,4 +1,4 @@
-//! The search of REFERENCE §5.1, step 2: try each location in order; only "not found" goes on
+//! Flask-JWT-Extended's search over the token locations: try each location in order; only "not found" goes on
 //! to the next; the first location that has a token decides, by decoding it (and checking the
 //! CSRF double submit for a cookie).
 

@@ -1,5 +1,5 @@
-//! Setting and unsetting the token cookies (REFERENCE §5.3) with every cookie setting, the
-//! `__Host-` rules, and the implicit refresh of access cookies (§5.4).
+//! Setting and unsetting the token cookies as Flask-JWT-Extended does, with every cookie setting, the
+//! `__Host-` rules, and the implicit refresh of access cookies.
 
 use jwt_ext::{
     AccessJwt, Config, CookieError, ImplicitRefresh, JwtCookies, JwtManager, RefreshJwt,

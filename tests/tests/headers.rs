@@ -1,4 +1,4 @@
-//! The `headers` location: Flask-JWT-Extended's parsing rules (REFERENCE §5.2) over HTTP.
+//! The `headers` location: Flask-JWT-Extended's parsing rules over HTTP.
 
 mod common;
 

@@ -1,5 +1,5 @@
 //! Flask-JWT-Extended's JWTManager loaders: identity, additional claims and headers, token
-//! verification, user lookup, every error responder, the check order of REFERENCE §5.1, and
+//! verification, user lookup, every error responder, Flask-JWT-Extended's check order, and
 //! the claims requirements of `#[jwt_required(claims = ...)]` / `Authorized<R>`.
 
 mod common;

@@ -1,4 +1,4 @@
-//! Every token location (REFERENCE §5.1, §5.2): cookies with CSRF double submit, the query
+//! Every token location, searched in Flask-JWT-Extended's order: cookies with CSRF double submit, the query
 //! string, the JSON body, the search order and its error rules, and the per-route and
 //! per-guard overrides.
 

@@ -1,4 +1,4 @@
-//! The seeds' transcript against the quickstart example: login, protected, refresh, and the
+//! Flask-JWT-Extended's refresh-token walkthrough against the quickstart example: login, protected, refresh, and the
 //! two 422 answers of Flask-JWT-Extended.
 
 use rocket::http::{ContentType, Header, Status};

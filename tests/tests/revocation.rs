@@ -223,7 +223,7 @@ fn logout_refuses_a_foreign_or_wrong_refresh_token_and_revokes_nothing() {
 
 #[test]
 fn check_order_around_revocation_follows_flask() {
-    // REFERENCE §5.1: a revoked refresh token on an access route is 422 (type first); a revoked
+    // Flask's check order: a revoked refresh token on an access route is 422 (type first); a revoked
     // non-fresh token on a fresh route is 401 Fresh token required (freshness first); a revoked
     // token failing claims verification is 401 revoked (revocation before verification).
     let fairing = JwtManager::fairing_with(config())

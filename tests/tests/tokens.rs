@@ -1,4 +1,4 @@
-//! Creating tokens: Flask-JWT-Extended's claim layout (REFERENCE §3) and every option of
+//! Creating tokens: Flask-JWT-Extended's claim layout and every option of
 //! `create_access_token` / `create_refresh_token`.
 
 mod common;
@@ -147,7 +147,7 @@ fn lifetimes_per_token_and_never() {
 #[test]
 fn zero_lifetime_expires_at_once() {
     // Flask's timedelta(0) is falsy and gives a token that never expires; jwt-ext does not
-    // copy that (REFERENCE, "Where jwt-ext differs").
+    // copy that (a deliberate difference, in the README).
     let config = config().access_token_expires(jwt_ext::Lifetime::Expires(Duration::ZERO));
     let token = manager(config.clone()).create_access_token("a").unwrap();
     let answer = get_with_token(&client(config), "/protected", &token);
@@ -223,7 +223,7 @@ fn creation_errors() {
 
 #[test]
 fn non_string_identity_with_verify_sub_off() {
-    // The first seed sends a dict identity; that needs `jwt_verify_sub = false`.
+    // Flask's refresh-token example sends a dict identity; that needs `jwt_verify_sub = false`.
     let config = config().verify_sub(false);
     let jwt = manager(config.clone());
     let token = jwt

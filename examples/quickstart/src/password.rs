@@ -52,10 +52,7 @@ static CHECKS: LazyLock<SyncSender<Check>> = LazyLock::new(|| {
 fn check_until_closed(checks: &Mutex<Receiver<Check>>) {
     let mut memory = Vec::new();
     loop {
-        let next = checks
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .recv();
+        let next = checks.lock().unwrap_or_else(PoisonError::into_inner).recv();
         let Ok((hash, password, answer)) = next else {
             return;
         };
@@ -77,11 +74,14 @@ fn matches(hash: &str, password: &str, memory: &mut Vec<Block>) -> bool {
     let (Some(expected), Some(salt)) = (hash.hash, hash.salt) else {
         return false;
     };
-    let (Ok(algorithm), Ok(params)) = (Algorithm::try_from(hash.algorithm), Params::try_from(&hash))
+    let (Ok(algorithm), Ok(params)) =
+        (Algorithm::try_from(hash.algorithm), Params::try_from(&hash))
     else {
         return false;
     };
-    let version = hash.version.map_or(Ok(Version::default()), Version::try_from);
+    let version = hash
+        .version
+        .map_or(Ok(Version::default()), Version::try_from);
     let Ok(version) = version else {
         return false;
     };
@@ -95,7 +95,12 @@ fn matches(hash: &str, password: &str, memory: &mut Vec<Block>) -> bool {
     }
     let mut output = vec![0u8; expected.len()];
     Argon2::new(algorithm, version, params)
-        .hash_password_into_with_memory(password.as_bytes(), salt, &mut output, &mut memory[..blocks])
+        .hash_password_into_with_memory(
+            password.as_bytes(),
+            salt,
+            &mut output,
+            &mut memory[..blocks],
+        )
         .is_ok()
         && Output::new(&output).is_ok_and(|output| output == expected)
 }
@@ -166,6 +171,8 @@ impl<'r> Responder<'r, 'static> for LoginError {
 /// [`Busy`] when every thread is checking and the queue behind them is full.
 pub async fn verify_password(hash: Option<String>, password: String) -> Result<bool, Busy> {
     let (answer, answered) = oneshot::channel();
-    CHECKS.try_send((hash, password, answer)).map_err(|_| Busy)?;
+    CHECKS
+        .try_send((hash, password, answer))
+        .map_err(|_| Busy)?;
     Ok(answered.await.unwrap_or(false))
 }

@@ -1,5 +1,5 @@
 //! The settings of the other token locations: cookies and their CSRF double submit, the query
-//! string and the JSON body (REFERENCE §2), read and checked like the rest.
+//! string and the JSON body (Flask-JWT-Extended's names and defaults), read and checked like the rest.
 
 use rocket::figment::value::Value as FigValue;
 use rocket::http::{Method, SameSite};

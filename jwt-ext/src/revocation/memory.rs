@@ -23,7 +23,7 @@ pub const DEFAULT_MAX_ENTRIES_PER_IDENTITY: usize = 10_000;
 /// It holds four kinds of entries, each in its own namespace: revoked tokens (by `jti`),
 /// revoked logins (by `fam`), the rotation state of a login's refresh tokens, and the state of
 /// an exchange chain. A login costs a bounded number of entries however often it refreshes or
-/// exchanges; each entry takes about 150 bytes.
+/// exchanges; each entry takes about 260 bytes.
 ///
 /// Bounded: at most `max_entries` live entries in all, and at most `max_per_identity` for one
 /// identity. A revocation that would pass either bound fails ([`StoreError::Full`]: 503;
