@@ -2,7 +2,7 @@
 
 use proc_macro2::Span;
 use syn::meta::ParseNestedMeta;
-use syn::{Error, Lit, LitBool, LitStr};
+use syn::{Error, Lit, LitBool};
 
 /// Which attribute is being expanded.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -11,6 +11,11 @@ pub enum Flavor {
     JwtRequired,
     /// `#[fresh_jwt_required(...)]`: `fresh` implied, `refresh` impossible.
     FreshJwtRequired,
+    /// `#[jwt_refresh_token_required(...)]`: `refresh` implied, `fresh` and `verify_type`
+    /// impossible.
+    JwtRefreshTokenRequired,
+    /// `#[jwt_optional(...)]`: `optional` implied.
+    JwtOptional,
 }
 
 impl Flavor {
@@ -18,6 +23,8 @@ impl Flavor {
         match self {
             Self::JwtRequired => "jwt_required",
             Self::FreshJwtRequired => "fresh_jwt_required",
+            Self::JwtRefreshTokenRequired => "jwt_refresh_token_required",
+            Self::JwtOptional => "jwt_optional",
         }
     }
 
@@ -34,6 +41,17 @@ impl Flavor {
             ],
             Self::FreshJwtRequired => &[
                 "optional",
+                "verify_type",
+                "skip_revocation_check",
+                "locations",
+                "claims",
+            ],
+            Self::JwtRefreshTokenRequired => {
+                &["optional", "skip_revocation_check", "locations", "claims"]
+            }
+            Self::JwtOptional => &[
+                "refresh",
+                "fresh",
                 "verify_type",
                 "skip_revocation_check",
                 "locations",
@@ -140,15 +158,32 @@ impl Parser {
         if !meta.input.peek(syn::Token![=]) {
             return Ok(Some(true));
         }
-        let lit: Lit = meta.value()?.parse()?;
-        if let Lit::Bool(LitBool { value, .. }) = lit {
-            Ok(Some(value))
-        } else {
-            self.error(Error::new_spanned(
-                lit,
-                format!("expected `true` or `false` for `{name}`"),
-            ));
-            Ok(None)
+        let value: syn::Expr = meta.value()?.parse()?;
+        match &value {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: Lit::Bool(LitBool { value, .. }),
+                ..
+            }) => Ok(Some(*value)),
+            // Flask users type Python: `refresh=True`.
+            syn::Expr::Path(path) if path.path.is_ident("True") || path.path.is_ident("False") => {
+                let hint = if path.path.is_ident("True") {
+                    format!("write `{name}` (or `{name} = true`)")
+                } else {
+                    format!("write `{name} = false`, or leave `{name}` out")
+                };
+                self.error(Error::new_spanned(
+                    &value,
+                    format!("Rust spells booleans in lower case: {hint}"),
+                ));
+                Ok(None)
+            }
+            _ => {
+                self.error(Error::new_spanned(
+                    &value,
+                    format!("expected `true` or `false` for `{name}`"),
+                ));
+                Ok(None)
+            }
         }
     }
 
@@ -160,25 +195,55 @@ impl Parser {
             );
             return skip_value(meta);
         }
-        let lit: Lit = meta.value()?.parse()?;
-        let Lit::Str(text) = lit else {
-            self.error(Error::new_spanned(
-                lit,
-                "`locations` expects a string, e.g. `locations = \"headers, cookies\"`",
-            ));
-            return Ok(());
+        let value: syn::Expr = meta.value()?.parse()?;
+        // `"headers, cookies"`, or the list Flask users write: `["headers", "cookies"]`.
+        let names: Vec<(String, Span)> = match &value {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: Lit::Str(text),
+                ..
+            }) => text
+                .value()
+                .split(',')
+                .map(|name| (name.trim().to_owned(), text.span()))
+                .collect(),
+            syn::Expr::Array(array) => {
+                let mut names = Vec::new();
+                for element in &array.elems {
+                    match element {
+                        syn::Expr::Lit(syn::ExprLit {
+                            lit: Lit::Str(text),
+                            ..
+                        }) => names.push((text.value().trim().to_owned(), text.span())),
+                        other => self.error(Error::new_spanned(
+                            other,
+                            "a token location is a string: `\"headers\"`, `\"cookies\"` or \
+                             `\"query_string\"`",
+                        )),
+                    }
+                }
+                names
+            }
+            other => {
+                self.error(Error::new_spanned(
+                    other,
+                    "`locations` expects a string or a list of strings, e.g. \
+                     `locations = \"headers, cookies\"` or `locations = [\"headers\", \"cookies\"]`",
+                ));
+                return Ok(());
+            }
         };
         let mut locations = Vec::new();
-        for location in text.value().split(',').map(str::trim) {
+        for (location, span) in &names {
+            let location = location.as_str();
             if location.is_empty() {
                 continue;
             }
             if !LOCATIONS.contains(&location) {
                 let message = unknown_name("token location", location, LOCATIONS);
-                self.error(Error::new(text.span(), message));
+                self.error(Error::new(*span, message));
             } else if location == "json" {
                 self.error(Error::new(
-                    text.span(),
+                    *span,
                     "`#[jwt_required]` runs before the body is read, so it cannot take the token \
                      from the `json` location; remove the attribute and take the token with the \
                      `JwtJson<T>` data guard: `#[post(\"/\", data = \"<body>\")] fn f(body: \
@@ -186,15 +251,15 @@ impl Parser {
                 ));
             } else if locations.iter().any(|seen| seen == location) {
                 self.error(Error::new(
-                    text.span(),
+                    *span,
                     format!("token location `{location}` is listed twice"),
                 ));
             } else {
                 locations.push(location.to_owned());
             }
         }
-        if locations.is_empty() && !text.value().split(',').any(|l| !l.trim().is_empty()) {
-            self.error(empty_locations(&text));
+        if names.iter().all(|(name, _)| name.is_empty()) {
+            self.error(empty_locations(&value));
         }
         self.args.locations = Some(locations);
         Ok(())
@@ -239,6 +304,30 @@ impl Parser {
         if self.flavor == Flavor::FreshJwtRequired && name == "fresh" {
             return "`#[fresh_jwt_required]` is already fresh; remove `fresh`".into();
         }
+        if self.flavor == Flavor::JwtRefreshTokenRequired {
+            match name {
+                "refresh" => {
+                    return "`#[jwt_refresh_token_required]` already requires a refresh token; \
+                            remove `refresh`"
+                        .into();
+                }
+                "fresh" => {
+                    return "`#[jwt_refresh_token_required]` requires a refresh token, and \
+                            refresh tokens are never fresh; a route that needs a fresh access \
+                            token is `#[fresh_jwt_required]`"
+                        .into();
+                }
+                "verify_type" => {
+                    return "`#[jwt_refresh_token_required]` accepts refresh tokens only; a \
+                            route that takes either kind is `#[jwt_required(verify_type = false)]`"
+                        .into();
+                }
+                _ => {}
+            }
+        }
+        if self.flavor == Flavor::JwtOptional && name == "optional" {
+            return "`#[jwt_optional]` is already optional; remove `optional`".into();
+        }
         unknown_name("argument", name, self.flavor.arguments())
     }
 }
@@ -265,9 +354,9 @@ fn unknown_name(what: &str, name: &str, valid: &[&str]) -> String {
     }
 }
 
-fn empty_locations(text: &LitStr) -> Error {
-    Error::new(
-        text.span(),
+fn empty_locations(value: &syn::Expr) -> Error {
+    Error::new_spanned(
+        value,
         "`locations` must name at least one location: `headers`, `cookies`, `query_string` or \
          `json`",
     )
@@ -300,9 +389,9 @@ pub fn parse(flavor: Flavor, tokens: proc_macro2::TokenStream) -> syn::Result<Ar
     let mut parser = Parser {
         flavor,
         args: Args {
-            refresh: false,
+            refresh: flavor == Flavor::JwtRefreshTokenRequired,
             fresh: flavor == Flavor::FreshJwtRequired,
-            optional: false,
+            optional: flavor == Flavor::JwtOptional,
             verify_type: true,
             skip_revocation_check: false,
             locations: None,

@@ -13,7 +13,12 @@ const ROUTE_ATTRIBUTES: &[&str] = &[
 ];
 
 /// jwt-ext's own attributes, by the last segment of their path.
-const JWT_ATTRIBUTES: &[&str] = &["jwt_required", "fresh_jwt_required"];
+const JWT_ATTRIBUTES: &[&str] = &[
+    "jwt_required",
+    "fresh_jwt_required",
+    "jwt_refresh_token_required",
+    "jwt_optional",
+];
 
 /// Whether the function takes `self`.
 pub fn has_receiver(function: &ItemFn) -> bool {

@@ -6,10 +6,11 @@
 //! | `@jwt_required()` | `#[jwt_required]` |
 //! | `@jwt_required(refresh=True)` | `#[jwt_required(refresh)]` |
 //! | `@jwt_required(fresh=True)` | `#[jwt_required(fresh)]` or `#[fresh_jwt_required]` |
-//! | `@jwt_required(optional=True)` | `#[jwt_required(optional)]` |
+//! | `@jwt_required(optional=True)` | `#[jwt_required(optional)]` or `#[jwt_optional]` |
+//! | 3.x `@jwt_refresh_token_required` | `#[jwt_refresh_token_required]` = `#[jwt_required(refresh)]` |
 //! | `@jwt_required(verify_type=False)` | `#[jwt_required(verify_type = false)]` |
 //! | `@jwt_required(skip_revocation_check=True)` | `#[jwt_required(skip_revocation_check)]` |
-//! | `@jwt_required(locations=["cookies", "headers"])` | `#[jwt_required(locations = "cookies, headers")]` |
+//! | `@jwt_required(locations=["cookies", "headers"])` | `#[jwt_required(locations = ["cookies", "headers"])]` or `locations = "cookies, headers"` |
 //! | (a role check in the view) | `#[jwt_required(claims = has_role("admin"))]` |
 
 #![deny(missing_docs)]
@@ -69,7 +70,8 @@ use proc_macro::TokenStream;
 /// - `verify_type = false`: accept access and refresh tokens alike;
 /// - `skip_revocation_check`: do not ask the revocation store (a "log out even if already
 ///   revoked" route);
-/// - `locations = "cookies, headers"`: where to look for the token, in order, instead of
+/// - `locations = "cookies, headers"` or `locations = ["cookies", "headers"]`: where to look
+///   for the token, in order, instead of
 ///   `jwt_token_location` (`headers`, `cookies`, `query_string`); `json` is refused, as the
 ///   attribute runs before the body is read: take JSON-borne tokens with the `JwtJson<T>`
 ///   data guard;
@@ -78,7 +80,8 @@ use proc_macro::TokenStream;
 ///   (any `jwt_ext::ClaimsRequirement`, closures included); a valid token that fails it gets
 ///   403 `{"msg": ...}`.
 ///
-/// Each flag is `name` or `name = true|false`. Misuse is a compile error pointing at the
+/// Each flag is `name` or `name = true|false` (Python's `True` and `False` get a message
+/// saying so). Misuse is a compile error pointing at the
 /// mistake: an unknown or repeated argument, a value of the wrong kind, `refresh` with `fresh`,
 /// an unknown location, an item that is not a route handler, or the attribute placed below the
 /// route attribute.
@@ -106,4 +109,58 @@ pub fn jwt_required(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn fresh_jwt_required(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::expand(args::Flavor::FreshJwtRequired, args.into(), item.into()).into()
+}
+
+/// Requires a refresh token: Flask-JWT-Extended 3.x's and Quart-JWT-Extended's
+/// `@jwt_refresh_token_required`, which 4.x spells `@jwt_required(refresh=True)`. Same as
+/// `#[jwt_required(refresh)]`.
+///
+/// ```no_run
+/// use jwt_ext::{jwt_refresh_token_required, EncodeError, Jwt, JwtManager};
+/// use rocket::post;
+/// use rocket::serde::json::{json, Value};
+///
+/// #[jwt_refresh_token_required]
+/// #[post("/refresh")]
+/// fn refresh(jwt: &JwtManager, token: Jwt) -> Result<Value, EncodeError> {
+///     Ok(json!({ "access_token": jwt.create_access_token(token.identity())? }))
+/// }
+/// ```
+///
+/// Takes the arguments of [`macro@jwt_required`] that keep it a refresh route: `optional`,
+/// `skip_revocation_check`, `locations` and `claims`; `fresh` (refresh tokens are never fresh),
+/// `verify_type` and `refresh` itself are compile errors that say why.
+#[proc_macro_attribute]
+pub fn jwt_refresh_token_required(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::expand(
+        args::Flavor::JwtRefreshTokenRequired,
+        args.into(),
+        item.into(),
+    )
+    .into()
+}
+
+/// Lets the handler run with or without a token: Flask-JWT-Extended 3.x's and
+/// Quart-JWT-Extended's `@jwt_optional`, which 4.x spells `@jwt_required(optional=True)`. Same
+/// as `#[jwt_required(optional)]`: a missing token lets the handler run, an expired, invalid or
+/// wrong-type token is still refused.
+///
+/// ```no_run
+/// use jwt_ext::{jwt_optional, OptionalJwt};
+/// use rocket::get;
+///
+/// #[jwt_optional]
+/// #[get("/partially-protected")]
+/// fn partially_protected(token: OptionalJwt) -> String {
+///     match token.token() {
+///         Some(token) => format!("logged in as {}", token.identity()),
+///         None => "anonymous".into(),
+///     }
+/// }
+/// ```
+///
+/// Takes the arguments of [`macro@jwt_required`] but `optional`.
+#[proc_macro_attribute]
+pub fn jwt_optional(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::expand(args::Flavor::JwtOptional, args.into(), item.into()).into()
 }

@@ -213,7 +213,8 @@ impl<K: Kind, L: LocationSet> Deref for Jwt<K, L> {
 
 /// The requirement of a guard of kind `K` searching the locations `L`.
 pub(crate) fn requirement_of<K: Kind, L: LocationSet>(state: &RequestState) -> Requirement {
-    let mut requirement = K::requirement(state.route.get().copied());
+    let route = state.route.get().or(state.verified_in_request.get());
+    let mut requirement = K::requirement(route.copied());
     if let Some(locations) = L::locations() {
         requirement.locations = Some(locations);
     }

@@ -72,9 +72,9 @@
 //! | `JWTManager(app)` | `.attach(JwtManager::fairing())` | |
 //! | `app.config["JWT_SECRET_KEY"]` | `jwt_secret_key` in `Rocket.toml`, `ROCKET_JWT_SECRET_KEY`, or [`Config::secret_key`] | |
 //! | `@jwt_required()` | [`#[jwt_required]`](macro@jwt_required) | [`AccessJwt`] |
-//! | `@jwt_required(refresh=True)` | `#[jwt_required(refresh)]` | [`RefreshJwt`] |
+//! | `@jwt_required(refresh=True)`, 3.x `@jwt_refresh_token_required` | `#[jwt_required(refresh)]`, [`#[jwt_refresh_token_required]`](macro@jwt_refresh_token_required) | [`RefreshJwt`] |
 //! | `@jwt_required(fresh=True)` | `#[jwt_required(fresh)]`, [`#[fresh_jwt_required]`](macro@fresh_jwt_required) | [`FreshJwt`] |
-//! | `@jwt_required(optional=True)` | `#[jwt_required(optional)]` | [`OptionalJwt`] |
+//! | `@jwt_required(optional=True)`, 3.x `@jwt_optional` | `#[jwt_required(optional)]`, [`#[jwt_optional]`](macro@jwt_optional) | [`OptionalJwt`] |
 //! | `@jwt_required(verify_type=False)` | `#[jwt_required(verify_type = false)]` | [`AnyJwt`] |
 //! | `create_access_token(identity, fresh=..., expires_delta=..., additional_claims=..., additional_headers=...)` | [`JwtManager::access_token`]`(identity).fresh(..).expires_in(..).additional_claims(..).additional_headers(..).create()` |
 //! | `create_refresh_token(identity)` | [`JwtManager::create_refresh_token`] |
@@ -83,6 +83,7 @@
 //! | `get_jwt()` | [`DecodedToken::claims`], [`DecodedToken::claims_as`] |
 //! | `get_jwt_header()` | [`DecodedToken::header`] |
 //! | `get_jwt_request_location()` | [`Jwt::location`] |
+//! | `verify_jwt_in_request(optional=, fresh=, refresh=, locations=, verify_type=, skip_revocation_check=)` | [`verify_jwt_in_request`]`(request, `[`VerifyOptions`]`::new().optional(..)...)` |
 //! | `set_access_cookies`, `unset_jwt_cookies`, ... | [`JwtCookies`] |
 //! | `expired_token_loader`, `invalid_token_loader`, `unauthorized_loader`, `needs_fresh_token_loader` | [`JwtFairing::on_error`] |
 //!
@@ -171,6 +172,7 @@ mod rotation;
 pub mod testing;
 mod token;
 mod user;
+mod verify_in_request;
 
 #[doc(hidden)]
 pub mod __private;
@@ -206,5 +208,8 @@ pub use revocation::{
 pub use rotation::{RefreshError, Refreshed, TokenPair};
 pub use token::{EncodeError, TokenBuilder};
 pub use user::{CurrentUser, OptionalCurrentUser};
+pub use verify_in_request::{verify_jwt_in_request, VerifyOptions};
 
-pub use jwt_ext_macros::{fresh_jwt_required, jwt_required};
+pub use jwt_ext_macros::{
+    fresh_jwt_required, jwt_optional, jwt_refresh_token_required, jwt_required,
+};

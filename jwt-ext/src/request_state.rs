@@ -25,6 +25,9 @@ pub(crate) type Searches = Answers<(bool, Locations), Result<Found, JwtError>>;
 pub(crate) struct RequestState {
     /// The requirement of the route's `#[jwt_required]`, set by its guard.
     pub(crate) route: OnceLock<Requirement>,
+    /// The requirement of the first `verify_jwt_in_request` call, which `Jwt` parameters
+    /// take on a route without the attribute.
+    pub(crate) verified_in_request: OnceLock<Requirement>,
     /// The searches made, by (refresh, locations): every guard asking the same question
     /// shares one decode.
     pub(crate) searches: Mutex<Searches>,

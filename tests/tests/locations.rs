@@ -54,6 +54,13 @@ fn route_override(jwt: Jwt) -> Value {
     json!({ "location": jwt.location().as_str() })
 }
 
+/// Flask's list form of the same argument.
+#[jwt_required(locations = ["query_string", "cookies"])]
+#[get("/route-override-list")]
+fn route_override_list(jwt: Jwt) -> Value {
+    json!({ "location": jwt.location().as_str() })
+}
+
 #[get("/guard-override")]
 fn guard_override(jwt: Jwt<kind::Access, (location::QueryString, location::Headers)>) -> Value {
     json!({ "location": jwt.location().as_str() })
@@ -94,6 +101,7 @@ fn client(config: Config) -> Client {
                 optional,
                 optional_post,
                 route_override,
+                route_override_list,
                 guard_override,
                 json_note,
                 json_value,
@@ -741,6 +749,18 @@ fn routes_and_guards_override_the_configured_locations() {
         none.msg(),
         "Missing JWT in cookies or headers (Missing cookie \"access_token_cookie\"; Missing \
          Authorization Header)"
+    );
+    // `locations = ["query_string", "cookies"]`, as a Flask user writes it.
+    let listed = send(
+        client
+            .get("/route-override-list")
+            .cookie(Cookie::new("access_token_cookie", token.clone())),
+    );
+    assert_eq!(listed.body["location"], "cookies");
+    assert_eq!(
+        send(client.get("/route-override-list")).msg(),
+        "Missing JWT in query_string or cookies (Missing 'jwt' query parameter; Missing cookie \
+         \"access_token_cookie\")"
     );
     // Without the override, the configured `headers` only.
     let plain = send(
