@@ -1150,6 +1150,9 @@ impl Config {
                 if let Some(result) = self.read_remote_key(key, value) {
                     return result;
                 }
+                if let Some(hint) = replaced_key(key) {
+                    return Err(hint.into());
+                }
                 let mut message = "is not a jwt-ext setting".to_owned();
                 if let Some(near) = closest_key(key) {
                     message = format!("{message}; did you mean `{near}`?");
@@ -1656,6 +1659,42 @@ fn parse_algorithm(name: &str) -> Result<Algorithm, String> {
             "unknown algorithm `{name}`; expected one of HS256, HS384, HS512, RS256, RS384, \
              RS512, PS256, PS384, PS512, ES256, ES384, EdDSA"
         )
+    })
+}
+
+/// What replaces a key of Flask-JWT-Extended 3.x, or a tymon/jwt-auth setting under a `jwt_`
+/// name, that this crate does not read.
+fn replaced_key(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "jwt_blacklist_enabled" => {
+            "is Flask-JWT-Extended 3.x's switch for the blocklist; here every verified request \
+             asks the revocation store, as in 4.x: remove the key \
+             (`#[jwt_required(skip_revocation_check)]` skips the check on one route)"
+        }
+        "jwt_blacklist_token_checks" => {
+            "is Flask-JWT-Extended 3.x's list of token types to check against the blocklist; \
+             here access and refresh tokens are both checked, as in 4.x: remove the key \
+             (`skip_revocation_check` skips the check on one route)"
+        }
+        "jwt_user_claims" => {
+            "is Flask-JWT-Extended 3.x's name of the claim that nested additional claims \
+             (`user_claims`); as in 4.x, additional claims are top-level claims here: remove \
+             the key (a 3.x token's nested claims read as `token.claims()[\"user_claims\"]`)"
+        }
+        "jwt_claims_in_refresh_token" => {
+            "is Flask-JWT-Extended 3.x's switch for additional claims in refresh tokens; as in \
+             4.x, refresh tokens get them too: remove the key"
+        }
+        "jwt_ttl" => "is tymon/jwt-auth's name: set `jwt_access_token_expires` (in seconds)",
+        "jwt_refresh_ttl" => {
+            "is tymon/jwt-auth's name: set `jwt_sliding_refresh_window` (in seconds, counted \
+             from the login) for exchanges of access tokens, or `jwt_refresh_token_expires` for \
+             refresh tokens"
+        }
+        "jwt_blacklist_grace_period" => {
+            "is tymon/jwt-auth's name: set `jwt_sliding_refresh_grace` (in seconds)"
+        }
+        _ => return None,
     })
 }
 

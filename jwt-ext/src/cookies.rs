@@ -223,7 +223,7 @@ impl From<EncodeError> for CookieError {
 impl<'r> Responder<'r, 'static> for CookieError {
     fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
         log::error!("jwt-ext: could not set the token cookies: {self}");
-        crate::response::server_error(request, "Could not set the token cookies")
+        crate::response::server_error(request, "Could not set the token cookies", &self)
     }
 }
 

@@ -139,10 +139,7 @@ pub(crate) fn token_from_cookie<'r>(
     names: &TokenNames<'_>,
     refresh: bool,
 ) -> Result<(&'r str, Option<&'r str>), JwtError> {
-    let token = request
-        .cookies()
-        .get(names.cookie)
-        .map(rocket::http::Cookie::value)
+    let token = first_cookie(request, names.cookie)
         .filter(|value| !value.is_empty())
         .ok_or_else(|| JwtError::NoAuthorization(format!("Missing cookie \"{}\"", names.cookie)))?;
     if refresh && config.refresh_cookie_post_only && request.method() != Method::Post {
@@ -167,6 +164,28 @@ pub(crate) fn token_from_cookie<'r>(
         Some(csrf) => Ok((token, Some(csrf))),
         None => Err(JwtError::Csrf("Missing CSRF token".into())),
     }
+}
+
+/// The value of the first cookie called `name`, as Flask (Werkzeug) reads it: the first of two
+/// cookies of one name (browsers send the one with the longer path first), and a quoted value
+/// (`name="value"`, which some clients and proxies write) without its quotes.
+fn first_cookie<'r>(request: &'r Request<'_>, name: &str) -> Option<&'r str> {
+    let from_headers = request.headers().get("Cookie").find_map(|header| {
+        rocket::http::Cookie::split_parse(header)
+            .filter_map(Result::ok)
+            .find(|cookie| cookie.name() == name)
+            .and_then(|cookie| cookie.value_raw())
+    });
+    // Rocket's jar also holds cookies that reached the request without a header (a local
+    // client's); there, one name is one cookie.
+    let value =
+        from_headers.or_else(|| request.cookies().get(name).map(rocket::http::Cookie::value))?;
+    Some(
+        value
+            .strip_prefix('"')
+            .and_then(|value| value.strip_suffix('"'))
+            .unwrap_or(value),
+    )
 }
 
 /// The query string location: the first `jwt_query_string_name` parameter, which must start

@@ -148,10 +148,30 @@ fn decode(
     let token = if let Some(token) = cache.get(encoded, crate::decode::now_seconds()) {
         token
     } else {
-        let token = Arc::new(manager.verifier().decode(encoded, false)?);
-        cache.insert(encoded, &token);
-        token
+        match manager.verifier().decode(encoded, false) {
+            Ok(token) => {
+                let token = Arc::new(token);
+                cache.insert(encoded, &token);
+                token
+            }
+            // Flask decodes an expired token a second time, ignoring `exp`, with the CSRF
+            // value: whatever that refuses (a bad `sub`, a missing `csrf` claim, another
+            // double-submit value) is the answer, not the expiry.
+            Err(JwtError::Expired(refused)) => {
+                let again = manager.verifier().decode(encoded, true)?;
+                compare_csrf(&again, csrf)?;
+                return Err(JwtError::Expired(refused));
+            }
+            Err(error) => return Err(error),
+        }
     };
+    compare_csrf(&token, csrf)?;
+    Ok(token)
+}
+
+/// The double submit, as Flask's `decode_token(token, csrf_value)` compares it: the submitted
+/// value, if any, against the token's `csrf` claim.
+fn compare_csrf(token: &DecodedToken, csrf: Option<&str>) -> Result<(), JwtError> {
     if let Some(submitted) = csrf {
         match token.claims().get("csrf") {
             None => return Err(JwtError::Invalid("Missing claim: csrf".into())),
@@ -163,7 +183,7 @@ fn decode(
             }
         }
     }
-    Ok(token)
+    Ok(())
 }
 
 #[cfg(test)]

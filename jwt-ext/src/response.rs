@@ -66,21 +66,30 @@ impl<'r> Responder<'r, 'static> for JwtError {
 }
 
 /// A handler that could not create a token answers 500 with a JSON message; the cause (a
-/// server-side bug, e.g. a non-string `sub`) is logged, not sent.
+/// server-side bug, e.g. a non-string `sub`) is logged, and in the `debug` profile also sent
+/// as `detail`, so that the developer sees it where they look.
 impl<'r> Responder<'r, 'static> for crate::token::EncodeError {
     fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
         log::error!("jwt-ext: could not create a token: {self}");
-        server_error(request, "Could not create the token")
+        server_error(request, "Could not create the token", &self)
     }
 }
 
 /// A 500 with `{"<jwt_error_message_key>": message}`, for server-side failures whose cause is
-/// logged, not sent.
-pub(crate) fn server_error(request: &Request<'_>, message: &str) -> response::Result<'static> {
+/// logged; in the `debug` profile the body names it too (`"detail": cause`), in any other it
+/// stays generic.
+pub(crate) fn server_error(
+    request: &Request<'_>,
+    message: &str,
+    cause: &dyn std::fmt::Display,
+) -> response::Result<'static> {
     let manager = request.rocket().state::<JwtManager>();
     let key = manager.map_or("msg", |manager| manager.config().error_message_key.as_str());
     let mut body = Map::new();
     body.insert(key.to_owned(), message.into());
+    if request.rocket().config().profile == rocket::Config::DEBUG_PROFILE {
+        body.insert("detail".to_owned(), cause.to_string().into());
+    }
     let body = Value::Object(body).to_string();
     Response::build()
         .status(Status::InternalServerError)

@@ -2,6 +2,16 @@
 //! `testing`): mint tokens of every kind for the client's Rocket instance, and attach them to
 //! a request the way the application reads them.
 //!
+//! Enable the feature for the tests alone, in the application's `Cargo.toml`:
+//!
+//! ```toml
+//! [dependencies]
+//! jwt-ext = "0.1"
+//!
+//! [dev-dependencies]
+//! jwt-ext = { version = "0.1", features = ["testing"] }
+//! ```
+//!
 //! # Example
 //!
 //! ```
@@ -113,6 +123,20 @@ impl<'a> TestTokens<'a> {
             .expires_in(Duration::minutes(-1))
             .create()
             .expect("expired token")
+    }
+
+    /// A refresh token that expired a minute ago.
+    ///
+    /// # Panics
+    ///
+    /// As for [`access`](Self::access).
+    #[must_use]
+    pub fn expired_refresh(&self, identity: impl Serialize) -> String {
+        self.jwt
+            .refresh_token(identity)
+            .expires_in(Duration::minutes(-1))
+            .create()
+            .expect("expired refresh token")
     }
 
     /// An access token whose payload was changed after signing (its `sub` is replaced), so

@@ -42,8 +42,10 @@ impl std::fmt::Display for EncodeError {
         match self {
             Self::Serialize(error) => write!(f, "could not serialize to JSON: {error}"),
             Self::SubjectNotString => f.write_str(
-                "the `sub` claim must be a string while `jwt_verify_sub` is on; \
-                 convert the identity to a string (e.g. `id.to_string()`)",
+                "the `sub` claim must be a string while `jwt_verify_sub` is on; convert the \
+                 identity to a string (e.g. `id.to_string()`), or set `jwt_verify_sub = false` \
+                 for identities that are JSON objects or numbers (PyJWT refuses those \
+                 otherwise, and so does Flask-JWT-Extended)",
             ),
             Self::NotAnObject(what) => write!(f, "{what} must serialize to a JSON object"),
             Self::ReservedHeader(name) => {

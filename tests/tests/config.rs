@@ -244,6 +244,33 @@ fn value_rules_are_checked_together() {
 }
 
 #[test]
+fn keys_of_flask_3x_and_tymon_are_refused_with_what_replaces_them() {
+    let figment = Figment::from(rocket::Config::default())
+        .merge(("jwt_blacklist_enabled", true))
+        .merge(("jwt_blacklist_token_checks", ["access", "refresh"]))
+        .merge(("jwt_user_claims", "user_claims"))
+        .merge(("jwt_claims_in_refresh_token", true))
+        .merge(("jwt_refresh_ttl", 20160))
+        .merge(("jwt_blacklist_grace_period", 30));
+    let error = Config::from_figment(&figment).unwrap_err();
+    let message = |key: &str| {
+        error
+            .problems
+            .iter()
+            .find(|problem| problem.key == key)
+            .map(|problem| problem.message.clone())
+            .unwrap_or_else(|| panic!("{key} not reported: {error}"))
+    };
+    assert!(message("jwt_blacklist_enabled").contains("every verified request asks"));
+    assert!(message("jwt_blacklist_token_checks").contains("`skip_revocation_check`"));
+    assert!(message("jwt_user_claims").contains(r#"token.claims()["user_claims"]"#));
+    assert!(message("jwt_claims_in_refresh_token").contains("refresh tokens get them too"));
+    assert!(message("jwt_refresh_ttl").contains("`jwt_sliding_refresh_window`"));
+    assert!(message("jwt_blacklist_grace_period").contains("`jwt_sliding_refresh_grace`"));
+    assert_eq!(error.problems.len(), 6, "{error}");
+}
+
+#[test]
 fn debug_output_never_shows_a_secret() {
     const PEM: &str = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----";
     let config = Config::default()

@@ -518,3 +518,27 @@ fn the_server_keeps_serving_after_hostile_tokens() {
         Status::Ok
     );
 }
+
+#[test]
+fn what_flask_checks_on_an_expired_token_wins_over_the_expiry() {
+    // Flask decodes an expired token a second time, ignoring `exp`; that decode refuses an
+    // integer `sub` (422), which a client must not take for "refresh now" (401).
+    let mut claims = common::valid_claims();
+    claims["sub"] = json!(42);
+    claims["exp"] = json!(common::now() - 60);
+    let token = common::sign_claims(&claims);
+    let (status, msg, _) = refused(&client(config()), &token);
+    assert_eq!((status, msg.as_str()), (422, "Subject must be a string"));
+    assert_eq!(
+        manager(config())
+            .decode_token(&token)
+            .unwrap_err()
+            .message(),
+        "Subject must be a string"
+    );
+    // Valid but for `exp`: the expiry.
+    let mut claims = common::valid_claims();
+    claims["exp"] = json!(common::now() - 60);
+    let (status, msg, _) = refused(&client(config()), &common::sign_claims(&claims));
+    assert_eq!((status, msg.as_str()), (401, "Token has expired"));
+}

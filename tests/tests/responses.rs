@@ -151,12 +151,28 @@ fn mint_bad(jwt: &JwtManager) -> Result<String, jwt_ext::EncodeError> {
 }
 
 #[test]
-fn a_token_that_cannot_be_created_is_a_json_500_without_details() {
-    let rocket = bare_rocket()
-        .attach(JwtManager::fairing_with(config()))
-        .mount("/", rocket::routes![mint_bad]);
-    let client = Client::tracked(rocket).unwrap();
-    let answer = get(&client, "/mint-bad", None);
+fn a_token_that_cannot_be_created_is_a_json_500_with_the_cause_in_debug_only() {
+    let rocket_in = |profile: &str| {
+        let figment = rocket::Config::figment()
+            .select(profile)
+            .merge(("log_level", "off"));
+        rocket::custom(figment)
+            .attach(JwtManager::fairing_with(config()))
+            .mount("/", rocket::routes![mint_bad])
+    };
+    let release = Client::tracked(rocket_in("release")).unwrap();
+    let answer = get(&release, "/mint-bad", None);
     assert_eq!(answer.status, Status::InternalServerError);
     assert_eq!(answer.body, json!({ "msg": "Could not create the token" }));
+    let debug = Client::tracked(rocket_in("debug")).unwrap();
+    let answer = get(&debug, "/mint-bad", None);
+    assert_eq!(answer.status, Status::InternalServerError);
+    assert_eq!(answer.body["msg"], "Could not create the token");
+    assert!(
+        answer.body["detail"]
+            .as_str()
+            .is_some_and(|detail| detail.contains("`jwt_verify_sub`")),
+        "{}",
+        answer.body
+    );
 }

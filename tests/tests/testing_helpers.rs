@@ -41,6 +41,10 @@ fn each_test_token_gets_its_answer() {
         (Status::Unauthorized, "Token has expired".into())
     );
     assert_eq!(
+        status_and_msg(&client, "/refresh", &tokens.expired_refresh("alice")),
+        (Status::Unauthorized, "Token has expired".into())
+    );
+    assert_eq!(
         status_and_msg(&client, "/protected", &tokens.tampered("alice")),
         (
             Status::UnprocessableEntity,
