@@ -8,6 +8,10 @@
     python compat.py cookie-call SECRET METHOD ACCESS_TOKEN CSRF
                                           -> JSON: status and body of a cookie-only Flask route
                                              called with that cookie and X-CSRF-TOKEN header
+    python compat.py redis-call SECRET REDIS_URL PREFIX PATH TOKEN
+                                          -> JSON: status and body of PATH (`/protected`, or
+                                             `/logout`, which revokes the token's login) of a
+                                             Flask app whose blocklist is jwt-ext's on Redis
 
 Tokens are minted with the default configuration (HS256, csrf claim on, nbf on).
 """
@@ -22,6 +26,7 @@ from flask_jwt_extended import (
     create_access_token,
     create_refresh_token,
     decode_token,
+    get_jwt,
     get_jwt_identity,
     jwt_required,
     set_access_cookies,
@@ -86,6 +91,38 @@ def cookie_call(secret, method, token, csrf):
     return {"status": response.status_code, "body": response.get_json()}
 
 
+def redis_call(secret, url, prefix, path, token):
+    import redis
+
+    from jwt_ext_blocklist import JwtExtBlocklist
+
+    app = Flask(__name__)
+    app.config["JWT_SECRET_KEY"] = secret
+    jwt = JWTManager(app)
+    blocklist = JwtExtBlocklist(redis.Redis.from_url(url), prefix=prefix)
+
+    @jwt.token_in_blocklist_loader
+    def check_if_token_revoked(jwt_header, jwt_payload):
+        return blocklist.is_revoked(jwt_payload)
+
+    @app.route("/protected")
+    @jwt_required()
+    def protected():
+        return jsonify(logged_in_as=get_jwt_identity())
+
+    @app.route("/logout", methods=["DELETE"])
+    @jwt_required()
+    def logout():
+        blocklist.revoke_login(get_jwt())
+        return jsonify(msg="Successfully logged out")
+
+    method = "DELETE" if path == "/logout" else "GET"
+    response = app.test_client().open(
+        path, method=method, headers={"Authorization": f"Bearer {token}"}
+    )
+    return {"status": response.status_code, "body": response.get_json()}
+
+
 if __name__ == "__main__":
     command, secret = sys.argv[1], sys.argv[2]
     if command == "mint":
@@ -96,5 +133,7 @@ if __name__ == "__main__":
         print(json.dumps(cookies(secret)))
     elif command == "cookie-call":
         print(json.dumps(cookie_call(secret, *sys.argv[3:6])))
+    elif command == "redis-call":
+        print(json.dumps(redis_call(secret, *sys.argv[3:7])))
     else:
         sys.exit(f"unknown command {command!r}")

@@ -3,7 +3,9 @@
 //!
 //! The vendored vectors need nothing. The live round trip runs Flask-JWT-Extended 4.7.4 from a
 //! virtualenv under cargo's target directory, created on first use with `python3 -m venv` and
-//! `pip install` (set `JWT_EXT_FLASK_PYTHON` to use another interpreter that has it).
+//! `pip install` (set `JWT_EXT_FLASK_PYTHON` to use another interpreter that has it, and
+//! redis-py). With a `redis-server` beside them, a Flask app and a jwt-ext app share one
+//! revocation store, each refusing what the other revoked.
 
 mod common;
 
@@ -19,6 +21,8 @@ use rocket::time::Duration;
 use serde_json::{json, Value};
 
 const FLASK_JWT_EXTENDED: &str = "flask-jwt-extended==4.7.4";
+/// redis-py, for the Flask side of the shared revocation store.
+const REDIS_PY: &str = "redis==5.2.1";
 
 fn vectors() -> Value {
     let text = include_str!("../vectors/flask-jwt-extended-4.7.4.json");
@@ -75,7 +79,7 @@ fn python() -> &'static Path {
         let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("flask-venv");
         let python = venv.join("bin/python");
         let ready = Command::new(&python)
-            .args(["-c", "import flask_jwt_extended"])
+            .args(["-c", "import flask_jwt_extended, redis"])
             .output()
             .is_ok_and(|out| out.status.success());
         if !ready {
@@ -86,6 +90,7 @@ fn python() -> &'static Path {
                 "install",
                 "--quiet",
                 FLASK_JWT_EXTENDED,
+                REDIS_PY,
             ]));
         }
         python
@@ -279,4 +284,96 @@ fn browser_sessions_cross_between_flask_and_jwt_ext() {
         answer,
         json!({ "status": 401, "body": { "msg": "Missing CSRF token" } })
     );
+}
+
+/// Flask's answer on `path` for `token`, its blocklist on `redis` under `prefix`.
+fn flask_on_redis(redis: &jwt_ext_tests::RedisServer, path: &str, token: &str) -> (u16, Value) {
+    let answer = flask(&[
+        "redis-call",
+        common::SECRET,
+        &redis.url(),
+        "shared:",
+        path,
+        token,
+    ]);
+    (
+        u16::try_from(answer["status"].as_u64().unwrap()).unwrap(),
+        answer["body"].clone(),
+    )
+}
+
+#[rocket::delete("/logout")]
+async fn logout(
+    jwt: &JwtManager,
+    token: jwt_ext::AccessJwt,
+) -> Result<Value, jwt_ext::RevokeError> {
+    jwt.logout(&token, None).await?;
+    Ok(json!({ "msg": "Successfully logged out" }))
+}
+
+#[test]
+fn a_flask_app_and_a_jwt_ext_app_share_one_revocation_store_on_redis() {
+    let redis = jwt_ext_tests::RedisServer::start();
+    let rocket = common::rocket_with(config().redis_url(redis.url()).redis_key_prefix("shared:"))
+        .mount("/", rocket::routes![logout]);
+    let client = Client::tracked(rocket).unwrap();
+    let jwt = client.rocket().state::<JwtManager>().unwrap();
+    let revoked = (401, json!({ "msg": "Token has been revoked" }));
+
+    // Logged out on the Rocket side: refused by Flask, a lone token and a whole login alike.
+    let lone = jwt.create_access_token("alice").unwrap();
+    let pair = jwt.create_token_pair("alice", false).unwrap();
+    let earlier = jwt
+        .access_token("alice")
+        .additional_claims(json!({ "fam": jwt.decode_token(&pair.access_token).unwrap().family() }))
+        .create()
+        .unwrap();
+    for token in [&lone, &earlier] {
+        assert_eq!(flask_on_redis(&redis, "/protected", token).0, 200);
+    }
+    for token in [&lone, &pair.access_token] {
+        let response = client
+            .delete("/logout")
+            .header(Header::new("Authorization", format!("Bearer {token}")))
+            .dispatch();
+        assert_eq!(response.status(), Status::Ok);
+    }
+    for token in [&lone, &pair.access_token, &earlier] {
+        assert_eq!(flask_on_redis(&redis, "/protected", token), revoked);
+    }
+
+    // Logged out on the Flask side: refused here.
+    let minted = flask(&["mint", common::SECRET]);
+    let flask_token = minted["access"].as_str().unwrap().to_owned();
+    assert_eq!(
+        get_with_token(&client, "/protected", &flask_token).status,
+        Status::Ok
+    );
+    assert_eq!(flask_on_redis(&redis, "/logout", &flask_token).0, 200);
+    let answer = get_with_token(&client, "/protected", &flask_token);
+    assert_eq!(
+        (answer.status, answer.msg()),
+        (Status::Unauthorized, "Token has been revoked")
+    );
+    // And a whole login, through its `fam`.
+    let other = jwt.create_token_pair("bob", false).unwrap();
+    assert_eq!(
+        flask_on_redis(&redis, "/logout", &other.access_token).0,
+        200
+    );
+    let answer = get_with_token(&client, "/protected", &other.access_token);
+    assert_eq!(answer.msg(), "Token has been revoked");
+    let mut keys: Vec<String> = redis::cmd("KEYS")
+        .arg("shared:*")
+        .query(&mut redis.connection())
+        .unwrap();
+    keys.sort();
+    assert_eq!(keys.len(), 4, "{keys:?}");
+    for key in &keys {
+        let ttl: i64 = redis::cmd("TTL")
+            .arg(key)
+            .query(&mut redis.connection())
+            .unwrap();
+        assert!(ttl > 0, "{key} expires: {ttl}");
+    }
 }
