@@ -134,3 +134,28 @@ impl Drop for RedisServer {
         self.stop();
     }
 }
+
+/// Sends `method path`, with `Authorization: Bearer <token>` when a token is given; the status
+/// and the JSON body (`Null` when there is none).
+#[must_use]
+pub fn call_with_bearer(
+    client: &rocket::local::blocking::Client,
+    method: rocket::http::Method,
+    path: &str,
+    token: Option<&str>,
+) -> (rocket::http::Status, rocket::serde::json::Value) {
+    let mut request = client.req(method, path.to_owned());
+    if let Some(token) = token {
+        request = request.header(rocket::http::Header::new(
+            "Authorization",
+            format!("Bearer {token}"),
+        ));
+    }
+    let response = request.dispatch();
+    (
+        response.status(),
+        response
+            .into_json()
+            .unwrap_or(rocket::serde::json::Value::Null),
+    )
+}

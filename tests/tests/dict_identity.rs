@@ -5,7 +5,7 @@
 
 use jwt_ext::{jwt_required, EncodeError, Jwt, JwtManager};
 use rocket::figment::Figment;
-use rocket::http::{Header, Status};
+use rocket::http::{Method, Status};
 use rocket::local::blocking::Client;
 use rocket::serde::json::{json, Value};
 use rocket::{get, post, routes};
@@ -45,19 +45,8 @@ fn client(figment: Figment) -> Client {
 }
 
 fn call(client: &Client, post: bool, path: &str, token: Option<&str>) -> (Status, Value) {
-    let mut request = if post {
-        client.post(path.to_owned())
-    } else {
-        client.get(path.to_owned())
-    };
-    if let Some(token) = token {
-        request = request.header(Header::new("Authorization", format!("Bearer {token}")));
-    }
-    let response = request.dispatch();
-    (
-        response.status(),
-        response.into_json().unwrap_or(Value::Null),
-    )
+    let method = if post { Method::Post } else { Method::Get };
+    jwt_ext_tests::call_with_bearer(client, method, path, token)
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! `examples/flask3`: the refresh-token app of Flask-JWT-Extended 3.x's and
 //! Quart-JWT-Extended's docs, with their decorator names, answering as those docs show.
 
-use rocket::http::{ContentType, Header, Status};
+use rocket::http::{ContentType, Method, Status};
 use rocket::local::blocking::Client;
 use rocket::serde::json::{json, Value};
 
@@ -11,19 +11,8 @@ fn client() -> Client {
 }
 
 fn call(client: &Client, post: bool, path: &str, token: Option<&str>) -> (Status, Value) {
-    let mut request = if post {
-        client.post(path.to_owned())
-    } else {
-        client.get(path.to_owned())
-    };
-    if let Some(token) = token {
-        request = request.header(Header::new("Authorization", format!("Bearer {token}")));
-    }
-    let response = request.dispatch();
-    (
-        response.status(),
-        response.into_json().unwrap_or(Value::Null),
-    )
+    let method = if post { Method::Post } else { Method::Get };
+    jwt_ext_tests::call_with_bearer(client, method, path, token)
 }
 
 fn login(client: &Client, password: &str) -> (Status, Value) {

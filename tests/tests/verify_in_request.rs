@@ -12,7 +12,7 @@ use jwt_ext::{
     VerifyOptions,
 };
 use rocket::fairing::AdHoc;
-use rocket::http::{Header, Method, Status};
+use rocket::http::{Method, Status};
 use rocket::local::blocking::Client;
 use rocket::request::{FromRequest, Outcome, Request};
 use rocket::serde::json::{json, Value};
@@ -143,15 +143,7 @@ fn client(fairing_options: VerifyOptions, calls: &Arc<AtomicUsize>) -> Client {
 }
 
 fn get(client: &Client, path: &str, token: Option<&str>) -> (Status, Value) {
-    let mut request = client.get(path.to_owned());
-    if let Some(token) = token {
-        request = request.header(Header::new("Authorization", format!("Bearer {token}")));
-    }
-    let response = request.dispatch();
-    (
-        response.status(),
-        response.into_json().unwrap_or(Value::Null),
-    )
+    jwt_ext_tests::call_with_bearer(client, Method::Get, path, token)
 }
 
 #[test]

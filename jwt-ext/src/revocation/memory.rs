@@ -5,7 +5,10 @@ use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use rocket::time::OffsetDateTime;
 
-use super::{keep_until, owner, Blocklist, Exchange, Rotation, RotationOutcome, StoreError};
+use super::{
+    keep_until, owner, replaced_in_chain, revocation, Blocklist, Exchange, Revocation, Rotation,
+    RotationOutcome, StoreError,
+};
 use crate::claims::DecodedToken;
 
 /// The default of `jwt_blocklist_max_entries`: live entries the in-memory store holds.
@@ -291,9 +294,14 @@ impl Blocklist for MemoryBlocklist {
         }
         if let Some(state) = token.chain().and_then(|chain| entries.chains.get(chain)) {
             let state = &state.value;
-            let current = jti == Some(&*state.current);
-            let in_grace = jti == Some(&*state.previous) && now() < state.previous_until;
-            return Ok(!(current || in_grace));
+            let (current, previous) = (&state.current, &state.previous);
+            return Ok(replaced_in_chain(
+                jti,
+                current,
+                previous,
+                state.previous_until,
+                now(),
+            ));
         }
         Ok(false)
     }
@@ -307,12 +315,9 @@ impl Blocklist for MemoryBlocklist {
         token: &DecodedToken,
         until: Option<i64>,
     ) -> Result<(), StoreError> {
-        let jti = token.jti().ok_or(StoreError::NoJti)?;
-        let now = now();
-        let until = keep_until(token, until);
-        if until.is_some_and(|until| until < now) {
+        let Some(Revocation { jti, until, now }) = revocation(token, until)? else {
             return Ok(()); // Already unusable: nothing to remember.
-        }
+        };
         let owner = owner(token);
         let mut entries = self.lock();
         // An entry already there (an exchanged token in its grace) now applies at once, and
@@ -333,12 +338,9 @@ impl Blocklist for MemoryBlocklist {
         token: &DecodedToken,
         until: Option<i64>,
     ) -> Result<bool, StoreError> {
-        let jti = token.jti().ok_or(StoreError::NoJti)?;
-        let now = now();
-        let until = keep_until(token, until);
-        if until.is_some_and(|until| until < now) {
+        let Some(Revocation { jti, until, now }) = revocation(token, until)? else {
             return Ok(true);
-        }
+        };
         let owner = owner(token);
         let mut entries = self.lock();
         if entries.contains(Kind::Token, jti) {

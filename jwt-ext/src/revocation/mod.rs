@@ -330,6 +330,43 @@ pub(crate) fn keep_until(token: &DecodedToken, until: Option<i64>) -> Option<i64
     }
 }
 
+/// What revoking `token` must record: its `jti`, until when it must be kept (see
+/// [`keep_until`]), and now. `Ok(None)` when the token is already unusable, so that nothing
+/// need be kept.
+pub(crate) fn revocation(
+    token: &DecodedToken,
+    until: Option<i64>,
+) -> Result<Option<Revocation<'_>>, StoreError> {
+    let jti = token.jti().ok_or(StoreError::NoJti)?;
+    let now = rocket::time::OffsetDateTime::now_utc().unix_timestamp();
+    let until = keep_until(token, until);
+    Ok(until
+        .is_none_or(|until| until >= now)
+        .then_some(Revocation { jti, until, now }))
+}
+
+/// One token's revocation to record.
+pub(crate) struct Revocation<'t> {
+    pub(crate) jti: &'t str,
+    /// Until when (UNIX seconds; `None`: for good).
+    pub(crate) until: Option<i64>,
+    pub(crate) now: i64,
+}
+
+/// Whether a token of an exchange chain is refused by the chain's state: it is neither the
+/// current token nor the previous one within its grace (`previous_until`, exclusive).
+pub(crate) fn replaced_in_chain(
+    jti: Option<&str>,
+    current: &str,
+    previous: &str,
+    previous_until: i64,
+    now: i64,
+) -> bool {
+    let is_current = jti == Some(current);
+    let in_grace = jti == Some(previous) && now < previous_until;
+    !(is_current || in_grace)
+}
+
 /// Who an entry counts against: the token's identity, as text.
 pub(crate) fn owner(token: &DecodedToken) -> String {
     match token.identity() {

@@ -9,7 +9,10 @@ use std::time::Duration;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use rocket::time::OffsetDateTime;
 
-use super::{keep_until, Blocklist, Exchange, Rotation, RotationOutcome, StoreError};
+use super::{
+    keep_until, replaced_in_chain, revocation, Blocklist, Exchange, Revocation, Rotation,
+    RotationOutcome, StoreError,
+};
 use crate::claims::DecodedToken;
 
 /// How long one Redis command may take before the request gets a 503.
@@ -209,15 +212,11 @@ fn now() -> i64 {
 }
 
 /// Whether the token is refused by its chain's state, `[current, previous, previous_until]`.
-fn replaced_in_chain(state: &str, jti: Option<&str>, now: i64) -> bool {
-    let Ok((current, previous, previous_until)) =
-        serde_json::from_str::<(String, String, i64)>(state)
-    else {
-        return true; // Not written by jwt-ext: refuse rather than guess.
-    };
-    let current = jti == Some(current.as_str());
-    let in_grace = jti == Some(previous.as_str()) && now < previous_until;
-    !(current || in_grace)
+fn refused_by_chain(state: &str, jti: Option<&str>, now: i64) -> bool {
+    match serde_json::from_str::<(String, String, i64)>(state) {
+        Ok((current, previous, until)) => replaced_in_chain(jti, &current, &previous, until, now),
+        Err(_) => true, // Not written by jwt-ext: refuse rather than guess.
+    }
 }
 
 #[rocket::async_trait]
@@ -253,7 +252,7 @@ impl Blocklist for RedisBlocklist {
         }
         if token.chain().is_some() {
             if let Some(state) = values.next().flatten() {
-                return Ok(replaced_in_chain(&state, token.jti(), now));
+                return Ok(refused_by_chain(&state, token.jti(), now));
             }
         }
         Ok(false)
@@ -268,12 +267,9 @@ impl Blocklist for RedisBlocklist {
         token: &DecodedToken,
         until: Option<i64>,
     ) -> Result<(), StoreError> {
-        let jti = token.jti().ok_or(StoreError::NoJti)?;
-        let now = now();
-        let until = keep_until(token, until);
-        if until.is_some_and(|until| until < now) {
-            return Ok(());
-        }
+        let Some(Revocation { jti, until, now }) = revocation(token, until)? else {
+            return Ok(()); // Already unusable: nothing to remember.
+        };
         // The revocation applies from now, also to a token exchanged moments ago (in its
         // grace); its expiry is the same as the exchange gave it.
         let () = self
@@ -287,12 +283,9 @@ impl Blocklist for RedisBlocklist {
         token: &DecodedToken,
         until: Option<i64>,
     ) -> Result<bool, StoreError> {
-        let jti = token.jti().ok_or(StoreError::NoJti)?;
-        let now = now();
-        let until = keep_until(token, until);
-        if until.is_some_and(|until| until < now) {
+        let Some(Revocation { jti, until, now }) = revocation(token, until)? else {
             return Ok(true); // Already unusable: nothing to remember.
-        }
+        };
         // SET NX: only the first of concurrent revocations succeeds.
         let mut command = set(self.key(jti), now, ttl_until(until, now));
         command.arg("NX");
