@@ -281,9 +281,8 @@ impl JwtManager {
         if window_end.is_none_or(|end| now > end) {
             return Err(JwtError::Expired(token.refused()).into());
         }
-        if self.blocklist().is_revoked(&token).await? {
-            return Err(JwtError::Revoked(token.refused()).into());
-        }
+        // The exchange step refuses a revoked token or login itself, atomically with the
+        // replacement: no separate revocation check first.
         let presented = token.jti().ok_or(StoreError::NoJti)?;
         let chain = token.chain().unwrap_or(presented).to_owned();
         let next = uuid::Uuid::new_v4().to_string();
