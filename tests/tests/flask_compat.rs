@@ -286,6 +286,49 @@ fn browser_sessions_cross_between_flask_and_jwt_ext() {
     );
 }
 
+#[test]
+fn expired_cookie_tokens_get_the_same_answer_as_from_flask() {
+    // Flask's `/protected` on cookies, and the test app's, for tokens only an expiry-ignoring
+    // second decode tells apart.
+    let cookie_config = config().token_location("cookies".parse().unwrap());
+    let client = Client::untracked(common::rocket_with(cookie_config)).unwrap();
+    let jwt = manager(config());
+    let expired = jwt
+        .access_token("alice")
+        .expires_in(Duration::seconds(-60))
+        .create()
+        .unwrap();
+    let claim = jwt.decode_token_allow_expired(&expired).unwrap().claims()["csrf"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let no_claim = manager(config().cookie_csrf_protect(false))
+        .access_token("alice")
+        .expires_in(Duration::seconds(-60))
+        .create()
+        .unwrap();
+    for (token, csrf) in [
+        (&expired, "forged"),
+        (&expired, claim.as_str()),
+        (&expired, ""),
+        (&no_claim, "anything"),
+    ] {
+        let from_flask = flask(&["cookie-call", common::SECRET, "POST", token, csrf]);
+        let mut request = client
+            .post("/protected")
+            .cookie(Cookie::new("access_token_cookie", token.clone()));
+        if !csrf.is_empty() {
+            request = request.header(Header::new("X-CSRF-TOKEN", csrf.to_owned()));
+        }
+        let response = request.dispatch();
+        let here = json!({
+            "status": response.status().code,
+            "body": response.into_json::<Value>().unwrap(),
+        });
+        assert_eq!(here, from_flask, "csrf {csrf:?}");
+    }
+}
+
 /// Flask's answer on `path` for `token`, its blocklist on `redis` under `prefix`.
 fn flask_on_redis(redis: &jwt_ext_tests::RedisServer, path: &str, token: &str) -> (u16, Value) {
     let answer = flask(&[

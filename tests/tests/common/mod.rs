@@ -30,6 +30,12 @@ fn protected(jwt: AccessJwt) -> Value {
     json!({ "identity": jwt.identity(), "fresh": jwt.is_fresh() })
 }
 
+/// The access route for state-changing requests (CSRF methods with cookies).
+#[post("/protected")]
+fn protected_post(jwt: AccessJwt) -> Value {
+    json!({ "logged_in_as": jwt.identity() })
+}
+
 #[get("/refresh")]
 fn refresh(jwt: RefreshJwt) -> Value {
     json!({ "identity": jwt.identity() })
@@ -118,6 +124,7 @@ pub fn bare_rocket() -> Rocket<Build> {
         "/",
         routes![
             protected,
+            protected_post,
             refresh,
             refresh_post,
             fresh,
