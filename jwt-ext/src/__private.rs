@@ -6,13 +6,13 @@ use std::marker::PhantomData;
 use rocket::request::{FromRequest, Outcome, Request};
 use rocket::{Ignite, Rocket, Sentinel};
 
-use crate::claims::DecodedToken;
 use crate::error::JwtError;
 use crate::location::Locations;
-use crate::request_state::RequestState;
+use crate::request::state::RequestState;
+use crate::token::claims::DecodedToken;
 
-pub use crate::authz::ClaimsRequirement;
-use crate::guard::{fail, fairing_missing, verify};
+pub use crate::request::authz::ClaimsRequirement;
+use crate::request::guards::{fail, fairing_missing, verify};
 
 /// What a route requires of its token: Flask's `jwt_required` arguments.
 // One flag per Flask keyword argument, mirrored one to one.

@@ -8,16 +8,16 @@ use rocket::http::Status;
 use rocket::{Build, Data, Orbit, Request, Response, Rocket};
 use serde_json::{Map, Value};
 
-use crate::claims::DecodedToken;
 use crate::config::{Config, Lifetime};
-use crate::csrf::FormCsrf;
 use crate::error::JwtError;
 use crate::error::RefusedToken;
-use crate::guard::take_refusal;
 use crate::loaders::{Loaders, UserLoader};
 use crate::manager::JwtManager;
+use crate::request::csrf::FormCsrf;
+use crate::request::guards::take_refusal;
 use crate::response::write_error;
 use crate::revocation::Blocklist;
+use crate::token::claims::DecodedToken;
 
 /// Sets jwt-ext up on a Rocket instance; made by [`JwtManager::fairing`] or
 /// [`JwtManager::fairing_with`].

@@ -137,67 +137,51 @@
 // Builder-style setters and guards return `Self`; `#[must_use]` on each adds nothing.
 #![allow(clippy::must_use_candidate, clippy::return_self_not_must_use)]
 
-mod authz;
-mod cache;
-mod claims;
+mod browser;
 mod config;
-mod cookies;
-mod csrf;
-mod decode;
 mod error;
-mod extract;
 mod fairing;
-mod guard;
-mod hmac;
-mod implicit_refresh;
-mod json_body;
-mod jwks;
-mod keys;
+mod jwks_route;
 mod loaders;
 pub mod location;
-mod lookup;
 mod manager;
 #[cfg(feature = "okapi")]
 #[cfg_attr(docsrs, doc(cfg(feature = "okapi")))]
 pub mod openapi;
-mod provider;
-#[cfg(feature = "remote-jwks")]
-mod remote_jwks;
-mod request_state;
+mod refresh;
+mod request;
 mod response;
 mod revocation;
-mod rotation;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
 mod token;
-mod user;
-mod verify_in_request;
 
 #[doc(hidden)]
 pub mod __private;
 
-pub use authz::{
-    claim_eq, has_role, has_scope, And, Authorized, ClaimEq, ClaimsRequirement, HasRole, HasScope,
-    Or,
-};
-pub use cache::{DEFAULT_CACHE_SIZE, MAX_CACHED_TOKEN_LENGTH};
-pub use claims::{DecodedToken, Freshness, TokenType};
+pub use browser::cookies::{CookieError, JwtCookies, PERSISTENT_COOKIE_MAX_AGE};
+pub use browser::implicit_refresh::ImplicitRefresh;
 pub use config::{
     Config, ConfigError, ConfigProblem, KeyEntry, Lifetime, OneOrMany, SecretKey,
     DEFAULT_JWKS_MIN_REFETCH_INTERVAL, DEFAULT_JWKS_REFRESH_INTERVAL, DEFAULT_MAX_TOKEN_LENGTH,
     MAX_LEEWAY_SECONDS, MAX_LIFETIME,
 };
-pub use cookies::{CookieError, JwtCookies, PERSISTENT_COOKIE_MAX_AGE};
 pub use error::{JwtError, RefusedToken};
 pub use fairing::JwtFairing;
-pub use guard::{kind, AccessJwt, AnyJwt, FreshJwt, Jwt, OptionalJwt, RefreshJwt};
-pub use implicit_refresh::ImplicitRefresh;
-pub use json_body::{JwtJson, JwtJsonError};
 pub use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
-pub use jwks::jwks_routes;
+pub use jwks_route::jwks_routes;
 pub use loaders::UserLoader;
 pub use manager::JwtManager;
+pub use refresh::{RefreshError, Refreshed, TokenPair};
+pub use request::authz::{
+    claim_eq, has_role, has_scope, And, Authorized, ClaimEq, ClaimsRequirement, HasRole, HasScope,
+    Or,
+};
+pub use request::guards::{kind, AccessJwt, AnyJwt, FreshJwt, Jwt, OptionalJwt, RefreshJwt};
+pub use request::json::{JwtJson, JwtJsonError};
+pub use request::user::{CurrentUser, OptionalCurrentUser};
+pub use request::verify::{verify_jwt_in_request, VerifyOptions};
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use revocation::RedisBlocklist;
@@ -205,10 +189,9 @@ pub use revocation::{
     Blocklist, Exchange, MemoryBlocklist, RevokeError, Rotation, RotationOutcome, StoreError,
     DEFAULT_MAX_ENTRIES, DEFAULT_MAX_ENTRIES_PER_IDENTITY,
 };
-pub use rotation::{RefreshError, Refreshed, TokenPair};
-pub use token::{EncodeError, TokenBuilder};
-pub use user::{CurrentUser, OptionalCurrentUser};
-pub use verify_in_request::{verify_jwt_in_request, VerifyOptions};
+pub use token::cache::{DEFAULT_CACHE_SIZE, MAX_CACHED_TOKEN_LENGTH};
+pub use token::claims::{DecodedToken, Freshness, TokenType};
+pub use token::encode::{EncodeError, TokenBuilder};
 
 pub use jwt_ext_macros::{
     fresh_jwt_required, jwt_optional, jwt_refresh_token_required, jwt_required,

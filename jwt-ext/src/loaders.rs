@@ -21,8 +21,8 @@ use rocket::http::Status;
 use rocket::Request;
 use serde_json::{Map, Value};
 
-use crate::claims::DecodedToken;
 use crate::error::{JwtError, RefusedToken};
+use crate::token::claims::DecodedToken;
 
 /// Loads the application's user for a verified token: Flask's `user_lookup_loader`.
 ///
@@ -113,7 +113,7 @@ pub(crate) struct Loaders {
     pub(crate) verify_claims: Option<VerifyFn>,
     pub(crate) user: Option<Arc<dyn AnyUserLoader>>,
     pub(crate) encode_key: Option<EncodeKeyFn>,
-    pub(crate) decode_key: Option<crate::decode::DecodeKeyLoader>,
+    pub(crate) decode_key: Option<crate::token::decode::DecodeKeyLoader>,
     pub(crate) responders: Responders,
 }
 
@@ -169,11 +169,11 @@ impl Loaders {
         loader: Option<&JsonFn>,
         identity: &Value,
         what: &'static str,
-    ) -> Result<Map<String, Value>, crate::token::EncodeError> {
+    ) -> Result<Map<String, Value>, crate::token::encode::EncodeError> {
         match loader.map(|loader| loader(identity)) {
             None | Some(Value::Null) => Ok(Map::new()),
             Some(Value::Object(map)) => Ok(map),
-            Some(_) => Err(crate::token::EncodeError::NotAnObject(what)),
+            Some(_) => Err(crate::token::encode::EncodeError::NotAnObject(what)),
         }
     }
 }

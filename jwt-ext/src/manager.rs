@@ -9,16 +9,16 @@ use rocket::time::OffsetDateTime;
 use rocket::{Ignite, Rocket, Sentinel};
 use serde::Serialize;
 
-use crate::cache::TokenCache;
-use crate::claims::DecodedToken;
 use crate::config::{Config, ConfigError, SecretKey};
-use crate::decode::Verifier;
 use crate::error::JwtError;
 use crate::fairing::JwtFairing;
-use crate::guard::kind;
 use crate::loaders::Loaders;
+use crate::request::guards::kind;
 use crate::revocation::{Blocklist, MemoryBlocklist, RevokeError, StoreError};
-use crate::token::{EncodeError, TokenBuilder};
+use crate::token::cache::TokenCache;
+use crate::token::claims::DecodedToken;
+use crate::token::decode::Verifier;
+use crate::token::encode::{EncodeError, TokenBuilder};
 
 /// jwt-ext's state: the checked configuration and the keys. Creates and decodes tokens.
 ///
@@ -55,7 +55,7 @@ pub struct JwtManager {
     /// The encoded default headers, without and with `kid`, made on first use.
     encoded_headers: [std::sync::OnceLock<String>; 2],
     #[cfg(feature = "remote-jwks")]
-    remote: Option<Arc<crate::remote_jwks::RemoteJwks>>,
+    remote: Option<Arc<crate::token::remote_jwks::RemoteJwks>>,
     public_jwks: Vec<jsonwebtoken::jwk::Jwk>,
 }
 
@@ -120,7 +120,7 @@ impl JwtManager {
         mut config: Config,
         strict: bool,
     ) -> Result<(Self, Vec<String>), ConfigError> {
-        crate::provider::install();
+        crate::token::provider::install();
         let mut warnings = config.validate(strict)?;
         let hmac = config.algorithm.family() == jsonwebtoken::AlgorithmFamily::Hmac;
         if hmac && config.key_set.is_empty() && config.secret_key.is_none() {
@@ -132,7 +132,7 @@ impl JwtManager {
                     .into(),
             );
         }
-        let keys = crate::keys::load_all(&config)?;
+        let keys = crate::token::keys::load_all(&config)?;
         if keys.signing.is_none() && config.jwks_url.is_none() {
             warnings.push(
                 "no `jwt_private_key`: this app verifies tokens but cannot create them".into(),
@@ -146,7 +146,7 @@ impl JwtManager {
         #[cfg(feature = "remote-jwks")]
         let remote = match &config.jwks_url {
             Some(url) => Some(Arc::new(
-                crate::remote_jwks::RemoteJwks::new(
+                crate::token::remote_jwks::RemoteJwks::new(
                     &config,
                     url,
                     Arc::clone(&verifier),
@@ -162,7 +162,7 @@ impl JwtManager {
             None => None,
         };
         let hmac_signer = keys.signing.as_ref().and_then(|(_, key)| {
-            let algorithm = crate::hmac::algorithm(config.algorithm)?;
+            let algorithm = crate::token::hmac::algorithm(config.algorithm)?;
             Some(aws_lc_rs::hmac::Key::new(algorithm, key.as_bytes()))
         });
         let manager = Self {
@@ -181,7 +181,7 @@ impl JwtManager {
             config,
             loaders: Loaders::default(),
         };
-        crate::provider::self_test(&manager)?;
+        crate::token::provider::self_test(&manager)?;
         Ok((manager, warnings))
     }
 
@@ -408,8 +408,8 @@ impl JwtManager {
                     header.insert("kid".into(), kid.into());
                 }
             }
-            crate::token::build_header(&self.config, header)
-                .and_then(|header| crate::token::encode_header(&header))
+            crate::token::encode::build_header(&self.config, header)
+                .and_then(|header| crate::token::encode::encode_header(&header))
                 .unwrap_or_default()
         })
     }
@@ -429,7 +429,7 @@ impl JwtManager {
 
     /// The remote JWKS this app verifies with, if any.
     #[cfg(feature = "remote-jwks")]
-    pub(crate) fn remote(&self) -> Option<&Arc<crate::remote_jwks::RemoteJwks>> {
+    pub(crate) fn remote(&self) -> Option<&Arc<crate::token::remote_jwks::RemoteJwks>> {
         self.remote.as_ref()
     }
 
@@ -553,6 +553,6 @@ impl<'r> FromRequest<'r> for &'r JwtManager {
 
 impl Sentinel for JwtManager {
     fn abort(rocket: &Rocket<Ignite>) -> bool {
-        crate::guard::fairing_missing(rocket)
+        crate::request::guards::fairing_missing(rocket)
     }
 }

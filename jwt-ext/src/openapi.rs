@@ -73,10 +73,10 @@ use rocket_okapi::response::OpenApiResponderInner;
 use serde::de::DeserializeOwned;
 
 use crate::__private::{ClaimsCheck, Required, Requirement};
-use crate::authz::{Authorized, ClaimsRequirement};
 use crate::config::Config;
-use crate::guard::kind::{Kind, Route};
 use crate::location::{Configured, Location, LocationSet, Locations};
+use crate::request::authz::{Authorized, ClaimsRequirement};
+use crate::request::guards::kind::{Kind, Route};
 use crate::{
     CookieError, CurrentUser, EncodeError, Jwt, JwtCookies, JwtJson, JwtManager,
     OptionalCurrentUser, OptionalJwt,

@@ -68,7 +68,7 @@ impl<'r> Responder<'r, 'static> for JwtError {
 /// A handler that could not create a token answers 500 with a JSON message; the cause (a
 /// server-side bug, e.g. a non-string `sub`) is logged, and in the `debug` profile also sent
 /// as `detail`, so that the developer sees it where they look.
-impl<'r> Responder<'r, 'static> for crate::token::EncodeError {
+impl<'r> Responder<'r, 'static> for crate::token::encode::EncodeError {
     fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
         log::error!("jwt-ext: could not create a token: {self}");
         server_error(request, "Could not create the token", &self)

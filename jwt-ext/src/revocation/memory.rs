@@ -9,7 +9,7 @@ use super::{
     keep_until, owner, replaced_in_chain, revocation, Blocklist, Exchange, Revocation, Rotation,
     RotationOutcome, StoreError,
 };
-use crate::claims::DecodedToken;
+use crate::token::claims::DecodedToken;
 
 /// The default of `jwt_blocklist_max_entries`: live entries the in-memory store holds.
 pub const DEFAULT_MAX_ENTRIES: usize = 1_000_000;

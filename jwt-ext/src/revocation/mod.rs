@@ -17,7 +17,7 @@
 //! Fail closed: when the store cannot answer, protected routes answer
 //! `503 {"msg": "Token revocation store unavailable"}`, never 200.
 
-use crate::claims::DecodedToken;
+use crate::token::claims::DecodedToken;
 
 mod memory;
 #[cfg(feature = "redis")]

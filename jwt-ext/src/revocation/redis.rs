@@ -13,7 +13,7 @@ use super::{
     keep_until, replaced_in_chain, revocation, Blocklist, Exchange, Revocation, Rotation,
     RotationOutcome, StoreError,
 };
-use crate::claims::DecodedToken;
+use crate::token::claims::DecodedToken;
 
 /// How long one Redis command may take before the request gets a 503.
 const RESPONSE_TIMEOUT: Duration = Duration::from_secs(1);

@@ -267,7 +267,7 @@ impl DecodedToken {
     /// Whether the token is fresh now: `"fresh": true`, or a timestamp not yet passed.
     #[must_use]
     pub fn is_fresh(&self) -> bool {
-        self.is_fresh_at(crate::decode::now_seconds())
+        self.is_fresh_at(crate::token::decode::now_seconds())
     }
 
     pub(crate) fn is_fresh_at(&self, now: f64) -> bool {

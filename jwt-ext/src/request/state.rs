@@ -9,10 +9,10 @@ use std::sync::{Arc, Mutex, OnceLock};
 use rocket::Request;
 
 use crate::__private::Requirement;
-use crate::claims::DecodedToken;
 use crate::error::JwtError;
 use crate::location::Locations;
-use crate::lookup::Found;
+use crate::request::search::Found;
+use crate::token::claims::DecodedToken;
 
 /// A user the application's loader found, type-erased.
 pub(crate) type LoadedUser = Option<Arc<dyn Any + Send + Sync>>;

@@ -6,9 +6,9 @@ use rocket::http::Cookie;
 use rocket::time::Duration;
 use rocket::{Request, Response};
 
-use crate::cookies::{token_cookies, CookieOptions};
-use crate::guard::cookie_access_token;
+use crate::browser::cookies::{token_cookies, CookieOptions};
 use crate::manager::JwtManager;
+use crate::request::guards::cookie_access_token;
 
 /// Re-issues the access cookie (and its CSRF cookie) on the responses to requests whose
 /// cookie-borne access token expires within the window: Flask-JWT-Extended's recommended
@@ -106,7 +106,7 @@ impl Fairing for ImplicitRefresh {
         else {
             return;
         };
-        let now = crate::decode::now_seconds();
+        let now = crate::token::decode::now_seconds();
         #[allow(clippy::cast_precision_loss)]
         let window = self.window.whole_seconds() as f64;
         if expires <= now || now + window < expires {

@@ -23,7 +23,7 @@ use std::sync::Arc;
 use quick_cache::sync::Cache;
 use serde_json::Value;
 
-use crate::claims::DecodedToken;
+use crate::token::claims::DecodedToken;
 
 /// The default of `jwt_token_cache_size`: verified tokens kept, at most.
 pub const DEFAULT_CACHE_SIZE: usize = 4096;

@@ -777,7 +777,7 @@ impl Default for Config {
             refresh_token_reuse_grace: 10,
             sliding_refresh_window: None,
             sliding_refresh_grace: 0,
-            token_cache_size: crate::cache::DEFAULT_CACHE_SIZE,
+            token_cache_size: crate::token::cache::DEFAULT_CACHE_SIZE,
             private_key: None,
             private_key_file: None,
             public_key: None,

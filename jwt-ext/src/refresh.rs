@@ -21,11 +21,11 @@ use rocket::time::{Duration, OffsetDateTime};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::claims::DecodedToken;
 use crate::error::JwtError;
 use crate::manager::{int_claim, login_time, JwtManager};
 use crate::revocation::{Exchange, Rotation, RotationOutcome, StoreError};
-use crate::token::EncodeError;
+use crate::token::claims::DecodedToken;
+use crate::token::encode::EncodeError;
 
 /// What a refresh route answers: a new access token, and with rotation a new refresh token.
 /// Serializes as `{"access_token": ..., "refresh_token": ...}` (no `refresh_token` without

@@ -13,13 +13,13 @@ use rocket::request::{FromRequest, Outcome, Request};
 use rocket::{Ignite, Rocket, Sentinel};
 
 use crate::__private::Requirement;
-use crate::claims::DecodedToken;
-use crate::decode::is_unknown_kid;
 use crate::error::JwtError;
 use crate::location::{self, Location, LocationSet};
-use crate::lookup::{find_again, find_once, Found};
 use crate::manager::JwtManager;
-use crate::request_state::{LoadedUser, RequestState};
+use crate::request::search::{find_again, find_once, Found};
+use crate::request::state::{LoadedUser, RequestState};
+use crate::token::claims::DecodedToken;
+use crate::token::decode::is_unknown_kid;
 
 /// Marker types naming what a [`Jwt`] guard requires.
 pub mod kind {

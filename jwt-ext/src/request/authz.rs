@@ -9,14 +9,14 @@ use rocket::request::{FromRequest, Outcome, Request};
 use rocket::{Ignite, Rocket, Sentinel};
 use serde_json::Value;
 
-use crate::claims::DecodedToken;
 use crate::error::JwtError;
-use crate::guard::kind;
-use crate::guard::requirement_of;
-use crate::guard::{fail, fairing_missing, verify};
 use crate::location::Configured;
-use crate::lookup::Found;
-use crate::request_state::RequestState;
+use crate::request::guards::kind;
+use crate::request::guards::requirement_of;
+use crate::request::guards::{fail, fairing_missing, verify};
+use crate::request::search::Found;
+use crate::request::state::RequestState;
+use crate::token::claims::DecodedToken;
 
 /// A condition on a verified token's claims, e.g. [`has_role`]`("admin")`.
 ///

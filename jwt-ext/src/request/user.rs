@@ -9,12 +9,12 @@ use rocket::request::{FromRequest, Outcome, Request};
 use rocket::{Ignite, Rocket, Sentinel};
 
 use crate::error::JwtError;
-use crate::guard::kind;
-use crate::guard::requirement_of;
-use crate::guard::{fail, fairing_missing, loaded_user, verify};
 use crate::location::Configured;
 use crate::manager::JwtManager;
-use crate::request_state::RequestState;
+use crate::request::guards::kind;
+use crate::request::guards::requirement_of;
+use crate::request::guards::{fail, fairing_missing, loaded_user, verify};
+use crate::request::state::RequestState;
 
 /// The current user, as a request guard: verifies the token (with the requirement of the
 /// route's `#[jwt_required]`, or as an access token), then gives the user the registered

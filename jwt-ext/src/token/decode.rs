@@ -18,10 +18,10 @@ use jsonwebtoken::{Algorithm, DecodingKey};
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
-use crate::claims::DecodedToken;
 use crate::config::{Config, OneOrMany};
 use crate::error::{JwtError, RefusedToken};
-use crate::hmac::HmacVerifier;
+use crate::token::claims::DecodedToken;
+use crate::token::hmac::HmacVerifier;
 
 /// The current time as float UNIX seconds, the clock PyJWT compares against.
 pub(crate) fn now_seconds() -> f64 {
@@ -47,7 +47,7 @@ pub(crate) fn is_unknown_kid(error: &JwtError) -> bool {
 /// refused, one without `kid` (Flask-JWT-Extended's) is accepted. A key set: the token's `kid`
 /// picks the key, exactly (RFC 8725 §3.10).
 pub(crate) struct KeyRing {
-    keys: Vec<crate::keys::VerifyingKey>,
+    keys: Vec<crate::token::keys::VerifyingKey>,
     /// Each key's HMAC states, set up once (empty for public keys); parallel to `keys`.
     hmac: Vec<HmacVerifier>,
     key_set: bool,
@@ -56,7 +56,7 @@ pub(crate) struct KeyRing {
 impl KeyRing {
     /// The ring of `keys`, HMAC secrets set up for each HS* algorithm in `algorithms`.
     fn new(
-        keys: Vec<crate::keys::VerifyingKey>,
+        keys: Vec<crate::token::keys::VerifyingKey>,
         key_set: bool,
         algorithms: &[(&'static str, Algorithm)],
     ) -> Self {
@@ -118,7 +118,7 @@ pub(crate) struct Verifier {
 impl Verifier {
     pub(crate) fn new(
         config: &Config,
-        keys: Vec<crate::keys::VerifyingKey>,
+        keys: Vec<crate::token::keys::VerifyingKey>,
         key_set: bool,
     ) -> Self {
         let algorithms: Vec<_> = config
@@ -157,7 +157,7 @@ impl Verifier {
 
     /// Replaces every verification key at once (a refetched JWKS).
     #[cfg_attr(not(feature = "remote-jwks"), allow(dead_code))]
-    pub(crate) fn replace_keys(&self, keys: Vec<crate::keys::VerifyingKey>, key_set: bool) {
+    pub(crate) fn replace_keys(&self, keys: Vec<crate::token::keys::VerifyingKey>, key_set: bool) {
         let ring = Arc::new(KeyRing::new(keys, key_set, &self.algorithms));
         match self.ring.write() {
             Ok(mut slot) => *slot = ring,

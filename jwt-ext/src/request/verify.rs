@@ -6,9 +6,9 @@ use rocket::request::{Outcome, Request};
 
 use crate::__private::Requirement;
 use crate::error::JwtError;
-use crate::guard::{refusal, verify, Jwt};
 use crate::location::Locations;
-use crate::request_state::RequestState;
+use crate::request::guards::{refusal, verify, Jwt};
+use crate::request::state::RequestState;
 
 /// What [`verify_jwt_in_request`] requires: the keyword arguments of Flask's
 /// `verify_jwt_in_request(optional, fresh, refresh, locations, verify_type,

@@ -9,8 +9,8 @@ use rocket::Request;
 use serde_json::Value;
 
 use crate::config::{Config, TokenNames};
-use crate::csrf::FormCsrf;
 use crate::error::JwtError;
+use crate::request::csrf::FormCsrf;
 
 /// Extracts the token from the values of the configured header, exactly as Flask does:
 ///

@@ -8,13 +8,15 @@ use std::sync::Arc;
 use rocket::Request;
 use serde_json::Value;
 
-use crate::claims::DecodedToken;
-use crate::csrf;
 use crate::error::JwtError;
-use crate::extract::{token_from_cookie, token_from_header, token_from_json, token_from_query};
 use crate::location::{Location, Locations};
 use crate::manager::JwtManager;
-use crate::request_state::RequestState;
+use crate::request::csrf;
+use crate::request::extract::{
+    token_from_cookie, token_from_header, token_from_json, token_from_query,
+};
+use crate::request::state::RequestState;
+use crate::token::claims::DecodedToken;
 
 /// A decoded token and the location it came from.
 #[derive(Clone)]
@@ -145,7 +147,7 @@ fn decode(
     csrf: Option<&str>,
 ) -> Result<Arc<DecodedToken>, JwtError> {
     let cache = manager.cache();
-    let token = if let Some(token) = cache.get(encoded, crate::decode::now_seconds()) {
+    let token = if let Some(token) = cache.get(encoded, crate::token::decode::now_seconds()) {
         token
     } else {
         match manager.verifier().decode(encoded, false) {

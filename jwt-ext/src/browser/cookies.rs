@@ -13,9 +13,9 @@ use serde_json::Value;
 
 use crate::config::Config;
 use crate::error::JwtError;
-use crate::guard::fairing_missing;
 use crate::manager::JwtManager;
-use crate::token::EncodeError;
+use crate::request::guards::fairing_missing;
+use crate::token::encode::EncodeError;
 
 /// `Max-Age` of non-session cookies (`jwt_session_cookie = false`): Flask's 31 540 000 s.
 pub const PERSISTENT_COOKIE_MAX_AGE: Duration = Duration::seconds(31_540_000);

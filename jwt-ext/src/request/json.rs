@@ -10,14 +10,14 @@ use rocket::{Ignite, Rocket, Sentinel};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::decode::is_unknown_kid;
 use crate::error::JwtError;
-use crate::extract::is_json;
-use crate::guard::{check, fairing_missing, kind, refusal, requirement_of, Jwt};
 use crate::location::{self, Location, LocationSet};
-use crate::lookup::{find, Body};
 use crate::manager::JwtManager;
-use crate::request_state::RequestState;
+use crate::request::extract::is_json;
+use crate::request::guards::{check, fairing_missing, kind, refusal, requirement_of, Jwt};
+use crate::request::search::{find, Body};
+use crate::request::state::RequestState;
+use crate::token::decode::is_unknown_kid;
 
 /// A token and a JSON body, as a data guard: the only guard that can take the token from the
 /// `json` location (`{"access_token": "<JWT>", ...}`), since request guards run before the

@@ -10,10 +10,10 @@ use jsonwebtoken::jwk::{AlgorithmParameters, Jwk, JwkSet, PublicKeyUse};
 use jsonwebtoken::{Algorithm, AlgorithmFamily, DecodingKey};
 use rocket::tokio::sync::Mutex;
 
-use crate::cache::TokenCache;
 use crate::config::Config;
-use crate::decode::Verifier;
-use crate::keys::VerifyingKey;
+use crate::token::cache::TokenCache;
+use crate::token::decode::Verifier;
+use crate::token::keys::VerifyingKey;
 
 /// The largest JWKS accepted: a few keys take a few kilobytes.
 const MAX_JWKS_BYTES: usize = 1024 * 1024;

@@ -10,11 +10,11 @@ use rocket::time::{Duration, OffsetDateTime};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::claims::{Freshness, TokenType};
 use crate::config::{Config, Lifetime};
-use crate::guard::kind;
 use crate::loaders::Loaders;
 use crate::manager::JwtManager;
+use crate::request::guards::kind;
+use crate::token::claims::{Freshness, TokenType};
 
 /// Why a token could not be created.
 #[derive(Debug)]
@@ -435,7 +435,7 @@ pub(crate) fn build_header(
     header.insert("typ".into(), "JWT".into());
     header.insert(
         "alg".into(),
-        crate::decode::algorithm_name(config.algorithm).into(),
+        crate::token::decode::algorithm_name(config.algorithm).into(),
     );
     header.extend(additional);
     serde_json::from_value(Value::Object(header)).map_err(EncodeError::Serialize)

@@ -1,0 +1,16 @@
+//! Tokens on their own, without a request: the claim layout, creating and verifying compact
+//! JWTs, the keys that sign and verify them, the verified-token cache and the remote JWK Set.
+//!
+//! May use: the leaves ([`error`](crate::error), [`clock`](crate::clock),
+//! [`location`](crate::location)) and [`config`](crate::config). Nothing here knows about
+//! requests, stores or the manager.
+
+pub(crate) mod cache;
+pub(crate) mod claims;
+pub(crate) mod decode;
+pub(crate) mod encode;
+pub(crate) mod hmac;
+pub(crate) mod keys;
+pub(crate) mod provider;
+#[cfg(feature = "remote-jwks")]
+pub(crate) mod remote_jwks;
