@@ -11,36 +11,10 @@ use crate::location::Locations;
 use crate::request::state::RequestState;
 use crate::token::claims::DecodedToken;
 
+use crate::manager::fairing_missing;
 pub use crate::request::authz::ClaimsRequirement;
-use crate::request::guards::{fail, fairing_missing, verify};
-
-/// What a route requires of its token: Flask's `jwt_required` arguments.
-// One flag per Flask keyword argument, mirrored one to one.
-#[allow(clippy::struct_excessive_bools)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Requirement {
-    /// Require `type: "refresh"` (else any type but `"refresh"`).
-    pub refresh: bool,
-    /// Require a fresh token.
-    pub fresh: bool,
-    /// Check the `type` claim at all.
-    pub verify_type: bool,
-    /// Do not ask the revocation store (Flask's `skip_revocation_check`).
-    pub skip_revocation_check: bool,
-    /// Where to look (Flask's `locations`); `None` for `jwt_token_location`.
-    pub locations: Option<Locations>,
-}
-
-impl Requirement {
-    /// `@jwt_required()`: an access token, from `jwt_token_location`.
-    pub const ACCESS: Self = Self {
-        refresh: false,
-        fresh: false,
-        verify_type: true,
-        skip_revocation_check: false,
-        locations: None,
-    };
-}
+use crate::request::guards::{fail, verify};
+pub use crate::token::requirement::Requirement;
 
 /// The `claims = <expr>` of one handler's attribute, as a type: the attribute generates a
 /// hidden unit struct implementing this for each handler that has one.

@@ -451,3 +451,31 @@ impl Fairing for JwtFairing {
         }
     }
 }
+
+impl JwtManager {
+    /// The fairing that reads `jwt_*` settings from Rocket's figment at ignite, checks them,
+    /// and manages the `JwtManager`. Bad settings stop the launch, naming every bad key.
+    ///
+    /// It also writes the JSON body of every refused request, whatever catchers the
+    /// application registers.
+    #[must_use]
+    pub fn fairing() -> JwtFairing {
+        JwtFairing::from_figment()
+    }
+
+    /// Like [`fairing`](Self::fairing), with settings built in code instead of read from the
+    /// figment.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use jwt_ext::{Config, JwtManager};
+    ///
+    /// let config = Config::default().secret_key("a-32-byte-secret-for-the-example");
+    /// let rocket = rocket::build().attach(JwtManager::fairing_with(config));
+    /// ```
+    #[must_use]
+    pub fn fairing_with(config: Config) -> JwtFairing {
+        JwtFairing::with_config(config)
+    }
+}

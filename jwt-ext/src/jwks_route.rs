@@ -1,32 +1,12 @@
 //! Publishing the public key as a JWK Set (RFC 7517), so that other services can verify this
 //! app's tokens without holding any secret. HMAC secrets are never published.
 
-use jsonwebtoken::jwk::{Jwk, JwkSet, PublicKeyUse, ThumbprintHash};
-use jsonwebtoken::{Algorithm, AlgorithmFamily, DecodingKey};
+use jsonwebtoken::jwk::JwkSet;
 use rocket::http::{ContentType, Header, Status};
 use rocket::response::{self, Responder, Response};
 use rocket::{get, routes, Request, Route};
 
 use crate::manager::JwtManager;
-
-/// The JWK of an asymmetric public key, with `kid` as its key id or else its RFC 7638
-/// thumbprint; `None` for HMAC.
-pub(crate) fn public_jwk(
-    key: &DecodingKey,
-    algorithm: Algorithm,
-    kid: Option<&str>,
-) -> Option<Jwk> {
-    if key.family() == AlgorithmFamily::Hmac {
-        return None;
-    }
-    let mut jwk = Jwk::from_decoding_key(key, Some(algorithm)).ok()?;
-    jwk.common.key_id = match kid {
-        Some(kid) => Some(kid.to_owned()),
-        None => jwk.thumbprint(ThumbprintHash::SHA256).ok(),
-    };
-    jwk.common.public_key_use = Some(PublicKeyUse::Signature);
-    Some(jwk)
-}
 
 /// The JWK Set, with `Cache-Control: public, max-age=300`.
 struct JwksResponse(String);

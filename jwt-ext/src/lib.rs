@@ -138,6 +138,7 @@
 #![allow(clippy::must_use_candidate, clippy::return_self_not_must_use)]
 
 mod browser;
+mod clock;
 mod config;
 mod error;
 mod fairing;
@@ -164,7 +165,8 @@ pub use browser::cookies::{CookieError, JwtCookies, PERSISTENT_COOKIE_MAX_AGE};
 pub use browser::implicit_refresh::ImplicitRefresh;
 pub use config::{
     Config, ConfigError, ConfigProblem, KeyEntry, Lifetime, OneOrMany, SecretKey,
-    DEFAULT_JWKS_MIN_REFETCH_INTERVAL, DEFAULT_JWKS_REFRESH_INTERVAL, DEFAULT_MAX_TOKEN_LENGTH,
+    DEFAULT_CACHE_SIZE, DEFAULT_JWKS_MIN_REFETCH_INTERVAL, DEFAULT_JWKS_REFRESH_INTERVAL,
+    DEFAULT_MAX_ENTRIES, DEFAULT_MAX_ENTRIES_PER_IDENTITY, DEFAULT_MAX_TOKEN_LENGTH,
     MAX_LEEWAY_SECONDS, MAX_LIFETIME,
 };
 pub use error::{JwtError, RefusedToken};
@@ -173,12 +175,13 @@ pub use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
 pub use jwks_route::jwks_routes;
 pub use loaders::UserLoader;
 pub use manager::JwtManager;
+pub use manager::TokenBuilder;
 pub use refresh::{RefreshError, Refreshed, TokenPair};
 pub use request::authz::{
     claim_eq, has_role, has_scope, And, Authorized, ClaimEq, ClaimsRequirement, HasRole, HasScope,
     Or,
 };
-pub use request::guards::{kind, AccessJwt, AnyJwt, FreshJwt, Jwt, OptionalJwt, RefreshJwt};
+pub use request::guards::{AccessJwt, AnyJwt, FreshJwt, Jwt, OptionalJwt, RefreshJwt};
 pub use request::json::{JwtJson, JwtJsonError};
 pub use request::user::{CurrentUser, OptionalCurrentUser};
 pub use request::verify::{verify_jwt_in_request, VerifyOptions};
@@ -187,11 +190,11 @@ pub use request::verify::{verify_jwt_in_request, VerifyOptions};
 pub use revocation::RedisBlocklist;
 pub use revocation::{
     Blocklist, Exchange, MemoryBlocklist, RevokeError, Rotation, RotationOutcome, StoreError,
-    DEFAULT_MAX_ENTRIES, DEFAULT_MAX_ENTRIES_PER_IDENTITY,
 };
-pub use token::cache::{DEFAULT_CACHE_SIZE, MAX_CACHED_TOKEN_LENGTH};
+pub use token::cache::MAX_CACHED_TOKEN_LENGTH;
 pub use token::claims::{DecodedToken, Freshness, TokenType};
-pub use token::encode::{EncodeError, TokenBuilder};
+pub use token::encode::EncodeError;
+pub use token::kind;
 
 pub use jwt_ext_macros::{
     fresh_jwt_required, jwt_optional, jwt_refresh_token_required, jwt_required,

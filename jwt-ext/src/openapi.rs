@@ -76,7 +76,7 @@ use crate::__private::{ClaimsCheck, Required, Requirement};
 use crate::config::Config;
 use crate::location::{Configured, Location, LocationSet, Locations};
 use crate::request::authz::{Authorized, ClaimsRequirement};
-use crate::request::guards::kind::{Kind, Route};
+use crate::token::kind::{Kind, Route};
 use crate::{
     CookieError, CurrentUser, EncodeError, Jwt, JwtCookies, JwtJson, JwtManager,
     OptionalCurrentUser, OptionalJwt,

@@ -22,9 +22,10 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::JwtError;
-use crate::manager::{int_claim, login_time, JwtManager};
+use crate::manager::JwtManager;
 use crate::revocation::{Exchange, Rotation, RotationOutcome, StoreError};
 use crate::token::claims::DecodedToken;
+use crate::token::claims::{int_claim, login_time};
 use crate::token::encode::EncodeError;
 
 /// What a refresh route answers: a new access token, and with rotation a new refresh token.

@@ -97,3 +97,17 @@ pub(crate) fn server_error(
         .sized_body(body.len(), Cursor::new(body))
         .ok()
 }
+
+/// Answers like the guards: the token's error, or 503 when the store failed.
+impl<'r> rocket::response::Responder<'r, 'static> for crate::revocation::RevokeError {
+    fn respond_to(self, request: &'r rocket::Request<'_>) -> rocket::response::Result<'static> {
+        JwtError::from(self).respond_to(request)
+    }
+}
+
+/// 503 `Token revocation store unavailable`; the reason is logged.
+impl<'r> rocket::response::Responder<'r, 'static> for crate::revocation::StoreError {
+    fn respond_to(self, request: &'r rocket::Request<'_>) -> rocket::response::Result<'static> {
+        JwtError::from(self).respond_to(request)
+    }
+}

@@ -13,8 +13,8 @@ use serde_json::Value;
 
 use crate::config::Config;
 use crate::error::JwtError;
+use crate::manager::fairing_missing;
 use crate::manager::JwtManager;
-use crate::request::guards::fairing_missing;
 use crate::token::encode::EncodeError;
 
 /// `Max-Age` of non-session cookies (`jwt_session_cookie = false`): Flask's 31 540 000 s.

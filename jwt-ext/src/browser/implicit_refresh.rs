@@ -106,7 +106,7 @@ impl Fairing for ImplicitRefresh {
         else {
             return;
         };
-        let now = crate::token::decode::now_seconds();
+        let now = crate::clock::now_seconds();
         #[allow(clippy::cast_precision_loss)]
         let window = self.window.whole_seconds() as f64;
         if expires <= now || now + window < expires {
@@ -153,8 +153,8 @@ fn renewal<'m>(
     token: &crate::DecodedToken,
     now: i64,
 ) -> Option<crate::TokenBuilder<'m, crate::kind::Access>> {
-    let login = crate::manager::login_time(token);
-    let login_end = crate::manager::int_claim(token, "fam_exp").or_else(|| {
+    let login = crate::token::claims::login_time(token);
+    let login_end = crate::token::claims::int_claim(token, "fam_exp").or_else(|| {
         let lifetime = manager.config().refresh_token_expires.duration()?;
         login.map(|login| login.saturating_add(lifetime.whole_seconds()))
     });
@@ -165,7 +165,7 @@ fn renewal<'m>(
         manager
             .access_token(token.identity())
             .claim_if_some("fam", token.family())
-            .claim_if_some("fam_exp", crate::manager::int_claim(token, "fam_exp"))
+            .claim_if_some("fam_exp", crate::token::claims::int_claim(token, "fam_exp"))
             .claim_if_some("orig_iat", login)
             .ends_by(login_end),
     )

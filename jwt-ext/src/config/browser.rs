@@ -4,9 +4,10 @@
 use rocket::figment::value::Value as FigValue;
 use rocket::http::{Method, SameSite};
 
-use super::{
-    describe, is_header_name_byte, read_bool, read_string, read_string_list, Config, Problems,
-};
+use super::error::Problems;
+use super::readers::{describe, read_bool, read_string, read_string_list};
+use super::settings::Config;
+use super::validate::is_header_name_byte;
 use crate::location::{Location, Locations};
 
 /// The keys this module reads.

@@ -3,7 +3,9 @@
 use jsonwebtoken::AlgorithmFamily;
 use rocket::figment::value::Value as FigValue;
 
-use super::{read_seconds, read_string, Config, Problems};
+use super::error::Problems;
+use super::readers::{read_seconds, read_string};
+use super::settings::Config;
 
 /// The keys this module reads.
 pub(super) const KEYS: &[&str] = &[
@@ -11,12 +13,6 @@ pub(super) const KEYS: &[&str] = &[
     "jwt_jwks_refresh_interval",
     "jwt_jwks_min_refetch_interval",
 ];
-
-/// Default of `jwt_jwks_refresh_interval`: five minutes.
-pub const DEFAULT_JWKS_REFRESH_INTERVAL: u64 = 300;
-
-/// Default of `jwt_jwks_min_refetch_interval`: ten seconds.
-pub const DEFAULT_JWKS_MIN_REFETCH_INTERVAL: u64 = 10;
 
 impl Config {
     /// Reads one of [`KEYS`]; `None` for any other key.

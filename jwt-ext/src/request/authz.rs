@@ -11,12 +11,13 @@ use serde_json::Value;
 
 use crate::error::JwtError;
 use crate::location::Configured;
-use crate::request::guards::kind;
+use crate::manager::fairing_missing;
 use crate::request::guards::requirement_of;
-use crate::request::guards::{fail, fairing_missing, verify};
+use crate::request::guards::{fail, verify};
 use crate::request::search::Found;
 use crate::request::state::RequestState;
 use crate::token::claims::DecodedToken;
+use crate::token::kind;
 
 /// A condition on a verified token's claims, e.g. [`has_role`]`("admin")`.
 ///

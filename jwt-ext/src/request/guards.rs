@@ -12,91 +12,16 @@ use rocket::http::Status;
 use rocket::request::{FromRequest, Outcome, Request};
 use rocket::{Ignite, Rocket, Sentinel};
 
-use crate::__private::Requirement;
 use crate::error::JwtError;
 use crate::location::{self, Location, LocationSet};
-use crate::manager::JwtManager;
+use crate::manager::{fairing_missing, JwtManager};
 use crate::request::search::{find_again, find_once, Found};
 use crate::request::state::{LoadedUser, RequestState};
 use crate::token::claims::DecodedToken;
 use crate::token::decode::is_unknown_kid;
+use crate::token::requirement::Requirement;
 
-/// Marker types naming what a [`Jwt`] guard requires.
-pub mod kind {
-    use crate::__private::Requirement;
-
-    /// What a guard requires of a token; implemented by the markers of this module only.
-    pub trait Kind: Send + Sync + 'static + private::Sealed {
-        /// The requirement, given the route attribute's (`None` without an attribute).
-        #[doc(hidden)]
-        fn requirement(route: Option<Requirement>) -> Requirement;
-
-        /// The requirement named by the kind itself; `None` for [`Route`], which takes the
-        /// route's.
-        #[doc(hidden)]
-        fn declared() -> Option<Requirement>;
-    }
-
-    mod private {
-        pub trait Sealed {}
-    }
-
-    macro_rules! kinds {
-        ($($(#[$doc:meta])* $name:ident: refresh = $refresh:expr, fresh = $fresh:expr, verify_type = $verify:expr;)*) => {$(
-            $(#[$doc])*
-            #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-            pub struct $name;
-            impl private::Sealed for $name {}
-            impl $name {
-                const REQUIREMENT: Requirement = Requirement {
-                    refresh: $refresh,
-                    fresh: $fresh,
-                    verify_type: $verify,
-                    ..Requirement::ACCESS
-                };
-            }
-            impl Kind for $name {
-                fn requirement(_: Option<Requirement>) -> Requirement {
-                    Self::REQUIREMENT
-                }
-
-                fn declared() -> Option<Requirement> {
-                    Some(Self::REQUIREMENT)
-                }
-            }
-        )*};
-    }
-
-    kinds! {
-        /// Any non-refresh token: `@jwt_required()`.
-        Access: refresh = false, fresh = false, verify_type = true;
-        /// A refresh token: `@jwt_required(refresh=True)`.
-        Refresh: refresh = true, fresh = false, verify_type = true;
-        /// A fresh access token: `@jwt_required(fresh=True)`.
-        Fresh: refresh = false, fresh = true, verify_type = true;
-        /// Any token, access or refresh: `@jwt_required(verify_type=False)`.
-        Any: refresh = false, fresh = false, verify_type = false;
-    }
-
-    /// Whatever the route's `#[jwt_required(...)]` attribute requires, or an access token
-    /// ([`Access`]) on a route without the attribute. The default kind of [`Jwt`](crate::Jwt)
-    /// and [`OptionalJwt`](crate::OptionalJwt), so that `jwt: Jwt` reads the token on a
-    /// refresh or fresh route alike, like Flask's `get_jwt()`.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub struct Route;
-    impl private::Sealed for Route {}
-    impl Kind for Route {
-        fn requirement(route: Option<Requirement>) -> Requirement {
-            route.unwrap_or(Access::REQUIREMENT)
-        }
-
-        fn declared() -> Option<Requirement> {
-            None
-        }
-    }
-}
-
-use kind::Kind;
+use crate::token::kind::{self, Kind};
 
 /// A verified token, as a request guard: the route runs only with a valid token of kind `K`,
 /// found in the locations `L`.
@@ -309,17 +234,6 @@ impl<K: Kind, L: LocationSet> Sentinel for OptionalJwt<K, L> {
     fn abort(rocket: &Rocket<Ignite>) -> bool {
         fairing_missing(rocket)
     }
-}
-
-pub(crate) fn fairing_missing(rocket: &Rocket<Ignite>) -> bool {
-    if rocket.state::<JwtManager>().is_some() {
-        return false;
-    }
-    log::error!(
-        "a route uses a jwt-ext guard but jwt-ext's fairing is not attached; add \
-         `.attach(JwtManager::fairing())` to the Rocket builder"
-    );
-    true
 }
 
 /// Takes the refusal that stopped this request, for the response fairing to write out.

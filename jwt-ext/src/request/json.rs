@@ -12,12 +12,14 @@ use serde_json::Value;
 
 use crate::error::JwtError;
 use crate::location::{self, Location, LocationSet};
+use crate::manager::fairing_missing;
 use crate::manager::JwtManager;
 use crate::request::extract::is_json;
-use crate::request::guards::{check, fairing_missing, kind, refusal, requirement_of, Jwt};
+use crate::request::guards::{check, refusal, requirement_of, Jwt};
 use crate::request::search::{find, Body};
 use crate::request::state::RequestState;
 use crate::token::decode::is_unknown_kid;
+use crate::token::kind;
 
 /// A token and a JSON body, as a data guard: the only guard that can take the token from the
 /// `json` location (`{"access_token": "<JWT>", ...}`), since request guards run before the

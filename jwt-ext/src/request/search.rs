@@ -15,15 +15,9 @@ use crate::request::csrf;
 use crate::request::extract::{
     token_from_cookie, token_from_header, token_from_json, token_from_query,
 };
+pub(crate) use crate::request::state::Found;
 use crate::request::state::RequestState;
 use crate::token::claims::DecodedToken;
-
-/// A decoded token and the location it came from.
-#[derive(Clone)]
-pub(crate) struct Found {
-    pub(crate) token: Arc<DecodedToken>,
-    pub(crate) location: Location,
-}
 
 /// The request body, as far as the `json` location is concerned.
 #[derive(Clone, Copy)]
@@ -147,7 +141,7 @@ fn decode(
     csrf: Option<&str>,
 ) -> Result<Arc<DecodedToken>, JwtError> {
     let cache = manager.cache();
-    let token = if let Some(token) = cache.get(encoded, crate::token::decode::now_seconds()) {
+    let token = if let Some(token) = cache.get(encoded, crate::clock::now_seconds()) {
         token
     } else {
         match manager.verifier().decode(encoded, false) {

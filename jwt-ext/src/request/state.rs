@@ -8,11 +8,17 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use rocket::Request;
 
-use crate::__private::Requirement;
 use crate::error::JwtError;
-use crate::location::Locations;
-use crate::request::search::Found;
+use crate::location::{Location, Locations};
 use crate::token::claims::DecodedToken;
+use crate::token::requirement::Requirement;
+
+/// A decoded token and the location it came from.
+#[derive(Clone)]
+pub(crate) struct Found {
+    pub(crate) token: Arc<DecodedToken>,
+    pub(crate) location: Location,
+}
 
 /// A user the application's loader found, type-erased.
 pub(crate) type LoadedUser = Option<Arc<dyn Any + Send + Sync>>;

@@ -10,11 +10,12 @@ use rocket::{Ignite, Rocket, Sentinel};
 
 use crate::error::JwtError;
 use crate::location::Configured;
+use crate::manager::fairing_missing;
 use crate::manager::JwtManager;
-use crate::request::guards::kind;
 use crate::request::guards::requirement_of;
-use crate::request::guards::{fail, fairing_missing, loaded_user, verify};
+use crate::request::guards::{fail, loaded_user, verify};
 use crate::request::state::RequestState;
+use crate::token::kind;
 
 /// The current user, as a request guard: verifies the token (with the requirement of the
 /// route's `#[jwt_required]`, or as an access token), then gives the user the registered

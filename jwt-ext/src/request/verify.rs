@@ -4,11 +4,11 @@
 use rocket::http::Method;
 use rocket::request::{Outcome, Request};
 
-use crate::__private::Requirement;
 use crate::error::JwtError;
 use crate::location::Locations;
 use crate::request::guards::{refusal, verify, Jwt};
 use crate::request::state::RequestState;
+use crate::token::requirement::Requirement;
 
 /// What [`verify_jwt_in_request`] requires: the keyword arguments of Flask's
 /// `verify_jwt_in_request(optional, fresh, refresh, locations, verify_type,

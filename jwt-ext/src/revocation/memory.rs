@@ -1,24 +1,15 @@
 //! [`MemoryBlocklist`]: the default store, in the process's memory.
 
-use std::collections::{BTreeSet, HashMap};
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-use rocket::time::OffsetDateTime;
-
+use super::memory_entries::{later, now, put, Entries, Kind, Room, Succession};
 use super::{
     keep_until, owner, replaced_in_chain, revocation, Blocklist, Exchange, Revocation, Rotation,
     RotationOutcome, StoreError,
 };
 use crate::token::claims::DecodedToken;
 
-/// The default of `jwt_blocklist_max_entries`: live entries the in-memory store holds.
-pub const DEFAULT_MAX_ENTRIES: usize = 1_000_000;
-
-/// The default of `jwt_blocklist_max_entries_per_identity`: live entries one identity's
-/// logouts, rotations and exchanges may hold in the in-memory store, so that no single
-/// identity can fill it for everyone (a hundred identities would be needed to fill the
-/// default store).
-pub const DEFAULT_MAX_ENTRIES_PER_IDENTITY: usize = 10_000;
+use crate::config::DEFAULT_MAX_ENTRIES_PER_IDENTITY;
 
 /// The embedded store: revocations in memory, each dropped once nothing it refuses can be
 /// used any more.
@@ -54,105 +45,6 @@ pub struct MemoryBlocklist {
     max_entries: usize,
     max_per_identity: usize,
     entries: RwLock<Entries>,
-}
-
-/// The maps' hasher: seeded per process, and much cheaper than the standard SipHash on the
-/// 36-byte `jti` every protected request looks up. Keys come from verified tokens only.
-type Hasher = foldhash::quality::RandomState;
-
-/// One namespace of entries, keyed by `jti`, family or chain id.
-type Space<T> = HashMap<Box<str>, Slot<T>, Hasher>;
-
-/// An entry: what it holds, until when (`None`: for good) and whose it is.
-#[derive(Debug)]
-struct Slot<T> {
-    value: T,
-    until: Option<i64>,
-    owner: Box<str>,
-}
-
-/// Which namespace an expiry belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Kind {
-    Token,
-    Family,
-    Rotation,
-    Chain,
-}
-
-/// Which token of a login or chain is current, and which one was just replaced.
-#[derive(Debug, Clone)]
-struct Succession {
-    current: Box<str>,
-    previous: Box<str>,
-    /// Until when (UNIX seconds, exclusive) the previous one is still accepted.
-    previous_until: i64,
-}
-
-#[derive(Debug, Default)]
-struct Entries {
-    /// Revoked tokens: from when (UNIX seconds) the revocation applies.
-    tokens: Space<i64>,
-    /// Revoked logins.
-    families: Space<()>,
-    /// Rotation state of each login's refresh tokens.
-    rotations: Space<Succession>,
-    /// State of each exchange chain.
-    chains: Space<Succession>,
-    /// `(until, kind, key)` of the entries that expire, oldest first, for purging.
-    expiry: BTreeSet<(i64, Kind, Box<str>)>,
-    /// Live entries per identity.
-    owners: HashMap<Box<str>, usize, Hasher>,
-}
-
-impl Entries {
-    fn len(&self) -> usize {
-        self.tokens.len() + self.families.len() + self.rotations.len() + self.chains.len()
-    }
-
-    /// Drops every entry whose `until` is before `now`.
-    fn purge(&mut self, now: i64) {
-        while let Some((until, kind, key)) = self.expiry.first().cloned() {
-            if until >= now {
-                break;
-            }
-            self.expiry.pop_first();
-            let owner = match kind {
-                Kind::Token => self.tokens.remove(&key).map(|slot| slot.owner),
-                Kind::Family => self.families.remove(&key).map(|slot| slot.owner),
-                Kind::Rotation => self.rotations.remove(&key).map(|slot| slot.owner),
-                Kind::Chain => self.chains.remove(&key).map(|slot| slot.owner),
-            };
-            if let Some(owner) = owner {
-                self.release(&owner);
-            }
-        }
-    }
-
-    fn release(&mut self, owner: &str) {
-        if let Some(count) = self.owners.get_mut(owner) {
-            *count -= 1;
-            if *count == 0 {
-                self.owners.remove(owner);
-            }
-        }
-    }
-
-    /// Whether `key` of `kind` holds an entry.
-    fn contains(&self, kind: Kind, key: &str) -> bool {
-        match kind {
-            Kind::Token => self.tokens.contains_key(key),
-            Kind::Family => self.families.contains_key(key),
-            Kind::Rotation => self.rotations.contains_key(key),
-            Kind::Chain => self.chains.contains_key(key),
-        }
-    }
-}
-
-/// Room for new entries: how many the operation adds, and for whom.
-struct Room<'a> {
-    owner: &'a str,
-    new: usize,
 }
 
 impl MemoryBlocklist {
@@ -233,43 +125,6 @@ impl MemoryBlocklist {
         }
         Ok(())
     }
-}
-
-/// Now, UNIX seconds.
-fn now() -> i64 {
-    OffsetDateTime::now_utc().unix_timestamp()
-}
-
-/// Puts `value` under `key` of `kind`, replacing what was there (and its expiry).
-fn put<T>(
-    entries: &mut Entries,
-    kind: Kind,
-    key: &str,
-    value: T,
-    until: Option<i64>,
-    owner: &str,
-    space: fn(&mut Entries) -> &mut Space<T>,
-) {
-    let slot = Slot {
-        value,
-        until,
-        owner: owner.into(),
-    };
-    if let Some(old) = space(entries).insert(key.into(), slot) {
-        if let Some(old_until) = old.until {
-            entries.expiry.remove(&(old_until, kind, key.into()));
-        }
-        entries.release(&old.owner);
-    }
-    if let Some(until) = until {
-        entries.expiry.insert((until, kind, key.into()));
-    }
-    *entries.owners.entry(owner.into()).or_insert(0) += 1;
-}
-
-/// The later of two "until" instants, `None` meaning for good.
-fn later(a: Option<i64>, b: Option<i64>) -> Option<i64> {
-    a.zip(b).map(|(a, b)| a.max(b))
 }
 
 #[rocket::async_trait]

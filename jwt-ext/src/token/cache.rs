@@ -25,8 +25,8 @@ use serde_json::Value;
 
 use crate::token::claims::DecodedToken;
 
-/// The default of `jwt_token_cache_size`: verified tokens kept, at most.
-pub const DEFAULT_CACHE_SIZE: usize = 4096;
+#[cfg(doc)]
+use crate::config::DEFAULT_CACHE_SIZE;
 
 /// Tokens longer than this are verified every time, never cached (bytes).
 pub const MAX_CACHED_TOKEN_LENGTH: usize = 2048;

@@ -267,7 +267,7 @@ impl DecodedToken {
     /// Whether the token is fresh now: `"fresh": true`, or a timestamp not yet passed.
     #[must_use]
     pub fn is_fresh(&self) -> bool {
-        self.is_fresh_at(crate::token::decode::now_seconds())
+        self.is_fresh_at(crate::clock::now_seconds())
     }
 
     pub(crate) fn is_fresh_at(&self, now: f64) -> bool {
@@ -277,4 +277,20 @@ impl DecodedToken {
             _ => false,
         }
     }
+}
+
+/// An integer claim (a float is truncated).
+pub(crate) fn int_claim(token: &DecodedToken, name: &str) -> Option<i64> {
+    #[allow(clippy::cast_possible_truncation)]
+    token
+        .claims()
+        .get(name)
+        .and_then(serde_json::Value::as_f64)
+        .map(|value| value as i64)
+}
+
+/// When the login behind `token` happened: `orig_iat` (carried through exchanges and implicit
+/// refreshes), else the token's own `iat`.
+pub(crate) fn login_time(token: &DecodedToken) -> Option<i64> {
+    int_claim(token, "orig_iat").or_else(|| int_claim(token, "iat"))
 }

@@ -9,7 +9,6 @@
 //! `iat`, `nbf`, `exp`, `iss`, `aud`, `sub`, `jti`, then the identity claim.
 
 use std::sync::{Arc, OnceLock, RwLock};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -18,17 +17,11 @@ use jsonwebtoken::{Algorithm, DecodingKey};
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
+use crate::clock::now_seconds;
 use crate::config::{Config, OneOrMany};
 use crate::error::{JwtError, RefusedToken};
 use crate::token::claims::DecodedToken;
 use crate::token::hmac::HmacVerifier;
-
-/// The current time as float UNIX seconds, the clock PyJWT compares against.
-pub(crate) fn now_seconds() -> f64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0.0, |elapsed| elapsed.as_secs_f64())
-}
 
 /// The application's `decode_key_loader`: the key for a token, from its unverified header and
 /// claims; `None` refuses the token.

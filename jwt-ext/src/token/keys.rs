@@ -154,7 +154,7 @@ pub(crate) fn load_all(config: &Config) -> Result<Keys, ConfigError> {
         };
         if let Some((encoding, decoding)) = load(&settings, algorithm, &mut problems) {
             // An asymmetric key is named by its RFC 7638 thumbprint.
-            let jwk = crate::jwks_route::public_jwk(&decoding, algorithm, None);
+            let jwk = crate::token::jwk::public_jwk(&decoding, algorithm, None);
             let kid = jwk.as_ref().and_then(|jwk| jwk.common.key_id.clone());
             keys.signing = encoding.map(|encoding| (kid.clone(), encoding));
             keys.verifying.push((kid, decoding));
@@ -196,7 +196,7 @@ pub(crate) fn load_all(config: &Config) -> Result<Keys, ConfigError> {
                     None => {}
                 }
             }
-            keys.public_jwks.extend(crate::jwks_route::public_jwk(
+            keys.public_jwks.extend(crate::token::jwk::public_jwk(
                 &decoding,
                 algorithm,
                 Some(kid),

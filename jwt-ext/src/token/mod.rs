@@ -10,7 +10,10 @@ pub(crate) mod claims;
 pub(crate) mod decode;
 pub(crate) mod encode;
 pub(crate) mod hmac;
+pub(crate) mod jwk;
 pub(crate) mod keys;
+pub mod kind;
 pub(crate) mod provider;
 #[cfg(feature = "remote-jwks")]
 pub(crate) mod remote_jwks;
+pub(crate) mod requirement;

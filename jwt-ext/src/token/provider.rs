@@ -8,8 +8,9 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
+
 use crate::config::{ConfigError, ConfigProblem};
-use crate::manager::JwtManager;
 
 /// Installs aws-lc-rs as jsonwebtoken's process-wide provider, unless the application
 /// installed one first (its choice is kept, and checked by [`self_test`]).
@@ -18,21 +19,22 @@ pub(crate) fn install() {
     let _ = jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER.install_default();
 }
 
-/// Signs and verifies a message with the manager's keys and algorithm; any error or panic is
-/// a launch error.
-pub(crate) fn self_test(manager: &JwtManager) -> Result<(), ConfigError> {
+/// Signs and verifies a message with the signing key, its verification key and the
+/// algorithm; any error or panic is a launch error. A verify-only app (no `signing` key) has
+/// nothing to sign with; its public key was checked when parsed.
+pub(crate) fn self_test(
+    signing: Option<(&EncodingKey, Option<DecodingKey>)>,
+    algorithm: Algorithm,
+) -> Result<(), ConfigError> {
     const MESSAGE: &[u8] = b"jwt-ext provider self-test";
-    // A verify-only app has nothing to sign with; its public key was checked when parsed.
-    let Some(encoding_key) = manager.encoding_key() else {
+    let Some((encoding_key, decoding_key)) = signing else {
         return Ok(());
     };
     let outcome = catch_unwind(AssertUnwindSafe(|| {
-        let algorithm = manager.config().algorithm;
         let signature = jsonwebtoken::crypto::sign(MESSAGE, encoding_key, algorithm)
             .map_err(|error| error.to_string())?;
-        let decoding_key = manager
-            .decoding_key()
-            .ok_or_else(|| "no verification key for the signing key".to_owned())?;
+        let decoding_key =
+            decoding_key.ok_or_else(|| "no verification key for the signing key".to_owned())?;
         match jsonwebtoken::crypto::verify(&signature, MESSAGE, &decoding_key, algorithm) {
             Ok(true) => Ok(()),
             Ok(false) => Err("the signature did not verify".to_owned()),
