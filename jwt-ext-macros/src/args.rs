@@ -4,6 +4,8 @@ use proc_macro2::Span;
 use syn::meta::ParseNestedMeta;
 use syn::{Error, Lit, LitBool};
 
+use crate::errors::Errors;
+
 /// Which attribute is being expanded.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Flavor {
@@ -77,22 +79,19 @@ pub struct Args {
     pub claims: Option<syn::Expr>,
 }
 
-/// Collects the arguments and the errors found along the way.
-struct Parser {
+/// Collects the arguments, and the errors found along the way.
+struct Parser<'e> {
     flavor: Flavor,
     args: Args,
     seen: Vec<String>,
-    errors: Option<Error>,
+    errors: &'e Errors,
     refresh_span: Option<Span>,
     fresh_span: Option<Span>,
 }
 
-impl Parser {
-    fn error(&mut self, error: Error) {
-        match &mut self.errors {
-            Some(errors) => errors.combine(error),
-            None => self.errors = Some(error),
-        }
+impl Parser<'_> {
+    fn error(&self, error: Error) {
+        self.errors.push(error);
     }
 
     /// One `name`, `name = value` or `name(...)` argument.
@@ -384,8 +383,8 @@ fn closest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
         .map(|(_, candidate)| candidate)
 }
 
-/// Parses the attribute's arguments; every mistake is reported, combined.
-pub fn parse(flavor: Flavor, tokens: proc_macro2::TokenStream) -> syn::Result<Args> {
+/// Parses the attribute's arguments; every mistake goes to `errors`.
+pub fn parse(flavor: Flavor, tokens: proc_macro2::TokenStream, errors: &Errors) -> Args {
     let mut parser = Parser {
         flavor,
         args: Args {
@@ -398,12 +397,14 @@ pub fn parse(flavor: Flavor, tokens: proc_macro2::TokenStream) -> syn::Result<Ar
             claims: None,
         },
         seen: Vec::new(),
-        errors: None,
+        errors,
         refresh_span: None,
         fresh_span: None,
     };
     let meta_parser = syn::meta::parser(|meta| parser.argument(&meta));
-    syn::parse::Parser::parse2(meta_parser, tokens)?;
+    if let Err(error) = syn::parse::Parser::parse2(meta_parser, tokens) {
+        errors.push(error);
+    }
     if let (true, true, Some(refresh), Some(fresh)) = (
         parser.args.refresh,
         parser.args.fresh,
@@ -418,8 +419,5 @@ pub fn parse(flavor: Flavor, tokens: proc_macro2::TokenStream) -> syn::Result<Ar
             "`refresh` and `fresh` cannot be combined: refresh tokens are never fresh",
         ));
     }
-    match parser.errors {
-        Some(errors) => Err(errors),
-        None => Ok(parser.args),
-    }
+    parser.args
 }

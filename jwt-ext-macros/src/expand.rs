@@ -7,7 +7,8 @@ use syn::spanned::Spanned;
 use syn::{FnArg, Ident, Item};
 
 use crate::args::{self, Flavor};
-use crate::handler;
+use crate::errors::Errors;
+use crate::{exports, handler};
 
 /// Expands `#[jwt_required(args)]` or `#[fresh_jwt_required(args)]` on `item`.
 pub fn expand(flavor: Flavor, args: TokenStream, item: TokenStream) -> TokenStream {
@@ -16,24 +17,18 @@ pub fn expand(flavor: Flavor, args: TokenStream, item: TokenStream) -> TokenStre
         // Not even an item: let the compiler report the syntax error itself.
         Err(_) => return item,
     };
-    let parsed_args = args::parse(flavor, args);
-    let function = handler::check(flavor, &parsed_item);
+    let errors = Errors::new();
+    let args = args::parse(flavor, args, &errors);
+    let function = handler::check(flavor, &parsed_item, &errors);
 
-    let (args, function) = match (parsed_args, function) {
-        (Ok(args), Ok(function)) => (args, function),
-        (args, function) => {
-            let mut errors = args.err();
-            if let Err(error) = function {
-                match &mut errors {
-                    Some(errors) => errors.combine(error),
-                    None => errors = Some(error),
-                }
-            }
+    let function = match (errors.check(), function) {
+        (Ok(()), Some(function)) => function,
+        (result, _) => {
             // The item goes out unchanged, so the user sees only these errors and no cascade
             // from Rocket's codegen, and `routes![...]` still resolves. A method is the
             // exception: Rocket's codegen cannot take `self` either, so its route attribute
             // is dropped to keep that second error away.
-            let errors = errors.map(|error| error.to_compile_error());
+            let errors = result.err().map(|error| error.to_compile_error());
             let item = match parsed_item {
                 Item::Fn(function) if handler::has_receiver(&function) => {
                     handler::without_route_attributes(function).into_token_stream()
@@ -52,15 +47,16 @@ pub fn expand(flavor: Flavor, args: TokenStream, item: TokenStream) -> TokenStre
         args.verify_type,
         args.skip_revocation_check,
     );
-    let locations = locations_code(args.locations.as_deref());
+    let locations = locations(args.locations.as_deref());
     let (claims_type, claims_item) = match &args.claims {
         Some(expr) => claims_check(&function, expr),
-        None => (quote!(::jwt_ext::__private::NoClaims), TokenStream::new()),
+        None => (exports::no_claims(), TokenStream::new()),
     };
+    let required = exports::required();
     // `mixed_site` hygiene: the handler's body cannot name this parameter.
     let guard = Ident::new("__jwt_ext_guard", Span::mixed_site());
     let parameter: FnArg = syn::parse_quote! {
-        #guard: ::jwt_ext::__private::Required<
+        #guard: #required<
             #refresh, #fresh, #optional, #verify_type, #skip_revocation_check, #locations,
             #claims_type
         >
@@ -69,21 +65,27 @@ pub fn expand(flavor: Flavor, args: TokenStream, item: TokenStream) -> TokenStre
     quote!(#claims_item #function)
 }
 
-/// The locations packed as `jwt_ext::location::Locations::from_code` unpacks them: three bits
-/// per location in search order (headers 1, cookies 2, `query_string` 3, json 4); 0 for none.
-fn locations_code(locations: Option<&[String]>) -> u16 {
-    let mut code = 0u16;
-    for (index, name) in locations.unwrap_or_default().iter().enumerate().take(4) {
-        let location = args::LOCATIONS
-            .iter()
-            .position(|known| known == name)
-            .map_or(0, |position| position + 1);
-        let (Ok(location), Ok(shift)) = (u16::try_from(location), u16::try_from(index * 3)) else {
-            continue;
+/// The guard's `locations` const parameter: `0` without the argument, else the list packed by
+/// `jwt_ext` itself (the one definition of the packing, which its guards unpack).
+fn locations(locations: Option<&[String]>) -> TokenStream {
+    let Some(locations) = locations else {
+        return quote!(0);
+    };
+    let location = exports::location();
+    // The argument's names were checked against `args::LOCATIONS`.
+    let variants = locations.iter().filter_map(|name| {
+        let variant = match name.as_str() {
+            "headers" => "Headers",
+            "cookies" => "Cookies",
+            "query_string" => "QueryString",
+            "json" => "Json",
+            _ => return None,
         };
-        code |= location << shift;
-    }
-    code
+        let variant = Ident::new(variant, Span::call_site());
+        Some(quote!(#location::#variant))
+    });
+    let pack = exports::pack_locations();
+    quote!({ #pack(&[#(#variants),*]) })
 }
 
 /// A hidden unit struct whose `ClaimsCheck` evaluates `expr`, named after the handler and as
@@ -94,20 +96,39 @@ fn claims_check(function: &syn::ItemFn, expr: &syn::Expr) -> (TokenStream, Token
         function.sig.ident.span(),
     );
     let vis = &function.vis;
+    let (claims_requirement, claims_check, decoded_token) = (
+        respan(exports::claims_requirement(), expr.span()),
+        exports::claims_check(),
+        exports::decoded_token(),
+    );
+    // `mixed_site` hygiene: the expression cannot name the token parameter (located at the
+    // expression, so that errors about the call point there).
+    let token = Ident::new("token", Span::mixed_site().located_at(expr.span()));
     // Spanned on the expression, so a type that is not a requirement is reported there.
     let check = quote::quote_spanned! {expr.span()=>
-        ::jwt_ext::__private::ClaimsRequirement::check(&(#expr), token)
+        #claims_requirement::check(&(#expr), #token)
     };
     let item = quote! {
         #[doc(hidden)]
         #[allow(non_camel_case_types)]
         #vis struct #name;
 
-        impl ::jwt_ext::__private::ClaimsCheck for #name {
-            fn check(token: &::jwt_ext::DecodedToken) -> ::std::result::Result<(), ::std::string::String> {
+        impl #claims_check for #name {
+            fn check(#token: &#decoded_token) -> ::std::result::Result<(), ::std::string::String> {
                 #check
             }
         }
     };
     (quote!(#name), item)
+}
+
+/// `tokens` with every span set to `span` (a path named in a call that errors point at).
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut token| {
+            token.set_span(span);
+            token
+        })
+        .collect()
 }

@@ -6,6 +6,7 @@ use syn::spanned::Spanned;
 use syn::{Attribute, Error, FnArg, Item, ItemFn};
 
 use crate::args::Flavor;
+use crate::errors::Errors;
 
 /// Rocket's route attributes, by the last segment of their path (`get`, `rocket::get`, ...).
 const ROUTE_ATTRIBUTES: &[&str] = &[
@@ -62,22 +63,19 @@ fn describe(item: &Item) -> (&'static str, Span) {
     }
 }
 
-/// The handler function, or every reason the attribute cannot apply to `item`.
-pub fn check(flavor: Flavor, item: &Item) -> syn::Result<&ItemFn> {
+/// The handler function; every reason the attribute cannot apply to `item` goes to `errors`
+/// (`None` when `item` is not a function at all).
+pub fn check<'i>(flavor: Flavor, item: &'i Item, errors: &Errors) -> Option<&'i ItemFn> {
     let name = flavor.name();
     let Item::Fn(function) = item else {
         let (what, span) = describe(item);
-        return Err(Error::new(
+        errors.push(Error::new(
             span,
             format!("`#[{name}]` applies to Rocket route handler functions, not to {what}"),
         ));
+        return None;
     };
-
-    let mut errors: Option<Error> = None;
-    let mut push = |error: Error| match &mut errors {
-        Some(errors) => errors.combine(error),
-        None => errors = Some(error),
-    };
+    let push = |error: Error| errors.push(error);
 
     if let Some(FnArg::Receiver(receiver)) = function.sig.inputs.first() {
         push(Error::new_spanned(
@@ -117,8 +115,5 @@ pub fn check(flavor: Flavor, item: &Item) -> syn::Result<&ItemFn> {
         ));
     }
 
-    match errors {
-        Some(errors) => Err(errors),
-        None => Ok(function),
-    }
+    Some(function)
 }

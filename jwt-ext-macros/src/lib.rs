@@ -17,7 +17,9 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod errors;
 mod expand;
+mod exports;
 mod handler;
 
 use proc_macro::TokenStream;

@@ -8,13 +8,22 @@ use rocket::{Ignite, Rocket, Sentinel};
 
 use crate::error::JwtError;
 use crate::location::Locations;
-use crate::request::state::RequestState;
-use crate::token::claims::DecodedToken;
-
 use crate::manager::fairing_missing;
-pub use crate::request::authz::ClaimsRequirement;
 use crate::request::guards::{fail, verify};
+use crate::request::state::RequestState;
+
+// What the generated code names (the macro crate's `exports.rs` lists the same), besides the
+// items defined below.
+pub use crate::location::Location;
+pub use crate::request::authz::ClaimsRequirement;
+pub use crate::token::claims::DecodedToken;
 pub use crate::token::requirement::Requirement;
+
+/// Packs a route's `locations` argument into the guard's const parameter.
+#[must_use]
+pub const fn pack_locations(locations: &[Location]) -> u16 {
+    Locations::pack(locations)
+}
 
 /// The `claims = <expr>` of one handler's attribute, as a type: the attribute generates a
 /// hidden unit struct implementing this for each handler that has one.

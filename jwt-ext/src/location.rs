@@ -155,16 +155,29 @@ impl Locations {
                 "at least one token location is needed".into(),
             ));
         }
-        let mut code = 0;
         for (index, location) in locations.iter().enumerate() {
             if locations[..index].contains(location) {
                 return Err(ParseLocationError(format!(
                     "token location `{location}` is listed twice"
                 )));
             }
-            code |= location.code() << (BITS * u16::try_from(index).unwrap_or(0));
         }
-        Ok(Self(code))
+        Ok(Self(Self::pack(locations)))
+    }
+
+    /// The list packed into one number: three bits per location in search order, 0 for
+    /// none. The attribute macro packs its `locations` argument with this (through
+    /// `__private::pack_locations`) and [`from_code`](Self::from_code) unpacks it.
+    pub(crate) const fn pack(locations: &[Location]) -> u16 {
+        let mut code = 0;
+        let mut index = 0;
+        while index < locations.len() && index < 4 {
+            #[allow(clippy::cast_possible_truncation)] // index < 4
+            let shift = BITS * index as u16;
+            code |= locations[index].code() << shift;
+            index += 1;
+        }
+        code
     }
 
     /// The list packed by the attribute macro; `None` for 0 (no `locations` argument) or a

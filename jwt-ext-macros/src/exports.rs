@@ -1,0 +1,32 @@
+//! Every item of `jwt_ext` the generated code names, in one place. All of them live under
+//! `::jwt_ext::__private`, so the runtime crate can move its modules freely and a user's own
+//! items named like them never collide.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+macro_rules! exports {
+    ($($(#[$doc:meta])* $name:ident => $item:ident;)*) => {$(
+        $(#[$doc])*
+        pub fn $name() -> TokenStream {
+            quote!(::jwt_ext::__private::$item)
+        }
+    )*};
+}
+
+exports! {
+    /// The hidden guard the attribute adds as the handler's first parameter.
+    required => Required;
+    /// The claims check of a route without `claims = ...`.
+    no_claims => NoClaims;
+    /// The trait of the generated claims check.
+    claims_check => ClaimsCheck;
+    /// The trait a `claims = ...` expression must implement.
+    claims_requirement => ClaimsRequirement;
+    /// The verified token the claims check receives.
+    decoded_token => DecodedToken;
+    /// A token location, for `locations = ...`.
+    location => Location;
+    /// Packs a list of locations into the guard's const parameter.
+    pack_locations => pack_locations;
+}
