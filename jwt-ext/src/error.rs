@@ -24,7 +24,7 @@ use serde_json::{Map, Value};
 /// assert_eq!(error.status(), Status::UnprocessableEntity);
 /// assert_eq!(error.message(), "Only refresh tokens are allowed");
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum JwtError {
     /// No token where one was looked for (Flask's `NoAuthorizationError`): 401.
@@ -194,7 +194,10 @@ impl JwtError {
         )
     }
 
-    /// The value of the `WWW-Authenticate` header for a 401 answer, `None` for other statuses.
+    /// The `WWW-Authenticate` challenge of the default answer (RFC 6750 §3): `Bearer` for a
+    /// missing token, `Bearer error="invalid_token"` for any other 401,
+    /// `Bearer error="insufficient_scope"` for a token refused by a claims requirement (403),
+    /// `None` otherwise. Refusals write exactly this header.
     ///
     /// # Example
     ///
@@ -207,20 +210,30 @@ impl JwtError {
     /// ```
     #[must_use]
     pub fn www_authenticate(&self) -> Option<&'static str> {
+        self.challenge(self.status())
+    }
+
+    /// The challenge for this refusal answered with `status` (an application's own answer may
+    /// change the status): the one rule for every refusal's `WWW-Authenticate`.
+    pub(crate) fn challenge(&self, status: Status) -> Option<&'static str> {
         // Compared by code: `Status` is not usable as a pattern on every Rocket 0.5.x.
-        match self.status().code {
+        match status.code {
             401 if self.token_was_present() => Some(r#"Bearer error="invalid_token""#),
             401 => Some("Bearer"),
-            403 => Some(r#"Bearer error="insufficient_scope""#),
+            // Only a claims requirement's refusal is about scope; another error an application
+            // answers with 403 says nothing of the token's scope.
+            403 if matches!(self, Self::Forbidden(_)) => {
+                Some(r#"Bearer error="insufficient_scope""#)
+            }
             _ => None,
         }
     }
 }
 
+// Flask's message, which several variants compute (from the locations searched, the CSRF
+// settings, ...): one `Display` for all of them rather than a format string per variant.
 impl std::fmt::Display for JwtError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.message())
     }
 }
-
-impl std::error::Error for JwtError {}

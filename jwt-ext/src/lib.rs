@@ -137,6 +137,7 @@
 // Builder-style setters and guards return `Self`; `#[must_use]` on each adds nothing.
 #![allow(clippy::must_use_candidate, clippy::return_self_not_must_use)]
 
+mod any_error;
 mod browser;
 mod clock;
 mod config;
@@ -161,6 +162,7 @@ mod token;
 #[doc(hidden)]
 pub mod __private;
 
+pub use any_error::Error;
 pub use browser::cookies::{CookieError, JwtCookies, PERSISTENT_COOKIE_MAX_AGE};
 pub use browser::implicit_refresh::ImplicitRefresh;
 pub use config::{

@@ -90,16 +90,9 @@ impl fmt::Display for Location {
 }
 
 /// The error of parsing a location name or list.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
 pub struct ParseLocationError(String);
-
-impl fmt::Display for ParseLocationError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for ParseLocationError {}
 
 impl FromStr for Location {
     type Err = ParseLocationError;

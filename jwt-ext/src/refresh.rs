@@ -50,29 +50,20 @@ pub struct TokenPair {
 }
 
 /// Why a refresh or an exchange failed.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RefreshError {
     /// The token is refused (revoked, reused, outside the window, ...): answered like the
     /// guards answer it.
+    #[error("refused: {0}")]
     Refused(JwtError),
     /// The store could not answer: 503.
+    #[error("{0}")]
     Store(StoreError),
     /// The new token could not be created: 500.
+    #[error("{0}")]
     Encode(EncodeError),
 }
-
-impl std::fmt::Display for RefreshError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Refused(error) => write!(f, "refused: {error}"),
-            Self::Store(error) => error.fmt(f),
-            Self::Encode(error) => error.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for RefreshError {}
 
 impl From<JwtError> for RefreshError {
     fn from(error: JwtError) -> Self {

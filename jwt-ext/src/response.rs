@@ -41,15 +41,7 @@ pub(crate) fn write_error(
     response.set_header(ContentType::JSON);
     response.remove_header("WWW-Authenticate");
     // RFC 6750 §3, for whatever status the answer ends up with.
-    let challenge = match (status.code, error.token_was_present()) {
-        (401, true) => Some(r#"Bearer error="invalid_token""#),
-        (401, false) => Some("Bearer"),
-        (403, _) if matches!(error, JwtError::Forbidden(_)) => {
-            Some(r#"Bearer error="insufficient_scope""#)
-        }
-        _ => None,
-    };
-    if let Some(challenge) = challenge {
+    if let Some(challenge) = error.challenge(status) {
         response.set_header(Header::new("WWW-Authenticate", challenge));
     }
     response.set_sized_body(body.len(), Cursor::new(body));

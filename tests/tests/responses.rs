@@ -132,6 +132,8 @@ fn on_error_replaces_chosen_answers() {
     let answer = get_with_token(&client, "/protected", &refresh);
     assert_eq!(answer.status, Status::Forbidden);
     assert_eq!(answer.body, json!({ "error": "wrong_type" }));
+    // A 403 of the application's own says nothing about the token's scope.
+    assert_eq!(answer.www_authenticate, None);
 
     // Everything else keeps Flask's default.
     let answer = get(&client, "/protected", None);
@@ -174,5 +176,67 @@ fn a_token_that_cannot_be_created_is_a_json_500_with_the_cause_in_debug_only() {
             .is_some_and(|detail| detail.contains("`jwt_verify_sub`")),
         "{}",
         answer.body
+    );
+}
+
+#[jwt_ext::jwt_required(claims = jwt_ext::has_role("admin"))]
+#[rocket::get("/admin")]
+fn admin() -> &'static str {
+    "admin"
+}
+
+/// The header every refusal sends is the one `JwtError::www_authenticate` names: one rule.
+#[test]
+fn the_challenge_sent_is_the_one_the_error_names() {
+    let client = Client::tracked(
+        bare_rocket()
+            .mount("/", rocket::routes![admin])
+            .attach(JwtManager::fairing_with(config())),
+    )
+    .unwrap();
+    let jwt = manager(config());
+    let expired = jwt
+        .access_token("alice")
+        .expires_in(rocket::time::Duration::seconds(-1))
+        .create()
+        .unwrap();
+    let refresh = jwt.create_refresh_token("alice").unwrap();
+    let user = jwt.create_access_token("alice").unwrap();
+    let cases: [(Option<&str>, &str, JwtError); 5] = [
+        (None, "/protected", JwtError::NoAuthorization(String::new())),
+        (
+            Some("garbage"),
+            "/protected",
+            JwtError::Invalid(String::new()),
+        ),
+        (
+            Some(&expired),
+            "/protected",
+            jwt.decode_token(&expired).unwrap_err(),
+        ),
+        (
+            Some(&refresh),
+            "/protected",
+            JwtError::WrongTokenType {
+                refresh_required: false,
+            },
+        ),
+        (Some(&user), "/admin", JwtError::Forbidden(String::new())),
+    ];
+    for (token, path, error) in cases {
+        let answer = match token {
+            Some(token) => get_with_token(&client, path, token),
+            None => get(&client, path, None),
+        };
+        assert_eq!(answer.status, error.status(), "{path} {token:?}");
+        assert_eq!(
+            answer.www_authenticate.as_deref(),
+            error.www_authenticate(),
+            "{path} {token:?}"
+        );
+    }
+    assert_eq!(
+        JwtError::Forbidden(String::new()).www_authenticate(),
+        Some(r#"Bearer error="insufficient_scope""#)
     );
 }

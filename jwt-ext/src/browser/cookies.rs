@@ -185,34 +185,22 @@ impl Sentinel for JwtCookies<'_> {
 
 /// Why token cookies could not be set. A server-side bug, so as a responder it answers 500
 /// and logs the reason.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CookieError {
     /// The token to put in the cookie could not be created (converted from [`EncodeError`],
     /// so a handler can create and set with `?`).
+    #[error("cannot create the token: {0}")]
     Token(EncodeError),
     /// The CSRF cookie needs the token's `csrf` claim, and the token does not decode or has
     /// none (e.g. `jwt_cookie_csrf_protect` was off when it was created).
+    #[error("cannot read the token's csrf claim: {0}")]
     Csrf(JwtError),
     /// A per-call domain was given for a `__Host-` cookie, which browsers refuse with a
     /// `Domain`.
+    #[error("cookie `{0}` starts with `__Host-`, which browsers refuse with a Domain")]
     HostPrefixWithDomain(String),
 }
-
-impl fmt::Display for CookieError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Token(error) => write!(f, "cannot create the token: {error}"),
-            Self::Csrf(error) => write!(f, "cannot read the token's csrf claim: {error}"),
-            Self::HostPrefixWithDomain(name) => write!(
-                f,
-                "cookie `{name}` starts with `__Host-`, which browsers refuse with a Domain"
-            ),
-        }
-    }
-}
-
-impl std::error::Error for CookieError {}
 
 impl From<EncodeError> for CookieError {
     fn from(error: EncodeError) -> Self {

@@ -1,6 +1,6 @@
 //! What is wrong with a configuration: every bad key, reported together.
 
-use std::fmt;
+use std::fmt::Write;
 
 /// One bad configuration key and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,23 +22,21 @@ pub struct ConfigProblem {
 /// let text = error.to_string();
 /// assert!(text.contains("jwt_secret_key") && text.contains("jwt_header_name"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid jwt-ext configuration:{}", list(&self.problems))]
 pub struct ConfigError {
     /// The problems, in key order.
     pub problems: Vec<ConfigProblem>,
 }
 
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid jwt-ext configuration:")?;
-        for problem in &self.problems {
-            write!(f, "\n  `{}`: {}", problem.key, problem.message)?;
-        }
-        Ok(())
+/// One line per problem, each starting with a line break.
+fn list(problems: &[ConfigProblem]) -> String {
+    let mut out = String::new();
+    for problem in problems {
+        let _ = write!(out, "\n  `{}`: {}", problem.key, problem.message);
     }
+    out
 }
-
-impl std::error::Error for ConfigError {}
 
 /// Collects problems while reading and checking a configuration.
 #[derive(Default)]

@@ -99,31 +99,22 @@ impl<T: fmt::Debug, K: kind::Kind, L: LocationSet> fmt::Debug for JwtJson<T, K, 
 }
 
 /// Why [`JwtJson`] refused a request.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum JwtJsonError {
     /// The token was missing or refused; answered as by [`Jwt`].
+    #[error("{0}")]
     Jwt(JwtError),
     /// The body is larger than Rocket's `json` limit: 413.
+    #[error("the JSON body is larger than the `json` limit")]
     TooLarge,
     /// The body could not be read: 400.
+    #[error("the body could not be read: {0}")]
     Io(std::io::Error),
     /// The body (without the token) is not a `T`: 422.
+    #[error("the JSON body does not fit: {0}")]
     Body(serde_json::Error),
 }
-
-impl fmt::Display for JwtJsonError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Jwt(error) => error.fmt(f),
-            Self::TooLarge => f.write_str("the JSON body is larger than the `json` limit"),
-            Self::Io(error) => write!(f, "the body could not be read: {error}"),
-            Self::Body(error) => write!(f, "the JSON body does not fit: {error}"),
-        }
-    }
-}
-
-impl std::error::Error for JwtJsonError {}
 
 #[rocket::async_trait]
 impl<'r, T, K, L> FromData<'r> for JwtJson<T, K, L>

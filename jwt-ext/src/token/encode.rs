@@ -12,60 +12,36 @@ use crate::config::{Config, Lifetime};
 use crate::token::claims::{Freshness, TokenType};
 
 /// Why a token could not be created.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum EncodeError {
     /// The identity, an additional claim or an additional header did not serialize to JSON.
-    Serialize(serde_json::Error),
+    #[error("could not serialize to JSON: {0}")]
+    Serialize(#[source] serde_json::Error),
     /// `sub` is not a string while `jwt_verify_sub` is on: such a token would be refused with
     /// 422 `Subject must be a string` on every use, so it is not created.
+    #[error(
+        "the `sub` claim must be a string while `jwt_verify_sub` is on; convert the identity to \
+         a string (e.g. `id.to_string()`), or set `jwt_verify_sub = false` for identities that \
+         are JSON objects or numbers (PyJWT refuses those otherwise, and so does \
+         Flask-JWT-Extended)"
+    )]
     SubjectNotString,
     /// Additional claims or headers serialized to something other than a JSON object.
+    #[error("{0} must serialize to a JSON object")]
     NotAnObject(&'static str),
     /// An additional header tried to set `alg`, which must match the signing key.
+    #[error("the `{0}` header is set by jwt-ext and cannot be overridden")]
     ReservedHeader(String),
     /// The lifetime or freshness window puts a timestamp outside the representable range.
+    #[error("a token timestamp is out of range")]
     TimeOutOfRange,
     /// jsonwebtoken could not sign the token.
-    Sign(jsonwebtoken::errors::Error),
+    #[error("could not sign the token: {0}")]
+    Sign(#[source] jsonwebtoken::errors::Error),
     /// The app has no private key (`jwt_private_key`): it verifies tokens but cannot sign.
+    #[error("no private key: set `jwt_private_key` to create tokens with this algorithm")]
     NoSigningKey,
-}
-
-impl std::fmt::Display for EncodeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Serialize(error) => write!(f, "could not serialize to JSON: {error}"),
-            Self::SubjectNotString => f.write_str(
-                "the `sub` claim must be a string while `jwt_verify_sub` is on; convert the \
-                 identity to a string (e.g. `id.to_string()`), or set `jwt_verify_sub = false` \
-                 for identities that are JSON objects or numbers (PyJWT refuses those \
-                 otherwise, and so does Flask-JWT-Extended)",
-            ),
-            Self::NotAnObject(what) => write!(f, "{what} must serialize to a JSON object"),
-            Self::ReservedHeader(name) => {
-                write!(
-                    f,
-                    "the `{name}` header is set by jwt-ext and cannot be overridden"
-                )
-            }
-            Self::TimeOutOfRange => f.write_str("a token timestamp is out of range"),
-            Self::Sign(error) => write!(f, "could not sign the token: {error}"),
-            Self::NoSigningKey => f.write_str(
-                "no private key: set `jwt_private_key` to create tokens with this algorithm",
-            ),
-        }
-    }
-}
-
-impl std::error::Error for EncodeError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::Serialize(error) => Some(error),
-            Self::Sign(error) => Some(error),
-            _ => None,
-        }
-    }
 }
 
 pub(crate) fn merge(

@@ -1,0 +1,117 @@
+//! `jwt_ext::Error`: one handler uses `?` on token creation, cookies, logout, revocation and
+//! refresh, and each failure answers as its own error type would.
+
+mod common;
+
+use common::config;
+use jwt_ext::{AccessJwt, Blocklist, DecodedToken, JwtManager, RefreshJwt, StoreError};
+use rocket::http::{Header, Status};
+use rocket::local::blocking::Client;
+use rocket::serde::json::{json, Value};
+use rocket::{post, routes};
+
+/// Logs the login out, logs in again into cookies: `RevokeError`, `EncodeError` and
+/// `CookieError` through `?`.
+#[post("/again")]
+async fn again(
+    jwt: &JwtManager,
+    access: AccessJwt,
+    cookies: &rocket::http::CookieJar<'_>,
+) -> Result<Value, jwt_ext::Error> {
+    jwt.logout(&access, None).await?;
+    let pair = jwt.create_token_pair(access.identity(), false)?;
+    jwt.cookies(cookies)
+        .set_access_cookies(&pair.access_token)?;
+    Ok(json!({ "refresh_token": pair.refresh_token }))
+}
+
+/// Revokes the token, then refreshes: `StoreError` and `RefreshError` through `?`.
+#[post("/refresh")]
+async fn refresh(jwt: &JwtManager, token: RefreshJwt) -> Result<Value, jwt_ext::Error> {
+    let refreshed = jwt.refresh(&token).await?;
+    jwt.revoke(&token).await?;
+    Ok(json!({ "access_token": refreshed.access_token }))
+}
+
+/// A store that is down.
+struct Down;
+
+#[rocket::async_trait]
+impl Blocklist for Down {
+    async fn is_revoked(&self, _: &DecodedToken) -> Result<bool, StoreError> {
+        Ok(false)
+    }
+    async fn revoke(&self, _: &DecodedToken) -> Result<(), StoreError> {
+        Err(StoreError::Unavailable("connection refused".into()))
+    }
+}
+
+fn client(down: bool) -> Client {
+    let fairing = JwtManager::fairing_with(config().refresh_token_rotation(false));
+    let fairing = if down {
+        fairing.blocklist(Down)
+    } else {
+        fairing
+    };
+    Client::tracked(
+        rocket::build()
+            .attach(fairing)
+            .mount("/", routes![again, refresh]),
+    )
+    .unwrap()
+}
+
+fn post(client: &Client, path: &str, token: &str) -> (Status, Value, bool) {
+    let response = client
+        .post(path)
+        .header(Header::new("Authorization", format!("Bearer {token}")))
+        .dispatch();
+    let status = response.status();
+    let cookie = response.cookies().get("access_token_cookie").is_some();
+    (status, response.into_json().unwrap_or(Value::Null), cookie)
+}
+
+#[test]
+fn every_error_of_a_handler_goes_through_one_question_mark() {
+    let client = client(false);
+    let jwt = client.rocket().state::<JwtManager>().unwrap();
+    let pair = jwt.create_token_pair("alice", true).unwrap();
+    let (status, body, cookie) = post(&client, "/again", &pair.access_token);
+    assert_eq!(status, Status::Ok);
+    assert!(body["refresh_token"].is_string() && cookie);
+    // The login is over: its refresh token is refused by `refresh` (a RefreshError), as the
+    // guards would refuse it.
+    let (status, body, _) = post(&client, "/refresh", &pair.refresh_token);
+    assert_eq!(
+        (status, body),
+        (
+            Status::Unauthorized,
+            json!({ "msg": "Token has been revoked" })
+        )
+    );
+}
+
+#[test]
+fn a_store_failure_behind_the_question_mark_is_a_503() {
+    let client = client(true);
+    let jwt = client.rocket().state::<JwtManager>().unwrap();
+    let pair = jwt.create_token_pair("alice", true).unwrap();
+    let (status, body, cookie) = post(&client, "/again", &pair.access_token);
+    assert_eq!(
+        (status, body, cookie),
+        (
+            Status::ServiceUnavailable,
+            json!({ "msg": "Token revocation store unavailable" }),
+            false
+        )
+    );
+    let refresh = jwt.create_refresh_token("alice").unwrap();
+    let (status, body, _) = post(&client, "/refresh", &refresh);
+    assert_eq!(
+        (status, body),
+        (
+            Status::ServiceUnavailable,
+            json!({ "msg": "Token revocation store unavailable" })
+        )
+    );
+}
