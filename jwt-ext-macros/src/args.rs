@@ -8,7 +8,7 @@ use crate::errors::Errors;
 
 /// Which attribute is being expanded.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Flavor {
+pub(crate) enum Flavor {
     /// `#[jwt_required(...)]`.
     JwtRequired,
     /// `#[fresh_jwt_required(...)]`: `fresh` implied, `refresh` impossible.
@@ -21,7 +21,7 @@ pub enum Flavor {
 }
 
 impl Flavor {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Self::JwtRequired => "jwt_required",
             Self::FreshJwtRequired => "fresh_jwt_required",
@@ -64,10 +64,10 @@ impl Flavor {
 }
 
 /// The token locations Flask-JWT-Extended knows.
-pub const LOCATIONS: &[&str] = &["headers", "cookies", "query_string", "json"];
+pub(crate) const LOCATIONS: &[&str] = &["headers", "cookies", "query_string", "json"];
 
 /// The parsed arguments, Flask's keyword arguments of `jwt_required`.
-pub struct Args {
+pub(crate) struct Args {
     pub refresh: bool,
     pub fresh: bool,
     pub optional: bool,
@@ -384,7 +384,7 @@ fn closest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
 }
 
 /// Parses the attribute's arguments; every mistake goes to `errors`.
-pub fn parse(flavor: Flavor, tokens: proc_macro2::TokenStream, errors: &Errors) -> Args {
+pub(crate) fn parse(flavor: Flavor, tokens: proc_macro2::TokenStream, errors: &Errors) -> Args {
     let mut parser = Parser {
         flavor,
         args: Args {

@@ -7,19 +7,19 @@ use std::cell::RefCell;
 use syn::Error;
 
 /// The mistakes found so far.
-pub struct Errors {
+pub(crate) struct Errors {
     errors: RefCell<Option<Vec<Error>>>,
 }
 
 impl Errors {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self {
             errors: RefCell::new(Some(Vec::new())),
         }
     }
 
     /// Records one mistake.
-    pub fn push(&self, error: Error) {
+    pub(crate) fn push(&self, error: Error) {
         self.errors
             .borrow_mut()
             .as_mut()
@@ -28,7 +28,7 @@ impl Errors {
     }
 
     /// Every mistake, combined into one error, or `Ok` when there was none.
-    pub fn check(self) -> syn::Result<()> {
+    pub(crate) fn check(self) -> syn::Result<()> {
         let errors = self.errors.borrow_mut().take().unwrap_or_default();
         let mut errors = errors.into_iter();
         let Some(mut combined) = errors.next() else {

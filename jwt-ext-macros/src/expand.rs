@@ -11,7 +11,7 @@ use crate::errors::Errors;
 use crate::{exports, handler};
 
 /// Expands `#[jwt_required(args)]` or `#[fresh_jwt_required(args)]` on `item`.
-pub fn expand(flavor: Flavor, args: TokenStream, item: TokenStream) -> TokenStream {
+pub(crate) fn expand(flavor: Flavor, args: TokenStream, item: TokenStream) -> TokenStream {
     let parsed_item = match syn::parse2::<Item>(item.clone()) {
         Ok(parsed) => parsed,
         // Not even an item: let the compiler report the syntax error itself.

@@ -8,7 +8,7 @@ use quote::quote;
 macro_rules! exports {
     ($($(#[$doc:meta])* $name:ident => $item:ident;)*) => {$(
         $(#[$doc])*
-        pub fn $name() -> TokenStream {
+        pub(crate) fn $name() -> TokenStream {
             quote!(::jwt_ext::__private::$item)
         }
     )*};

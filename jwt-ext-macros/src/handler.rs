@@ -22,12 +22,12 @@ const JWT_ATTRIBUTES: &[&str] = &[
 ];
 
 /// Whether the function takes `self`.
-pub fn has_receiver(function: &ItemFn) -> bool {
+pub(crate) fn has_receiver(function: &ItemFn) -> bool {
     matches!(function.sig.inputs.first(), Some(FnArg::Receiver(_)))
 }
 
 /// The function without its route attributes.
-pub fn without_route_attributes(mut function: ItemFn) -> ItemFn {
+pub(crate) fn without_route_attributes(mut function: ItemFn) -> ItemFn {
     function
         .attrs
         .retain(|attribute| !is_route_attribute(attribute));
@@ -65,7 +65,7 @@ fn describe(item: &Item) -> (&'static str, Span) {
 
 /// The handler function; every reason the attribute cannot apply to `item` goes to `errors`
 /// (`None` when `item` is not a function at all).
-pub fn check<'i>(flavor: Flavor, item: &'i Item, errors: &Errors) -> Option<&'i ItemFn> {
+pub(crate) fn check<'i>(flavor: Flavor, item: &'i Item, errors: &Errors) -> Option<&'i ItemFn> {
     let name = flavor.name();
     let Item::Fn(function) = item else {
         let (what, span) = describe(item);

@@ -46,10 +46,11 @@
 //!
 //! # What the spec does not say
 //!
-//! - `jwt_token_location` and the names above are read from Rocket's default configuration
-//!   (`Rocket.toml`, `ROCKET_*`: [`rocket::Config::figment`]) when the spec is built; an
-//!   application launched with `rocket::custom(figment)` gets Flask's defaults, or should
-//!   name its locations on the routes.
+//! - `jwt_token_location` and the names above are those of the configuration given to
+//!   [`JwtManager::fairing_with`] when the spec is built after it on the same thread, else
+//!   Rocket's default configuration (`Rocket.toml`, `ROCKET_*`: [`rocket::Config::figment`]);
+//!   [`describing`] names the configuration explicitly, e.g. for `rocket::custom(figment)`
+//!   or a spec built before the fairing.
 //! - Only the first location is listed: `rocket_okapi` takes one security requirement per
 //!   guard. A token in the JSON body has no OpenAPI scheme at all.
 //! - An optional route is listed as optional (its scheme, or the empty requirement) when its
@@ -95,11 +96,55 @@ pub const ACCESS_QUERY: &str = "jwt_access_query";
 /// Refresh token in the query parameter.
 pub const REFRESH_QUERY: &str = "jwt_refresh_query";
 
-/// The configuration the spec describes: Rocket's default figment, read when the spec is
-/// built (once per guard and route; a configuration jwt-ext would refuse at launch gives
-/// Flask's defaults here).
+/// The configuration the spec describes: the one [`describing`] names, else that of the last
+/// [`JwtManager::fairing_with`] built on this thread, else Rocket's default figment, read when
+/// the spec is built (once per guard and route; a configuration jwt-ext would refuse at launch
+/// gives Flask's defaults here).
 fn config() -> Config {
-    Config::from_figment(&rocket::Config::figment()).unwrap_or_default()
+    crate::fairing::BUILT_WITH
+        .with_borrow(Clone::clone)
+        .unwrap_or_else(|| Config::from_figment(&rocket::Config::figment()).unwrap_or_default())
+}
+
+/// Builds a spec (whatever `build` does: `openapi_get_routes![...]`,
+/// `openapi_get_routes_spec![...]`, `mount_endpoints_and_merged_docs!`) describing `config`:
+/// its token locations, header, cookie and query names.
+///
+/// Needed when the spec is built before [`JwtManager::fairing_with`] is called (a
+/// `.mount(...)` before the `.attach(...)`), or when the settings come from a figment other
+/// than Rocket's default one (`rocket::custom(figment)`): without it the spec describes the
+/// last `fairing_with` configuration built on the thread, else Rocket's default figment.
+///
+/// # Example
+///
+/// ```
+/// use jwt_ext::{jwt_required, Config, JwtManager};
+/// use rocket::get;
+/// use rocket_okapi::{openapi, openapi_get_routes};
+///
+/// #[jwt_required]
+/// #[openapi]
+/// #[get("/protected")]
+/// fn protected() -> &'static str {
+///     "ok"
+/// }
+///
+/// let config = Config::default()
+///     .secret_key("an-example-secret-of-at-least-32-bytes")
+///     .token_location("cookies".parse().unwrap());
+/// let routes = jwt_ext::openapi::describing(&config, || openapi_get_routes![protected]);
+/// let rocket = rocket::build().mount("/", routes).attach(JwtManager::fairing_with(config));
+/// ```
+pub fn describing<R>(config: &Config, build: impl FnOnce() -> R) -> R {
+    /// Puts the previous configuration back, also when `build` panics.
+    struct Restore(Option<Config>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            crate::fairing::BUILT_WITH.set(self.0.take());
+        }
+    }
+    let _restore = Restore(crate::fairing::BUILT_WITH.replace(Some(config.clone())));
+    build()
 }
 
 thread_local! {

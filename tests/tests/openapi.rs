@@ -437,3 +437,60 @@ fn the_public_spec_names_no_credentials() {
         "the busy answer is documented: {login}"
     );
 }
+
+/// Settings built in code, with cookies under a name of the app's own.
+fn cookie_config() -> jwt_ext::Config {
+    jwt_ext::Config::default()
+        .secret_key("a-test-secret-that-is-at-least-32-bytes-long")
+        .token_location("cookies".parse().unwrap())
+        .access_cookie_name("session")
+}
+
+fn launches(rocket: rocket::Rocket<rocket::Build>) {
+    assert!(Client::tracked(rocket).is_ok());
+}
+
+#[test]
+fn the_spec_describes_the_configuration_given_in_code() {
+    outside_jails(|| {
+        // The fairing first, then the spec: it describes the fairing's settings.
+        let rocket = rocket::build().attach(JwtManager::fairing_with(cookie_config()));
+        let (routes, spec) = openapi_get_routes_spec![plain];
+        let spec = serde_json::to_value(spec).unwrap();
+        launches(rocket.mount("/", routes));
+        assert_eq!(
+            security(&spec, "/plain", "get"),
+            json!([{ "jwt_access_cookie": [] }])
+        );
+        assert_eq!(
+            spec["components"]["securitySchemes"]["jwt_access_cookie"]["name"],
+            "session"
+        );
+    });
+}
+
+#[test]
+fn a_spec_built_before_the_fairing_names_its_configuration() {
+    outside_jails(|| {
+        let config = cookie_config().token_location("query_string".parse().unwrap());
+        let (routes, spec) =
+            jwt_ext::openapi::describing(&config, || openapi_get_routes_spec![plain]);
+        let spec = serde_json::to_value(spec).unwrap();
+        assert_eq!(
+            security(&spec, "/plain", "get"),
+            json!([{ "jwt_access_query": [] }])
+        );
+        // Outside `describing`, the thread's specs describe what they did before.
+        let (_, spec) = openapi_get_routes_spec![plain];
+        let spec = serde_json::to_value(spec).unwrap();
+        assert_eq!(
+            security(&spec, "/plain", "get"),
+            json!([{ "jwt_access_header": [] }])
+        );
+        launches(
+            rocket::build()
+                .mount("/", routes)
+                .attach(JwtManager::fairing_with(config)),
+        );
+    });
+}

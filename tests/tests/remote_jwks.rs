@@ -279,13 +279,17 @@ async fn unknown_kid_floods_are_rate_limited_and_an_absent_issuer_changes_nothin
 }
 
 /// Whether the resource server refuses to launch (the error is inspected, as Rocket wants).
+/// Whether the launch stops because jwt-ext's fairing failed (not for any other reason, such as
+/// a port in use).
 async fn refuses_to_launch(config: Config) -> bool {
     match resource_server(config).await {
         Ok(_) => false,
-        Err(error) => {
-            let _ = error.kind();
-            true
-        }
+        Err(error) => match error.kind() {
+            rocket::error::ErrorKind::FailedFairings(failed) => {
+                failed.iter().any(|fairing| fairing.name == "jwt-ext")
+            }
+            other => panic!("the launch failed for another reason: {other:?}"),
+        },
     }
 }
 

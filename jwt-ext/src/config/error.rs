@@ -29,6 +29,18 @@ pub struct ConfigError {
     pub problems: Vec<ConfigProblem>,
 }
 
+impl ConfigError {
+    /// The error of one bad key.
+    pub(crate) fn one(key: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            problems: vec![ConfigProblem {
+                key: key.into(),
+                message: message.into(),
+            }],
+        }
+    }
+}
+
 /// One line per problem, each starting with a line break.
 fn list(problems: &[ConfigProblem]) -> String {
     let mut out = String::new();

@@ -120,12 +120,7 @@ impl JwtManager {
                     Arc::clone(&verifier),
                     Arc::clone(&cache),
                 )
-                .map_err(|message| ConfigError {
-                    problems: vec![crate::config::ConfigProblem {
-                        key: "jwt_jwks_url".into(),
-                        message,
-                    }],
-                })?,
+                .map_err(|message| ConfigError::one("jwt_jwks_url", message))?,
             )),
             None => None,
         };
@@ -200,8 +195,6 @@ impl JwtManager {
         &self.public_jwks
     }
 
-    /// The `kid` this app's tokens carry: the signing key's (key set, or the thumbprint of an
-    /// asymmetric key); `None` for a single HS secret.
     /// The encoded default header, with or without the signing key's `kid`.
     pub(crate) fn encoded_header(&self, with_kid: bool) -> &str {
         let slot = &self.encoded_headers[usize::from(with_kid)];
@@ -223,6 +216,8 @@ impl JwtManager {
         self.hmac_signer.as_ref()
     }
 
+    /// The `kid` this app's tokens carry: the signing key's (key set, or the thumbprint of an
+    /// asymmetric key); `None` for a single HS secret.
     pub(crate) fn kid(&self) -> Option<&str> {
         self.signing.as_ref().and_then(|(kid, _)| kid.as_deref())
     }
@@ -257,11 +252,11 @@ impl JwtManager {
 fn random_secret() -> Result<SecretKey, ConfigError> {
     use base64::Engine;
     let mut bytes = [0u8; 64];
-    getrandom::fill(&mut bytes).map_err(|error| ConfigError {
-        problems: vec![crate::config::ConfigProblem {
-            key: "jwt_secret_key".into(),
-            message: format!("is not set, and no random one could be generated: {error}"),
-        }],
+    getrandom::fill(&mut bytes).map_err(|error| {
+        ConfigError::one(
+            "jwt_secret_key",
+            format!("is not set, and no random one could be generated: {error}"),
+        )
     })?;
     Ok(SecretKey::new(
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes),

@@ -10,7 +10,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
 
-use crate::config::{ConfigError, ConfigProblem};
+use crate::config::ConfigError;
 
 /// Installs aws-lc-rs as jsonwebtoken's process-wide provider, unless the application
 /// installed one first (its choice is kept, and checked by [`self_test`]).
@@ -60,10 +60,5 @@ pub(crate) fn self_test(
             )
         }
     };
-    Err(ConfigError {
-        problems: vec![ConfigProblem {
-            key: "jsonwebtoken crypto provider".into(),
-            message,
-        }],
-    })
+    Err(ConfigError::one("jsonwebtoken crypto provider", message))
 }

@@ -7,10 +7,10 @@ use rocket::local::blocking::Client;
 use rocket::{get, routes, Build, Rocket};
 
 /// The secret of every benchmark token.
-pub const SECRET: &str = "a-benchmark-secret-that-is-at-least-32-bytes-long";
+pub(crate) const SECRET: &str = "a-benchmark-secret-that-is-at-least-32-bytes-long";
 
 /// A manager on [`SECRET`], for minting the benchmark's tokens.
-pub fn manager() -> JwtManager {
+pub(crate) fn manager() -> JwtManager {
     JwtManager::new(Config::default().secret_key(SECRET)).expect("a valid config")
 }
 
@@ -39,7 +39,7 @@ fn protected_no_revocation() -> &'static str {
 
 /// The app configured by `config`, its in-memory blocklist already holding `revoked` other
 /// tokens (a server's would after a while).
-pub fn rocket(config: Config, revoked: usize) -> Rocket<Build> {
+pub(crate) fn rocket(config: Config, revoked: usize) -> Rocket<Build> {
     let jwt = manager();
     let blocklist = MemoryBlocklist::new(100_000);
     let runtime = rocket::tokio::runtime::Builder::new_current_thread()
@@ -68,6 +68,6 @@ pub fn rocket(config: Config, revoked: usize) -> Rocket<Build> {
 }
 
 /// A blocking client of [`rocket`]`(config, revoked)`.
-pub fn client(config: Config, revoked: usize) -> Client {
+pub(crate) fn client(config: Config, revoked: usize) -> Client {
     Client::tracked(rocket(config, revoked)).expect("the benchmark app ignites")
 }

@@ -13,15 +13,15 @@ use rocket::serde::json::{json, Value};
 use rocket::{get, post, routes, Build, Rocket};
 
 /// The HS256 secret of the test apps (44 bytes).
-pub const SECRET: &str = "a-test-secret-that-is-at-least-32-bytes-long";
+pub(crate) const SECRET: &str = "a-test-secret-that-is-at-least-32-bytes-long";
 
 /// Flask's defaults with the test secret.
-pub fn config() -> Config {
+pub(crate) fn config() -> Config {
     Config::default().secret_key(SECRET)
 }
 
 /// A manager outside Rocket, to mint tokens for a client built with the same config.
-pub fn manager(config: Config) -> JwtManager {
+pub(crate) fn manager(config: Config) -> JwtManager {
     JwtManager::new(config).expect("valid test config")
 }
 
@@ -119,7 +119,7 @@ fn public() -> Value {
 }
 
 /// The test app's routes, without the fairing.
-pub fn bare_rocket() -> Rocket<Build> {
+pub(crate) fn bare_rocket() -> Rocket<Build> {
     rocket::build().mount(
         "/",
         routes![
@@ -142,18 +142,18 @@ pub fn bare_rocket() -> Rocket<Build> {
 }
 
 /// The test app with `config`.
-pub fn rocket_with(config: Config) -> Rocket<Build> {
+pub(crate) fn rocket_with(config: Config) -> Rocket<Build> {
     bare_rocket().attach(JwtManager::fairing_with(config))
 }
 
 /// A client of the test app with `config`.
-pub fn client(config: Config) -> Client {
+pub(crate) fn client(config: Config) -> Client {
     Client::tracked(rocket_with(config)).expect("valid rocket")
 }
 
 /// What a test reads from a response.
 #[derive(Debug)]
-pub struct Answer {
+pub(crate) struct Answer {
     pub status: Status,
     pub body: Value,
     pub www_authenticate: Option<String>,
@@ -162,7 +162,7 @@ pub struct Answer {
 
 impl Answer {
     /// The `msg` of a JSON error body.
-    pub fn msg(&self) -> &str {
+    pub(crate) fn msg(&self) -> &str {
         self.body["msg"].as_str().unwrap_or("<no msg>")
     }
 }
@@ -185,7 +185,7 @@ fn answer(response: rocket::local::blocking::LocalResponse<'_>) -> Answer {
 }
 
 /// GET `path` with an optional `Authorization` header value.
-pub fn get(client: &Client, path: &str, authorization: Option<&str>) -> Answer {
+pub(crate) fn get(client: &Client, path: &str, authorization: Option<&str>) -> Answer {
     let mut request = client.get(path);
     if let Some(value) = authorization {
         request = request.header(Header::new("Authorization", value.to_owned()));
@@ -195,23 +195,23 @@ pub fn get(client: &Client, path: &str, authorization: Option<&str>) -> Answer {
 
 /// GET `path` with the token attached as the app reads it (`Authorization: Bearer <token>`
 /// by default), through jwt-ext's own test helper.
-pub fn get_with_token(client: &Client, path: &str, token: &str) -> Answer {
+pub(crate) fn get_with_token(client: &Client, path: &str, token: &str) -> Answer {
     answer(client.get(path).with_token(token).dispatch())
 }
 
 /// POST `path` with the token attached as the app reads it.
-pub fn post_with_token(client: &Client, path: &str, token: &str) -> Answer {
+pub(crate) fn post_with_token(client: &Client, path: &str, token: &str) -> Answer {
     answer(client.post(path).with_token(token).dispatch())
 }
 
 /// URL-safe base64 without padding, as JWTs use.
-pub fn b64(bytes: impl AsRef<[u8]>) -> String {
+pub(crate) fn b64(bytes: impl AsRef<[u8]>) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
 /// A token with exactly this header and payload text, HS256-signed with `secret`: for tokens
 /// jwt-ext would never mint (odd types, duplicate names, `alg` lies).
-pub fn sign_raw(header: &str, payload: &str, secret: &str) -> String {
+pub(crate) fn sign_raw(header: &str, payload: &str, secret: &str) -> String {
     // Creating a manager installs the crypto provider jsonwebtoken signs with.
     let _ = manager(config());
     let signing_input = format!("{}.{}", b64(header), b64(payload));
@@ -226,7 +226,7 @@ pub fn sign_raw(header: &str, payload: &str, secret: &str) -> String {
 }
 
 /// `sign_raw` with the standard header and the given claims.
-pub fn sign_claims(claims: &Value) -> String {
+pub(crate) fn sign_claims(claims: &Value) -> String {
     sign_raw(
         r#"{"alg":"HS256","typ":"JWT"}"#,
         &claims.to_string(),
@@ -235,12 +235,12 @@ pub fn sign_claims(claims: &Value) -> String {
 }
 
 /// Current UNIX time in seconds.
-pub fn now() -> i64 {
+pub(crate) fn now() -> i64 {
     rocket::time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
 /// Claims of a valid access token for `alice`, to be altered by a test.
-pub fn valid_claims() -> Value {
+pub(crate) fn valid_claims() -> Value {
     let now = now();
     json!({
         "fresh": false, "iat": now, "jti": "5a4d8c0e-2c37-4d4f-9b8e-1f0c5b2a7d11",
@@ -250,7 +250,7 @@ pub fn valid_claims() -> Value {
 
 /// Sends `method path` with an optional token (attached as the app reads it) and JSON body;
 /// returns the status, the JSON body (`Null` when there is none) and `WWW-Authenticate`.
-pub fn send(
+pub(crate) fn send(
     client: &Client,
     method: rocket::http::Method,
     path: &str,

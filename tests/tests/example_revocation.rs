@@ -513,3 +513,37 @@ fn a_logout_on_redis_is_one_key_that_ends_the_whole_login() {
     // The login's end (30 days) plus an exchange window (a day) and an access lifetime.
     assert!(ttl > 31 * 24 * 3600, "TTL {ttl}");
 }
+
+/// The security review's attack on this example as it ships, in memory and on Redis: log in,
+/// log out, wait until the access token has expired, exchange it. The exchange must refuse it,
+/// and the chain must not give the login back.
+fn a_logged_out_token_stays_out_after_it_expires(client: &Client) {
+    let (access, _) = login(client);
+    let (status, _) = send(client, "DELETE", "/logout", Some(&access), None);
+    assert_eq!(status, Status::Ok);
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let exchanged = send(
+        client,
+        "POST",
+        "/exchange",
+        None,
+        Some(json!({ "access_token": access })),
+    );
+    assert_eq!(exchanged, revoked());
+}
+
+fn short_lived() -> Figment {
+    rocket::Config::figment().merge(("jwt_access_token_expires", 1))
+}
+
+#[test]
+fn the_example_does_not_revive_a_logged_out_token_in_memory() {
+    a_logged_out_token_stays_out_after_it_expires(&client_on(short_lived()));
+}
+
+#[test]
+fn the_example_does_not_revive_a_logged_out_token_on_redis() {
+    let redis = RedisServer::start();
+    let client = client_on(short_lived().merge(("jwt_redis_url", redis.url())));
+    a_logged_out_token_stays_out_after_it_expires(&client);
+}
