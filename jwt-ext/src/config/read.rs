@@ -6,8 +6,8 @@ use rocket::figment::Figment;
 
 use super::error::{ConfigError, Problems};
 use super::readers::{
-    parse_algorithm, read_algorithm, read_bool, read_lifetime, read_one_or_many, read_seconds,
-    read_secret, read_string, read_string_list,
+    parse_algorithm, read_algorithm, read_bool, read_count, read_lifetime, read_one_or_many,
+    read_seconds, read_secret, read_string, read_string_list,
 };
 use super::settings::Config;
 use super::values::SecretKey;
@@ -121,18 +121,15 @@ impl Config {
             "jwt_decode_issuer" => self.decode_issuer = Some(read_one_or_many(value)?),
             "jwt_cookie_csrf_protect" => self.cookie_csrf_protect = read_bool(value)?,
             "jwt_max_token_length" => {
-                self.max_token_length =
-                    usize::try_from(read_seconds(value)?).map_err(|_| "is too large".to_owned())?;
+                self.max_token_length = read_count(value)?;
             }
             "jwt_redis_url" => self.redis_url = Some(read_string(value)?),
             "jwt_redis_key_prefix" => self.redis_key_prefix = read_string(value)?,
             "jwt_blocklist_max_entries" => {
-                self.blocklist_max_entries =
-                    usize::try_from(read_seconds(value)?).map_err(|_| "is too large".to_owned())?;
+                self.blocklist_max_entries = read_count(value)?;
             }
             "jwt_blocklist_max_entries_per_identity" => {
-                self.blocklist_max_entries_per_identity =
-                    usize::try_from(read_seconds(value)?).map_err(|_| "is too large".to_owned())?;
+                self.blocklist_max_entries_per_identity = read_count(value)?;
             }
             "jwt_sliding_refresh_grace" => self.sliding_refresh_grace = read_seconds(value)?,
             "jwt_refresh_token_rotation" => self.refresh_token_rotation = read_bool(value)?,
@@ -150,8 +147,7 @@ impl Config {
             }
             "jwt_signing_key_id" => self.signing_key_id = Some(read_string(value)?),
             "jwt_token_cache_size" => {
-                self.token_cache_size =
-                    usize::try_from(read_seconds(value)?).map_err(|_| "is too large".to_owned())?;
+                self.token_cache_size = read_count(value)?;
             }
             "jwt_refresh_token_reuse_grace" => {
                 self.refresh_token_reuse_grace = read_seconds(value)?;

@@ -47,7 +47,18 @@ pub(super) fn read_bool(value: &FigValue) -> Result<bool, String> {
     }
 }
 
+/// A whole number of seconds.
 pub(super) fn read_seconds(value: &FigValue) -> Result<u64, String> {
+    read_whole_number(value)
+}
+
+/// A count of bytes or entries.
+pub(super) fn read_count(value: &FigValue) -> Result<usize, String> {
+    usize::try_from(read_whole_number(value)?).map_err(|_| "is too large".to_owned())
+}
+
+/// A whole number, not negative.
+fn read_whole_number(value: &FigValue) -> Result<u64, String> {
     match value {
         FigValue::Num(_, num) => match (num.to_u128_lossy(), num.to_i128()) {
             (Some(n), _) => u64::try_from(n).map_err(|_| "is too large".to_owned()),
