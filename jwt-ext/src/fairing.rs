@@ -371,7 +371,6 @@ impl Fairing for JwtFairing {
             log::warn!("jwt-ext: {warning}");
         }
         manager.set_loaders(self.loaders.clone());
-        #[cfg(feature = "remote-jwks")]
         if let Some(remote) = manager.remote() {
             match remote.refresh().await {
                 Ok(count) => log::info!("jwt-ext: {count} key(s) from {}", remote.url()),
@@ -396,7 +395,6 @@ impl Fairing for JwtFairing {
         let Some(manager) = rocket.state::<JwtManager>() else {
             return;
         };
-        #[cfg(feature = "remote-jwks")]
         if let Some(remote) = manager.remote() {
             log::info!(
                 "jwt-ext: verifying with the JWKS at {}, refreshed every {}s",

@@ -48,7 +48,6 @@ pub struct JwtManager {
     pub(super) hmac_signer: Option<aws_lc_rs::hmac::Key>,
     /// The encoded default headers, without and with `kid`, made on first use.
     pub(super) encoded_headers: [std::sync::OnceLock<String>; 2],
-    #[cfg(feature = "remote-jwks")]
     pub(super) remote: Option<Arc<crate::token::remote_jwks::RemoteJwks>>,
     pub(super) public_jwks: Vec<jsonwebtoken::jwk::Jwk>,
 }
@@ -111,7 +110,6 @@ impl JwtManager {
             config.token_cache_size,
             config.decode_leeway,
         ));
-        #[cfg(feature = "remote-jwks")]
         let remote = match &config.jwks_url {
             Some(url) => Some(Arc::new(
                 crate::token::remote_jwks::RemoteJwks::new(
@@ -139,7 +137,6 @@ impl JwtManager {
             ),
             cache,
             encoded_headers: Default::default(),
-            #[cfg(feature = "remote-jwks")]
             remote,
             config,
             loaders: Loaders::default(),
@@ -227,20 +224,17 @@ impl JwtManager {
     }
 
     /// The remote JWKS this app verifies with, if any.
-    #[cfg(feature = "remote-jwks")]
     pub(crate) fn remote(&self) -> Option<&Arc<crate::token::remote_jwks::RemoteJwks>> {
         self.remote.as_ref()
     }
 
     /// After a token named an unknown `kid`: whether the keys were refetched from the remote
     /// JWKS (rate-limited), so that the token is worth a second try.
-    #[cfg_attr(not(feature = "remote-jwks"), allow(clippy::unused_async))]
     pub(crate) async fn refetch_for_unknown_kid(&self) -> bool {
-        #[cfg(feature = "remote-jwks")]
-        if let Some(remote) = &self.remote {
-            return remote.refetch_for_unknown_kid().await;
+        match &self.remote {
+            Some(remote) => remote.refetch_for_unknown_kid().await,
+            None => false,
         }
-        false
     }
 
     pub(crate) fn verifier(&self) -> &Verifier {

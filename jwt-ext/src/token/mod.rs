@@ -16,4 +16,7 @@ pub mod kind;
 pub(crate) mod provider;
 #[cfg(feature = "remote-jwks")]
 pub(crate) mod remote_jwks;
+#[cfg(not(feature = "remote-jwks"))]
+#[path = "remote_jwks_disabled.rs"]
+pub(crate) mod remote_jwks;
 pub(crate) mod requirement;
