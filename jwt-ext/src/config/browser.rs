@@ -1,85 +1,14 @@
 //! The settings of the other token locations: cookies and their CSRF double submit, the query
 //! string and the JSON body (Flask-JWT-Extended's names and defaults), read and checked like the rest.
 
-use rocket::figment::value::Value as FigValue;
-use rocket::http::{Method, SameSite};
+use rocket::http::SameSite;
 
 use super::error::Problems;
-use super::readers::{describe, read_bool, read_string, read_string_list};
 use super::settings::Config;
 use super::validate::is_header_name_byte;
-use crate::location::{Location, Locations};
-
-/// The keys this module reads.
-pub(super) const KEYS: &[&str] = &[
-    "jwt_token_location",
-    "jwt_access_cookie_name",
-    "jwt_refresh_cookie_name",
-    "jwt_access_cookie_path",
-    "jwt_refresh_cookie_path",
-    "jwt_cookie_secure",
-    "jwt_cookie_domain",
-    "jwt_cookie_samesite",
-    "jwt_session_cookie",
-    "jwt_csrf_methods",
-    "jwt_csrf_in_cookies",
-    "jwt_access_csrf_cookie_name",
-    "jwt_refresh_csrf_cookie_name",
-    "jwt_access_csrf_cookie_path",
-    "jwt_refresh_csrf_cookie_path",
-    "jwt_access_csrf_header_name",
-    "jwt_refresh_csrf_header_name",
-    "jwt_csrf_check_form",
-    "jwt_access_csrf_field_name",
-    "jwt_refresh_csrf_field_name",
-    "jwt_query_string_name",
-    "jwt_query_string_value_prefix",
-    "jwt_json_key",
-    "jwt_refresh_json_key",
-    "jwt_refresh_cookie_post_only",
-];
+use crate::location::Location;
 
 impl Config {
-    /// Reads one of [`KEYS`]; `None` for any other key.
-    pub(super) fn read_browser_key(
-        &mut self,
-        key: &str,
-        value: &FigValue,
-    ) -> Option<Result<(), String>> {
-        let text = || read_string(value);
-        let result = match key {
-            "jwt_token_location" => read_locations(value).map(|v| self.token_location = v),
-            "jwt_access_cookie_name" => text().map(|v| self.access_cookie_name = v),
-            "jwt_refresh_cookie_name" => text().map(|v| self.refresh_cookie_name = v),
-            "jwt_access_cookie_path" => text().map(|v| self.access_cookie_path = v),
-            "jwt_refresh_cookie_path" => text().map(|v| self.refresh_cookie_path = v),
-            "jwt_cookie_secure" => read_bool(value).map(|v| self.cookie_secure = v),
-            "jwt_cookie_domain" => read_optional_string(value).map(|v| self.cookie_domain = v),
-            "jwt_cookie_samesite" => read_same_site(value).map(|v| self.cookie_samesite = v),
-            "jwt_session_cookie" => read_bool(value).map(|v| self.session_cookie = v),
-            "jwt_csrf_methods" => read_methods(value).map(|v| self.csrf_methods = v),
-            "jwt_csrf_in_cookies" => read_bool(value).map(|v| self.csrf_in_cookies = v),
-            "jwt_access_csrf_cookie_name" => text().map(|v| self.access_csrf_cookie_name = v),
-            "jwt_refresh_csrf_cookie_name" => text().map(|v| self.refresh_csrf_cookie_name = v),
-            "jwt_access_csrf_cookie_path" => text().map(|v| self.access_csrf_cookie_path = v),
-            "jwt_refresh_csrf_cookie_path" => text().map(|v| self.refresh_csrf_cookie_path = v),
-            "jwt_access_csrf_header_name" => text().map(|v| self.access_csrf_header_name = v),
-            "jwt_refresh_csrf_header_name" => text().map(|v| self.refresh_csrf_header_name = v),
-            "jwt_csrf_check_form" => read_bool(value).map(|v| self.csrf_check_form = v),
-            "jwt_access_csrf_field_name" => text().map(|v| self.access_csrf_field_name = v),
-            "jwt_refresh_csrf_field_name" => text().map(|v| self.refresh_csrf_field_name = v),
-            "jwt_query_string_name" => text().map(|v| self.query_string_name = v),
-            "jwt_query_string_value_prefix" => text().map(|v| self.query_string_value_prefix = v),
-            "jwt_json_key" => text().map(|v| self.json_key = v),
-            "jwt_refresh_json_key" => text().map(|v| self.refresh_json_key = v),
-            "jwt_refresh_cookie_post_only" => {
-                read_bool(value).map(|v| self.refresh_cookie_post_only = v)
-            }
-            _ => return None,
-        };
-        Some(result)
-    }
-
     /// Checks the cookie, CSRF, query string and JSON settings.
     pub(super) fn check_browser(
         &self,
@@ -249,52 +178,4 @@ pub(crate) struct TokenNames<'a> {
 /// Bytes allowed in a cookie path or domain: visible ASCII but `;` and `,`.
 fn is_cookie_value_byte(byte: u8) -> bool {
     byte.is_ascii_graphic() && byte != b';' && byte != b','
-}
-
-fn read_locations(value: &FigValue) -> Result<Locations, String> {
-    let names = read_string_list(value)?;
-    let locations = names
-        .iter()
-        .map(|name| name.trim().parse::<Location>())
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|error| error.to_string())?;
-    Locations::new(&locations).map_err(|error| error.to_string())
-}
-
-fn read_optional_string(value: &FigValue) -> Result<Option<String>, String> {
-    match value {
-        FigValue::Bool(_, false) => Ok(None),
-        other => read_string(other).map(Some).map_err(|_| {
-            format!(
-                "must be a string, or `false` for none; not {}",
-                describe(other)
-            )
-        }),
-    }
-}
-
-fn read_same_site(value: &FigValue) -> Result<Option<SameSite>, String> {
-    if let FigValue::Bool(_, false) = value {
-        return Ok(None);
-    }
-    let text = read_string(value)?;
-    match text.to_ascii_lowercase().as_str() {
-        "lax" => Ok(Some(SameSite::Lax)),
-        "strict" => Ok(Some(SameSite::Strict)),
-        "none" => Ok(Some(SameSite::None)),
-        _ => Err(format!(
-            "must be `Lax`, `Strict` or `None` (or `false` for the default, `Lax`); got `{text}`"
-        )),
-    }
-}
-
-fn read_methods(value: &FigValue) -> Result<Vec<Method>, String> {
-    read_string_list(value)?
-        .iter()
-        .map(|name| {
-            name.to_ascii_uppercase()
-                .parse::<Method>()
-                .map_err(|()| format!("`{name}` is not an HTTP method"))
-        })
-        .collect()
 }

@@ -9,13 +9,13 @@
 
 mod browser;
 mod debug;
+mod define;
 mod error;
 mod limits;
 mod read;
 mod readers;
 mod redact;
 mod remote;
-mod setters;
 mod settings;
 mod validate;
 mod values;

@@ -2,9 +2,11 @@
 
 use jsonwebtoken::Algorithm;
 use rocket::figment::value::Value as FigValue;
+use rocket::http::{Method, SameSite};
 use rocket::time::Duration;
 
 use super::values::{Lifetime, OneOrMany};
+use crate::location::{Location, Locations};
 
 pub(super) fn describe(value: &FigValue) -> &'static str {
     match value {
@@ -124,4 +126,52 @@ pub(super) fn parse_algorithm(name: &str) -> Result<Algorithm, String> {
              RS512, PS256, PS384, PS512, ES256, ES384, EdDSA"
         )
     })
+}
+
+pub(super) fn read_locations(value: &FigValue) -> Result<Locations, String> {
+    let names = read_string_list(value)?;
+    let locations = names
+        .iter()
+        .map(|name| name.trim().parse::<Location>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|error| error.to_string())?;
+    Locations::new(&locations).map_err(|error| error.to_string())
+}
+
+pub(super) fn read_optional_string(value: &FigValue) -> Result<Option<String>, String> {
+    match value {
+        FigValue::Bool(_, false) => Ok(None),
+        other => read_string(other).map(Some).map_err(|_| {
+            format!(
+                "must be a string, or `false` for none; not {}",
+                describe(other)
+            )
+        }),
+    }
+}
+
+pub(super) fn read_same_site(value: &FigValue) -> Result<Option<SameSite>, String> {
+    if let FigValue::Bool(_, false) = value {
+        return Ok(None);
+    }
+    let text = read_string(value)?;
+    match text.to_ascii_lowercase().as_str() {
+        "lax" => Ok(Some(SameSite::Lax)),
+        "strict" => Ok(Some(SameSite::Strict)),
+        "none" => Ok(Some(SameSite::None)),
+        _ => Err(format!(
+            "must be `Lax`, `Strict` or `None` (or `false` for the default, `Lax`); got `{text}`"
+        )),
+    }
+}
+
+pub(super) fn read_methods(value: &FigValue) -> Result<Vec<Method>, String> {
+    read_string_list(value)?
+        .iter()
+        .map(|name| {
+            name.to_ascii_uppercase()
+                .parse::<Method>()
+                .map_err(|()| format!("`{name}` is not an HTTP method"))
+        })
+        .collect()
 }

@@ -1,39 +1,11 @@
 //! The verify-only mode of resource servers: keys from a remote JWKS (`jwt_jwks_url`).
 
 use jsonwebtoken::AlgorithmFamily;
-use rocket::figment::value::Value as FigValue;
 
 use super::error::Problems;
-use super::readers::{read_seconds, read_string};
 use super::settings::Config;
 
-/// The keys this module reads.
-pub(super) const KEYS: &[&str] = &[
-    "jwt_jwks_url",
-    "jwt_jwks_refresh_interval",
-    "jwt_jwks_min_refetch_interval",
-];
-
 impl Config {
-    /// Reads one of [`KEYS`]; `None` for any other key.
-    pub(super) fn read_remote_key(
-        &mut self,
-        key: &str,
-        value: &FigValue,
-    ) -> Option<Result<(), String>> {
-        let result = match key {
-            "jwt_jwks_url" => read_string(value).map(|v| self.jwks_url = Some(v)),
-            "jwt_jwks_refresh_interval" => {
-                read_seconds(value).map(|v| self.jwks_refresh_interval = v)
-            }
-            "jwt_jwks_min_refetch_interval" => {
-                read_seconds(value).map(|v| self.jwks_min_refetch_interval = v)
-            }
-            _ => return None,
-        };
-        Some(result)
-    }
-
     /// Checks the remote JWKS settings.
     pub(super) fn check_remote(&self, strict: bool, problems: &mut Problems) {
         let Some(url) = &self.jwks_url else {
