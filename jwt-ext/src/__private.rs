@@ -1,5 +1,7 @@
 //! Support for the code `#[jwt_required]` generates. Not public API: names and shapes here
 //! change without notice.
+//!
+//! May use: anything; only the code the macros generate uses it.
 
 use std::marker::PhantomData;
 

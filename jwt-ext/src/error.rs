@@ -3,6 +3,8 @@
 //! Every variant maps to the status and message Flask-JWT-Extended gives for the same condition
 //! (its error handlers and PyJWT's messages), so a client written against a Flask API sees the same
 //! answers from a Rocket one.
+//!
+//! A leaf: uses nothing else of the crate.
 
 use rocket::http::Status;
 use serde_json::{Map, Value};

@@ -1,4 +1,6 @@
 //! The fairing: configuration at ignite, a summary at liftoff, refusals written on response.
+//!
+//! May use: every module above the integrations; only the integrations and the crate root use it.
 
 use std::sync::Arc;
 

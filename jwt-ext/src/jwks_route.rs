@@ -1,5 +1,7 @@
 //! Publishing the public key as a JWK Set (RFC 7517), so that other services can verify this
 //! app's tokens without holding any secret. HMAC secrets are never published.
+//!
+//! May use: the manager and what is below it (an integration: nothing inside the crate uses it).
 
 use jsonwebtoken::jwk::JwkSet;
 use rocket::http::{ContentType, Header, Status};

@@ -13,6 +13,8 @@
 //! | `encode_key_loader` | [`JwtFairing::encode_key_loader`](crate::JwtFairing::encode_key_loader) |
 //! | `decode_key_loader` | [`JwtFairing::decode_key_loader`](crate::JwtFairing::decode_key_loader) |
 //! | `expired_token_loader` & co. | [`JwtFairing::expired_token_loader`](crate::JwtFairing::expired_token_loader) & co., or [`JwtFairing::on_error`](crate::JwtFairing::on_error) |
+//!
+//! May use: the leaves, `config` and `token`; the manager keeps the loaders.
 
 use std::any::Any;
 use std::sync::Arc;

@@ -16,6 +16,9 @@
 //! login that started the chain (tymon/jwt-auth's `refresh_ttl`). Each successor carries the
 //! chain's first `iat` and `jti` (`orig_iat`, `orig_jti`) and the predecessor's own claims;
 //! a chain costs the store one entry however long it grows.
+//!
+//! May use: the manager, the revocation stores and everything below them; the fairing and the
+//! integrations build on it.
 
 use rocket::time::{Duration, OffsetDateTime};
 use serde::Serialize;

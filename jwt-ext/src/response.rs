@@ -1,4 +1,7 @@
 //! Writing a refusal out: Flask's JSON body and status, and `WWW-Authenticate` on 401s.
+//!
+//! May use: the request side and everything below it; browser support, the refresh flows and the
+//! fairing write refusals through it.
 
 use std::io::Cursor;
 
