@@ -134,12 +134,9 @@ impl Names {
                 if id == "crate" || id == "super" {
                     let mut path = vec![id.to_string()];
                     let mut j = i + 1;
-                    while j + 2 < tokens.len() + 1 {
-                        let (Some(TokenTree::Punct(a)), Some(TokenTree::Punct(b))) =
-                            (tokens.get(j), tokens.get(j + 1))
-                        else {
-                            break;
-                        };
+                    while let (Some(TokenTree::Punct(a)), Some(TokenTree::Punct(b))) =
+                        (tokens.get(j), tokens.get(j + 1))
+                    {
                         if a.as_char() != ':' || b.as_char() != ':' {
                             break;
                         }

@@ -33,6 +33,18 @@ async fn refresh(jwt: &JwtManager, token: RefreshJwt) -> Result<Value, jwt_ext::
     Ok(json!({ "access_token": refreshed.access_token }))
 }
 
+/// Decodes the token in the path and mints one for an identity of the body: `JwtError` and
+/// `EncodeError` through `?`.
+#[post("/mint/<token>", data = "<identity>")]
+fn mint(
+    jwt: &JwtManager,
+    token: &str,
+    identity: rocket::serde::json::Json<Value>,
+) -> Result<String, jwt_ext::Error> {
+    jwt.decode_token(token)?;
+    Ok(jwt.create_access_token(identity.into_inner())?)
+}
+
 /// A store that is down.
 struct Down;
 
@@ -56,7 +68,7 @@ fn client(down: bool) -> Client {
     Client::tracked(
         rocket::build()
             .attach(fairing)
-            .mount("/", routes![again, refresh]),
+            .mount("/", routes![again, refresh, mint]),
     )
     .unwrap()
 }
@@ -114,4 +126,30 @@ fn a_store_failure_behind_the_question_mark_is_a_503() {
             json!({ "msg": "Token revocation store unavailable" })
         )
     );
+}
+
+#[test]
+fn a_refused_token_and_a_token_that_cannot_be_made_answer_as_their_own_errors() {
+    let client = client(false);
+    let jwt = client.rocket().state::<JwtManager>().unwrap();
+    let valid = jwt.create_access_token("alice").unwrap();
+    let mint = |token: &str, identity: Value| {
+        let response = client
+            .post(format!("/mint/{token}"))
+            .json(&identity)
+            .dispatch();
+        (
+            response.status(),
+            response.into_json::<Value>().unwrap_or(Value::Null),
+        )
+    };
+    // A JwtError: Flask's 422 for a token that is no JWT.
+    let (status, body) = mint("garbage", json!("bob"));
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert_eq!(body, json!({ "msg": "Not enough segments" }));
+    // An EncodeError: a `sub` that is no string (jwt_verify_sub is on) is a JSON 500.
+    let (status, body) = mint(&valid, json!({ "id": 7 }));
+    assert_eq!(status, Status::InternalServerError);
+    assert_eq!(body["msg"], "Could not create the token");
+    assert_eq!(mint(&valid, json!("bob")).0, Status::Ok);
 }

@@ -57,6 +57,17 @@ fn login(client: &Client) -> (String, String) {
     )
 }
 
+/// The answer of `/exchange` to `token`.
+fn exchange(client: &Client, token: &str) -> (Status, Value) {
+    send(
+        client,
+        "POST",
+        "/exchange",
+        None,
+        Some(json!({ "access_token": token })),
+    )
+}
+
 /// `(access, refresh)` from `/refresh`, or the refusal.
 fn refresh(client: &Client, token: &str) -> Result<(String, String), (Status, Value)> {
     match send(client, "POST", "/refresh", Some(token), None) {
@@ -267,13 +278,7 @@ fn sliding_window_exchanges_an_expired_token_once() {
         "Token has expired"
     );
 
-    let (status, body) = send(
-        &client,
-        "POST",
-        "/exchange",
-        None,
-        Some(json!({ "access_token": expired })),
-    );
+    let (status, body) = exchange(&client, &expired);
     assert_eq!(status, Status::Ok, "{body}");
     let fresh = body["access_token"].as_str().unwrap();
     assert_eq!(
@@ -281,13 +286,7 @@ fn sliding_window_exchanges_an_expired_token_once() {
         Status::Ok
     );
 
-    let again = send(
-        &client,
-        "POST",
-        "/exchange",
-        None,
-        Some(json!({ "access_token": expired })),
-    );
+    let again = exchange(&client, &expired);
     assert_eq!(again, revoked(), "a token is exchanged once");
 
     // Past the window (counted from iat): expired for good.
@@ -299,34 +298,16 @@ fn sliding_window_exchanges_an_expired_token_once() {
         .expires_in(Duration::seconds(-60))
         .create()
         .unwrap();
-    let (status, body) = send(
-        &client,
-        "POST",
-        "/exchange",
-        None,
-        Some(json!({ "access_token": old })),
-    );
+    let (status, body) = exchange(&client, &old);
     assert_eq!(
         (status, body),
         (Status::Unauthorized, json!({ "msg": "Token has expired" }))
     );
     // Refresh tokens and forgeries are not exchanged.
     let refresh_token = jwt.create_refresh_token("test").unwrap();
-    let (status, _) = send(
-        &client,
-        "POST",
-        "/exchange",
-        None,
-        Some(json!({ "access_token": refresh_token })),
-    );
+    let (status, _) = exchange(&client, &refresh_token);
     assert_eq!(status, Status::UnprocessableEntity);
-    let (status, _) = send(
-        &client,
-        "POST",
-        "/exchange",
-        None,
-        Some(json!({ "access_token": "x.y.z" })),
-    );
+    let (status, _) = exchange(&client, "x.y.z");
     assert_eq!(status, Status::UnprocessableEntity);
 }
 
@@ -352,15 +333,8 @@ fn rotation_and_reuse_detection_work_across_instances_on_redis() {
         .expires_in(Duration::seconds(-5))
         .create()
         .unwrap();
-    let body = json!({ "access_token": expired });
-    assert_eq!(
-        send(&first, "POST", "/exchange", None, Some(body.clone())).0,
-        Status::Ok
-    );
-    assert_eq!(
-        send(&second, "POST", "/exchange", None, Some(body)),
-        revoked()
-    );
+    assert_eq!(exchange(&first, &expired).0, Status::Ok);
+    assert_eq!(exchange(&second, &expired), revoked());
 }
 
 #[rocket::async_test]
@@ -423,13 +397,7 @@ fn a_logout_revokes_every_token_of_the_login_and_its_exchanges() {
     let client = client();
     let (a1, r1) = login(&client);
     let (a2, _) = refresh(&client, &r1).unwrap();
-    let exchanged = send(
-        &client,
-        "POST",
-        "/exchange",
-        None,
-        Some(json!({ "access_token": a1 })),
-    );
+    let exchanged = exchange(&client, &a1);
     assert_eq!(exchanged.0, Status::Ok, "{}", exchanged.1);
     let a3 = exchanged.1["access_token"].as_str().unwrap().to_owned();
     // Log out with the newest access token alone (no body).
@@ -440,13 +408,7 @@ fn a_logout_revokes_every_token_of_the_login_and_its_exchanges() {
             send(&client, "GET", "/protected", Some(token), None),
             revoked()
         );
-        let again = send(
-            &client,
-            "POST",
-            "/exchange",
-            None,
-            Some(json!({ "access_token": token })),
-        );
+        let again = exchange(&client, token);
         assert_eq!(again, revoked(), "no exchange after the logout");
     }
 }
@@ -522,13 +484,7 @@ fn a_logged_out_token_stays_out_after_it_expires(client: &Client) {
     let (status, _) = send(client, "DELETE", "/logout", Some(&access), None);
     assert_eq!(status, Status::Ok);
     std::thread::sleep(std::time::Duration::from_millis(2100));
-    let exchanged = send(
-        client,
-        "POST",
-        "/exchange",
-        None,
-        Some(json!({ "access_token": access })),
-    );
+    let exchanged = exchange(client, &access);
     assert_eq!(exchanged, revoked());
 }
 

@@ -14,8 +14,7 @@ use crate::location::Configured;
 use crate::manager::fairing_missing;
 use crate::request::guards::requirement_of;
 use crate::request::guards::{fail, verify};
-use crate::request::search::Found;
-use crate::request::state::RequestState;
+use crate::request::state::{Found, RequestState};
 use crate::token::claims::DecodedToken;
 use crate::token::kind;
 

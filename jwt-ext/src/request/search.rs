@@ -15,8 +15,7 @@ use crate::request::csrf;
 use crate::request::extract::{
     token_from_cookie, token_from_header, token_from_json, token_from_query,
 };
-pub(crate) use crate::request::state::Found;
-use crate::request::state::RequestState;
+use crate::request::state::{Found, RequestState};
 use crate::token::claims::DecodedToken;
 
 /// The request body, as far as the `json` location is concerned.
