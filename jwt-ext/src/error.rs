@@ -72,6 +72,10 @@ pub enum JwtError {
     /// (Flask's `token_verification_loader` returning `False`): 400
     /// `User claims verification failed`.
     ClaimsVerificationFailed(Box<RefusedToken>),
+    /// The application's async token verification loader
+    /// ([`TokenVerifier`](crate::TokenVerifier)) could not answer, so the request is refused
+    /// (fail closed): 503 `Token verification unavailable`. The reason is logged, not sent.
+    VerificationUnavailable(String),
     /// The application's user lookup found no user for the token (Flask's
     /// `user_lookup_loader` returning `None`): 401 `Error loading the user <identity>`.
     UserLookupFailed(Box<RefusedToken>),
@@ -88,6 +92,9 @@ pub enum JwtError {
     /// sentinel), so this is only seen when a guard is called by hand.
     NotConfigured,
 }
+
+/// Why an application's loader could not answer (its database is down, say): any error.
+pub type LoaderError = Box<dyn std::error::Error + Send + Sync>;
 
 /// The header and claims of a token that was verified but refused (expired, not fresh).
 #[derive(Debug, Clone, PartialEq)]
@@ -130,7 +137,9 @@ impl JwtError {
             | Self::FreshRequired(_)
             | Self::UserLookupFailed(_)
             | Self::Revoked(_) => Status::Unauthorized,
-            Self::StoreUnavailable(_) => Status::ServiceUnavailable,
+            Self::StoreUnavailable(_) | Self::VerificationUnavailable(_) => {
+                Status::ServiceUnavailable
+            }
             Self::RevocationQuota => Status::TooManyRequests,
             Self::ClaimsVerificationFailed(_) => Status::BadRequest,
             Self::Forbidden(_) => Status::Forbidden,
@@ -166,6 +175,7 @@ impl JwtError {
             Self::ClaimsVerificationFailed(_) => "User claims verification failed".into(),
             Self::Revoked(_) => "Token has been revoked".into(),
             Self::StoreUnavailable(_) => "Token revocation store unavailable".into(),
+            Self::VerificationUnavailable(_) => "Token verification unavailable".into(),
             Self::RevocationQuota => "Too many revocations for this identity".into(),
             Self::Misconfigured(_) => "Internal Server Error".into(),
             Self::WrongTokenType {
@@ -193,6 +203,7 @@ impl JwtError {
                 | Self::NotConfigured
                 | Self::Misconfigured(_)
                 | Self::StoreUnavailable(_)
+                | Self::VerificationUnavailable(_)
         )
     }
 

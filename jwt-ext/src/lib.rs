@@ -142,6 +142,7 @@ mod browser;
 mod clock;
 mod config;
 mod error;
+mod error_response;
 mod fairing;
 mod jwks_route;
 mod loaders;
@@ -171,11 +172,12 @@ pub use config::{
     DEFAULT_MAX_ENTRIES, DEFAULT_MAX_ENTRIES_PER_IDENTITY, DEFAULT_MAX_TOKEN_LENGTH,
     MAX_LEEWAY_SECONDS, MAX_LIFETIME,
 };
-pub use error::{JwtError, RefusedToken};
+pub use error::{JwtError, LoaderError, RefusedToken};
+pub use error_response::ErrorResponse;
 pub use fairing::JwtFairing;
 pub use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
 pub use jwks_route::jwks_routes;
-pub use loaders::UserLoader;
+pub use loaders::{ClaimsLoader, TokenVerifier, UserLoader};
 pub use manager::JwtManager;
 pub use manager::TokenBuilder;
 pub use refresh::{RefreshError, Refreshed, TokenPair};

@@ -124,6 +124,44 @@ impl JwtManager {
         identity: impl Serialize,
         fresh: bool,
     ) -> Result<TokenPair, EncodeError> {
+        let (access, refresh) = self.token_pair(identity, fresh)?;
+        Ok(TokenPair {
+            access_token: access.create()?,
+            refresh_token: refresh.create()?,
+        })
+    }
+
+    /// [`create_token_pair`](Self::create_token_pair) after awaiting the application's async
+    /// additional claims loader ([`ClaimsLoader`](crate::ClaimsLoader)) for each token.
+    ///
+    /// # Errors
+    ///
+    /// As for [`create_token_pair`](Self::create_token_pair), and
+    /// [`EncodeError::ClaimsLoader`] when the loader fails.
+    pub async fn create_token_pair_async(
+        &self,
+        identity: impl Serialize,
+        fresh: bool,
+    ) -> Result<TokenPair, EncodeError> {
+        let (access, refresh) = self.token_pair(identity, fresh)?;
+        Ok(TokenPair {
+            access_token: access.create_async().await?,
+            refresh_token: refresh.create_async().await?,
+        })
+    }
+
+    /// The two tokens of a new login, not yet created.
+    fn token_pair(
+        &self,
+        identity: impl Serialize,
+        fresh: bool,
+    ) -> Result<
+        (
+            crate::TokenBuilder<'_, crate::kind::Access>,
+            crate::TokenBuilder<'_, crate::kind::Refresh>,
+        ),
+        EncodeError,
+    > {
         let identity = serde_json::to_value(identity).map_err(EncodeError::Serialize)?;
         let family = uuid::Uuid::new_v4().to_string();
         let mut refresh = self.refresh_token(&identity).claim("fam", &family);
@@ -139,10 +177,7 @@ impl JwtManager {
             refresh = refresh.claim("fam_exp", end);
             access = access.claim("fam_exp", end);
         }
-        Ok(TokenPair {
-            access_token: access.create()?,
-            refresh_token: refresh.create()?,
-        })
+        Ok((access, refresh))
     }
 
     /// The body of a refresh route, given its verified refresh token: a new access token
@@ -172,7 +207,10 @@ impl JwtManager {
         let identity = token.identity().clone();
         if !self.config().refresh_token_rotation {
             return Ok(Refreshed {
-                access_token: self.login_access_token(token, &identity).create()?,
+                access_token: self
+                    .login_access_token(token, &identity)
+                    .create_async()
+                    .await?,
                 refresh_token: None,
             });
         }
@@ -222,8 +260,9 @@ impl JwtManager {
                 .claim("fam", &family)
                 .claim_if_some("fam_exp", family_end)
                 .ends_by(family_end)
-                .create()?,
-            refresh_token: Some(refresh.create()?),
+                .create_async()
+                .await?,
+            refresh_token: Some(refresh.create_async().await?),
         })
     }
 
@@ -316,6 +355,6 @@ impl JwtManager {
             .access_token(token.identity())
             .additional_claims(claims)
             .claim("jti", next);
-        Ok(successor.create()?)
+        Ok(successor.create_async().await?)
     }
 }

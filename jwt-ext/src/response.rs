@@ -11,15 +11,20 @@ use rocket::response::{self, Responder, Response};
 use serde_json::{Map, Value};
 
 use crate::error::JwtError;
+use crate::error_response::ErrorResponse;
 use crate::manager::JwtManager;
+use crate::token::encode::EncodeError;
 
-/// The status and JSON body for `error`: the application's responder if it gives one, else
-/// `{"<jwt_error_message_key>": message}`.
-fn status_and_body(manager: Option<&JwtManager>, error: &JwtError) -> (Status, Value) {
+/// The answer for `error`: the application's responder if it gives one, else
+/// `{"<jwt_error_message_key>": message}` with Flask's status.
+fn answer(manager: Option<&JwtManager>, error: &JwtError) -> ErrorResponse {
     match error {
         JwtError::Misconfigured(reason) => log::error!("jwt-ext: {reason}"),
         JwtError::StoreUnavailable(reason) => {
             log::error!("jwt-ext: revocation store unavailable: {reason}");
+        }
+        JwtError::VerificationUnavailable(reason) => {
+            log::error!("jwt-ext: the token verification loader failed: {reason}");
         }
         _ => {}
     }
@@ -29,7 +34,7 @@ fn status_and_body(manager: Option<&JwtManager>, error: &JwtError) -> (Status, V
     let key = manager.map_or("msg", |manager| manager.config().error_message_key.as_str());
     let mut body = Map::new();
     body.insert(key.to_owned(), error.message().into());
-    (error.status(), Value::Object(body))
+    ErrorResponse::new(error.status(), Value::Object(body))
 }
 
 /// Replaces `response`'s status, body and auth headers with the answer for `error`.
@@ -38,7 +43,7 @@ pub(crate) fn write_error(
     error: &JwtError,
     response: &mut Response<'_>,
 ) {
-    let (status, body) = status_and_body(manager, error);
+    let (status, body, headers) = answer(manager, error).into_parts();
     let body = body.to_string();
     response.set_status(status);
     response.set_header(ContentType::JSON);
@@ -46,6 +51,10 @@ pub(crate) fn write_error(
     // RFC 6750 §3, for whatever status the answer ends up with.
     if let Some(challenge) = error.challenge(status) {
         response.set_header(Header::new("WWW-Authenticate", challenge));
+    }
+    // The application's own headers last: one it sets replaces jwt-ext's of that name.
+    for header in headers {
+        response.set_header(header);
     }
     response.set_sized_body(body.len(), Cursor::new(body));
 }
@@ -60,21 +69,37 @@ impl<'r> Responder<'r, 'static> for JwtError {
     }
 }
 
-/// A handler that could not create a token answers 500 with a JSON message; the cause (a
-/// server-side bug, e.g. a non-string `sub`) is logged, and in the `debug` profile also sent
-/// as `detail`, so that the developer sees it where they look.
-impl<'r> Responder<'r, 'static> for crate::token::encode::EncodeError {
+/// A handler that could not create a token answers 500 with a JSON message (503 when the
+/// application's claims loader failed: worth a retry); the cause (a server-side bug, e.g. a
+/// non-string `sub`) is logged, and in the `debug` profile also sent as `detail`, so that the
+/// developer sees it where they look.
+impl<'r> Responder<'r, 'static> for EncodeError {
     fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
         log::error!("jwt-ext: could not create a token: {self}");
-        server_error(request, "Could not create the token", &self)
+        server_error(
+            request,
+            encode_status(&self),
+            "Could not create the token",
+            &self,
+        )
     }
 }
 
-/// A 500 with `{"<jwt_error_message_key>": message}`, for server-side failures whose cause is
-/// logged; in the `debug` profile the body names it too (`"detail": cause`), in any other it
-/// stays generic.
+/// The status of a failure to create a token: 503 when a loader could not answer, else 500.
+pub(crate) fn encode_status(error: &EncodeError) -> Status {
+    match error {
+        EncodeError::ClaimsLoader(_) => Status::ServiceUnavailable,
+        _ => Status::InternalServerError,
+    }
+}
+
+/// A 500 (503 for a token whose claims loader failed) with
+/// `{"<jwt_error_message_key>": message}`, for server-side failures whose cause is logged; in
+/// the `debug` profile the body names it too (`"detail": cause`), in any other it stays
+/// generic.
 pub(crate) fn server_error(
     request: &Request<'_>,
+    status: Status,
     message: &str,
     cause: &dyn std::fmt::Display,
 ) -> response::Result<'static> {
@@ -87,7 +112,7 @@ pub(crate) fn server_error(
     }
     let body = Value::Object(body).to_string();
     Response::build()
-        .status(Status::InternalServerError)
+        .status(status)
         .header(ContentType::JSON)
         .sized_body(body.len(), Cursor::new(body))
         .ok()

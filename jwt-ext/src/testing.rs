@@ -48,6 +48,11 @@ use crate::location::Location;
 use crate::manager::JwtManager;
 
 /// Mints tokens with the keys and settings of a launched Rocket instance.
+///
+/// The helpers create tokens synchronously: with an async additional claims loader
+/// ([`ClaimsLoader`](crate::ClaimsLoader)) they panic with
+/// [`EncodeError::AsyncClaimsLoader`](crate::EncodeError::AsyncClaimsLoader); mint those tokens
+/// in an async test with `tokens.manager().access_token(..).create_async().await`.
 #[derive(Debug, Clone, Copy)]
 pub struct TestTokens<'a> {
     jwt: &'a JwtManager,

@@ -1,5 +1,6 @@
 //! jwt-ext with real users: an SQLite table (created with two users on first start),
-//! Argon2id password hashes, Flask's loaders (identity, user lookup) and an admin-only route.
+//! Argon2id password hashes, Flask's loaders (identity, additional claims read from the table, user
+//! lookup) and an admin-only route.
 //!
 //! - `POST /login` `{"username", "password"}` → a fresh access token (with the user's `role`)
 //!   and a refresh token; the identity (`sub`) is the user's id;
@@ -15,7 +16,8 @@ use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHasher, SaltString};
 use argon2::Argon2;
 use jwt_ext::{
-    has_role, jwt_required, CurrentUser, DecodedToken, EncodeError, JwtManager, UserLoader,
+    has_role, jwt_required, ClaimsLoader, CurrentUser, DecodedToken, EncodeError, JwtManager,
+    LoaderError, UserLoader,
 };
 use quickstart::LoginError;
 use rocket::fairing::{self, AdHoc};
@@ -67,6 +69,30 @@ impl UserLoader for LookupUser {
             .ok()
             .flatten()
             .map(User::from)
+    }
+}
+
+/// Flask's `additional_claims_loader`, reading the table: every new token of a user carries
+/// the role the table gives it now, so a demoted admin's next access token says so. Built at
+/// ignite from the pool that `Users::init()` (attached before jwt-ext) put in Rocket's state.
+struct RoleFromTable(sqlx::SqlitePool);
+
+#[rocket::async_trait]
+impl ClaimsLoader for RoleFromTable {
+    async fn additional_claims(&self, identity: &Value) -> Result<Value, LoaderError> {
+        // The identity as given to token creation: a `User`.
+        let Some(id) = identity["id"].as_i64() else {
+            return Ok(Value::Null);
+        };
+        let role: Option<(String,)> =
+            sqlx::query_as("SELECT role FROM users WHERE id = ? AND active = 1")
+                .bind(id)
+                .fetch_optional(&self.0)
+                .await?;
+        Ok(match role {
+            Some((role,)) => json!({ "role": role }),
+            None => Value::Null,
+        })
     }
 }
 
@@ -195,22 +221,20 @@ async fn login(
         return Ok(message(Status::Unauthorized, "Bad username or password"));
     };
     let user = User { id, username, role };
-    // `create_access_token(user)`: the identity loader turns the user into its id.
+    // `create_access_token(user)`: the identity loader turns the user into its id, the claims
+    // loader reads its role (awaited: it queries the table).
     let body = json!({
-        "access_token": jwt.access_token(&user).fresh(true).claim("role", &user.role).create()?,
-        "refresh_token": jwt.create_refresh_token(&user)?,
+        "access_token": jwt.access_token(&user).fresh(true).create_async().await?,
+        "refresh_token": jwt.refresh_token(&user).create_async().await?,
     });
     Ok(Custom(Status::Ok, body))
 }
 
 #[jwt_required(refresh)]
 #[post("/refresh")]
-fn refresh(jwt: &JwtManager, user: CurrentUser<User>) -> Result<Value, EncodeError> {
-    // The role comes from the table, so a demoted admin's next access token says so.
-    let access_token = jwt
-        .access_token(&*user)
-        .claim("role", &user.role)
-        .create()?;
+async fn refresh(jwt: &JwtManager, user: CurrentUser<User>) -> Result<Value, EncodeError> {
+    // The claims loader reads the role from the table again.
+    let access_token = jwt.access_token(&*user).create_async().await?;
     Ok(json!({ "access_token": access_token }))
 }
 
@@ -267,6 +291,11 @@ pub fn rocket_with(figment: Figment) -> Rocket<Build> {
         .attach(
             JwtManager::fairing()
                 .user_identity_loader(|user| user["id"].to_string().into())
+                .additional_claims_loader_from(|rocket| {
+                    Users::fetch(rocket)
+                        .map(|users| RoleFromTable((**users).clone()))
+                        .ok_or("the users database is not set up")
+                })
                 .user_lookup_loader(LookupUser),
         )
         .mount("/", routes![login, refresh, me, list_users, deactivate])

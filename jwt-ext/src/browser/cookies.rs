@@ -211,7 +211,11 @@ impl From<EncodeError> for CookieError {
 impl<'r> Responder<'r, 'static> for CookieError {
     fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
         log::error!("jwt-ext: could not set the token cookies: {self}");
-        crate::response::server_error(request, "Could not set the token cookies", &self)
+        let status = match &self {
+            Self::Token(error) => crate::response::encode_status(error),
+            _ => Status::InternalServerError,
+        };
+        crate::response::server_error(request, status, "Could not set the token cookies", &self)
     }
 }
 

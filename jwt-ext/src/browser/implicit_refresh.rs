@@ -128,7 +128,8 @@ impl Fairing for ImplicitRefresh {
             return;
         };
         let cookies = builder
-            .create()
+            .create_async()
+            .await
             .map_err(|error| error.to_string())
             .and_then(|new| {
                 token_cookies(manager, &new, false, &CookieOptions::default())

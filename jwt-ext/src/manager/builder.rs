@@ -20,7 +20,8 @@ use super::JwtManager;
 /// Builds one token; made by [`JwtManager::access_token`] or [`JwtManager::refresh_token`].
 ///
 /// Each setter is one of the keyword arguments of Flask's `create_access_token`;
-/// [`create`](Self::create) encodes and signs.
+/// [`create`](Self::create) encodes and signs, [`create_async`](Self::create_async) awaits an
+/// async additional claims loader first.
 ///
 /// # Example
 ///
@@ -52,6 +53,9 @@ pub struct TokenBuilder<'a, K> {
     headers: Result<Map<String, Value>, EncodeError>,
     /// The instant (UNIX seconds) the token may not outlive: its login's end.
     ends_by: Option<i64>,
+    /// The additional claims loader's answer, when [`create_async`](Self::create_async)
+    /// awaited it.
+    loaded_claims: Option<Map<String, Value>>,
     kind: PhantomData<K>,
 }
 
@@ -75,6 +79,7 @@ impl<'a, K> TokenBuilder<'a, K> {
             claims: Ok(Map::new()),
             headers: Ok(Map::new()),
             ends_by: None,
+            loaded_claims: None,
             kind: PhantomData,
         }
     }
@@ -103,6 +108,15 @@ impl<'a, K> TokenBuilder<'a, K> {
             (Err(error), _) | (_, Err(error)) => Err(error),
         };
         self
+    }
+
+    /// Awaits the application's async additional claims loader, if it has one, so that the
+    /// synchronous encoding can use its answer.
+    async fn load_claims(mut self) -> Result<Self, EncodeError> {
+        if let Ok(identity) = &self.identity {
+            self.loaded_claims = Some(self.manager.loaders().claims_awaited(identity).await?);
+        }
+        Ok(self)
     }
 
     /// Makes the token expire by `end` (UNIX seconds) at the latest, when given.
@@ -178,6 +192,18 @@ impl TokenBuilder<'_, kind::Access> {
         };
         self.encode(TokenType::Access, lifetime)
     }
+
+    /// Encodes and signs the access token after awaiting the application's async additional
+    /// claims loader ([`ClaimsLoader`](crate::ClaimsLoader)); without one, the same as
+    /// [`create`](Self::create).
+    ///
+    /// # Errors
+    ///
+    /// As for [`create`](Self::create), and [`EncodeError::ClaimsLoader`] when the loader
+    /// fails.
+    pub async fn create_async(self) -> Result<String, EncodeError> {
+        self.load_claims().await?.create()
+    }
 }
 
 impl TokenBuilder<'_, kind::Refresh> {
@@ -209,6 +235,17 @@ impl TokenBuilder<'_, kind::Refresh> {
         }
         self.encode(TokenType::Refresh, lifetime)
     }
+
+    /// Encodes and signs the refresh token after awaiting the application's async additional
+    /// claims loader; without one, the same as [`create`](Self::create).
+    ///
+    /// # Errors
+    ///
+    /// As for [`create`](Self::create), and [`EncodeError::ClaimsLoader`] when the loader
+    /// fails.
+    pub async fn create_async(self) -> Result<String, EncodeError> {
+        self.load_claims().await?.create()
+    }
 }
 
 impl<K> TokenBuilder<'_, K> {
@@ -222,11 +259,10 @@ impl<K> TokenBuilder<'_, K> {
             .as_ref()
             .and_then(|loader| loader(&identity));
         // The loaders' claims and headers first, so that this token's own win (as in Flask).
-        let mut additional_claims = Loaders::extra(
-            loaders.additional_claims.as_ref(),
-            &identity,
-            "additional claims",
-        )?;
+        let mut additional_claims = match self.loaded_claims {
+            Some(loaded) => loaded,
+            None => loaders.claims_now(&identity)?,
+        };
         additional_claims.extend(self.claims?);
         let mut additional_headers = Loaders::extra(
             loaders.additional_headers.as_ref(),

@@ -348,15 +348,19 @@ pub(crate) async fn check(
         }
     }
     let loaders = manager.loaders();
-    if let Some(verify_claims) = &loaders.verify_claims {
+    if let Some(verifier) = &loaders.verify_claims {
         let answers = &state.claims_verified;
-        let verified = answers.get(token).unwrap_or_else(|| {
-            let verified = verify_claims(token);
-            answers.put(token, verified);
-            verified
-        });
-        if !verified {
-            return Err(JwtError::ClaimsVerificationFailed(token.refused()));
+        let verified = if let Some(answer) = answers.get(token) {
+            answer
+        } else {
+            let answer = verifier.verify(token, request).await;
+            answers.put(token, answer.clone());
+            answer
+        };
+        match verified {
+            Ok(true) => {}
+            Ok(false) => return Err(JwtError::ClaimsVerificationFailed(token.refused())),
+            Err(error) => return Err(JwtError::VerificationUnavailable(error)),
         }
     }
     if let Some(loader) = &loaders.user {

@@ -42,8 +42,8 @@ pub(crate) struct RequestState {
     pub(crate) verified: Mutex<Answers<Requirement, Found>>,
     /// The revocation store's answers (`Err`: the store failed).
     pub(crate) revoked: PerToken<Result<bool, String>>,
-    /// The claims verification loader's answers.
-    pub(crate) claims_verified: PerToken<bool>,
+    /// The token verification loader's answers (`Err`: it could not answer).
+    pub(crate) claims_verified: PerToken<Result<bool, String>>,
     /// The user loader's answers.
     pub(crate) users: PerToken<LoadedUser>,
     /// The access token a request guard accepted from a cookie, for the implicit refresh.

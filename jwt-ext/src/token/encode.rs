@@ -42,6 +42,17 @@ pub enum EncodeError {
     /// The app has no private key (`jwt_private_key`): it verifies tokens but cannot sign.
     #[error("no private key: set `jwt_private_key` to create tokens with this algorithm")]
     NoSigningKey,
+    /// The application's async additional claims loader ([`ClaimsLoader`](crate::ClaimsLoader))
+    /// failed, so the token is not created without its claims: answered 503.
+    #[error("the additional claims loader failed: {0}")]
+    ClaimsLoader(#[source] crate::error::LoaderError),
+    /// The additional claims loader is async and the token was created synchronously, which
+    /// cannot await it: a server-side bug, answered 500.
+    #[error(
+        "the additional claims loader is async: create the token with `.create_async().await` \
+         (or `create_token_pair_async`) instead of `.create()`"
+    )]
+    AsyncClaimsLoader,
 }
 
 pub(crate) fn merge(

@@ -1,0 +1,137 @@
+//! The fairing's hooks: configuration at ignite, a summary at liftoff, the CSRF form field on
+//! request, refusals written on response.
+//!
+//! May use: everything the fairing's setup does.
+
+use std::sync::Arc;
+
+use rocket::fairing::{self, Fairing, Info, Kind};
+use rocket::{Build, Data, Orbit, Request, Response, Rocket};
+
+use crate::config::{Config, Lifetime};
+use crate::loaders::ClaimsSource;
+use crate::manager::JwtManager;
+use crate::request::csrf::FormCsrf;
+use crate::request::guards::take_refusal;
+use crate::response::write_error;
+
+use super::JwtFairing;
+
+#[rocket::async_trait]
+impl Fairing for JwtFairing {
+    fn info(&self) -> Info {
+        Info {
+            name: "jwt-ext",
+            kind: Kind::Ignite | Kind::Liftoff | Kind::Request | Kind::Response | Kind::Singleton,
+        }
+    }
+
+    async fn on_ignite(&self, rocket: Rocket<Build>) -> fairing::Result {
+        let config = match &self.config {
+            Some(config) => Ok(config.clone()),
+            None => Config::from_figment(rocket.figment()),
+        };
+        let strict = rocket.figment().profile() != rocket::Config::DEBUG_PROFILE;
+        let built = match config.and_then(|config| JwtManager::build(config, strict)) {
+            Ok(built) => built,
+            Err(error) => {
+                log::error!("jwt-ext cannot start; fix these settings:");
+                for problem in &error.problems {
+                    log::error!("  `{}` {}", problem.key, problem.message);
+                }
+                return Err(rocket);
+            }
+        };
+        let (mut manager, warnings) = built;
+        for warning in warnings {
+            log::warn!("jwt-ext: {warning}");
+        }
+        let mut loaders = self.loaders.clone();
+        if let Some(make) = &self.claims_loader_factory {
+            match make(&rocket) {
+                Ok(loader) => loaders.additional_claims = Some(ClaimsSource::Async(loader)),
+                Err(error) => {
+                    log::error!("jwt-ext cannot start: the additional claims loader: {error}");
+                    return Err(rocket);
+                }
+            }
+        }
+        manager.set_loaders(loaders);
+        if let Some(remote) = manager.remote() {
+            match remote.refresh().await {
+                Ok(count) => log::info!("jwt-ext: {count} key(s) from {}", remote.url()),
+                Err(error) => {
+                    log::error!("jwt-ext cannot start: `jwt_jwks_url`: {error}");
+                    return Err(rocket);
+                }
+            }
+        }
+        match self.store(manager.config()).await {
+            Ok(Some(store)) => manager.set_blocklist(store),
+            Ok(None) => {}
+            Err(message) => {
+                log::error!("jwt-ext cannot start: {message}");
+                return Err(rocket);
+            }
+        }
+        Ok(rocket.manage(manager))
+    }
+
+    async fn on_liftoff(&self, rocket: &Rocket<Orbit>) {
+        let Some(manager) = rocket.state::<JwtManager>() else {
+            return;
+        };
+        if let Some(remote) = manager.remote() {
+            log::info!(
+                "jwt-ext: verifying with the JWKS at {}, refreshed every {}s",
+                remote.url(),
+                remote.refresh_interval().as_secs()
+            );
+            rocket::tokio::spawn(Arc::clone(remote).keep_fresh(rocket.shutdown()));
+        }
+        let config = manager.config();
+        let lifetime = |lifetime: Lifetime| match lifetime {
+            Lifetime::Expires(duration) => format!("{}s", duration.whole_seconds()),
+            Lifetime::Never => "never expires".into(),
+        };
+        log::info!(
+            "jwt-ext: algorithm {:?} (decode {:?}), access {}, refresh {}, locations [{}], \
+             header `{}: {}`, leeway {}s, identity claim `{}`",
+            config.algorithm,
+            config.effective_decode_algorithms(),
+            lifetime(config.access_token_expires),
+            lifetime(config.refresh_token_expires),
+            config.token_location,
+            config.header_name,
+            if config.header_type.is_empty() {
+                "<JWT>".to_owned()
+            } else {
+                format!("{} <JWT>", config.header_type)
+            },
+            config.decode_leeway,
+            config.identity_claim,
+        );
+    }
+
+    async fn on_request(&self, request: &mut Request<'_>, data: &mut Data<'_>) {
+        let request: &Request<'_> = request;
+        if let Some(manager) = request.rocket().state::<JwtManager>() {
+            FormCsrf::capture(request, data, manager.config()).await;
+        }
+    }
+
+    async fn on_response<'r>(&self, request: &'r Request<'_>, response: &mut Response<'r>) {
+        // Only a response to a request a guard refused, with the status the guard gave; a
+        // guard never refuses with a success status, so those skip the lookup.
+        let class = response.status().class();
+        if !(class.is_client_error() || class.is_server_error()) {
+            return;
+        }
+        let Some(refusal) = take_refusal(request) else {
+            return;
+        };
+        if response.status() == refusal.status() {
+            write_error(request.rocket().state::<JwtManager>(), &refusal, response);
+        }
+    }
+}
