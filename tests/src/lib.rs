@@ -2,6 +2,8 @@
 //! wire compatibility with Flask-JWT-Extended, and the compile-fail UI cases. This library
 //! holds what several test files share.
 
+pub mod redis_variants;
+
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration as StdDuration, Instant};

@@ -17,6 +17,7 @@ mod readers;
 mod redact;
 mod remote;
 mod settings;
+mod store;
 mod validate;
 mod values;
 

@@ -319,13 +319,22 @@ settings! {
         key "jwt_max_token_length", read read_count,
         set(usize) |v| v,
         table "`8192`", "longer tokens are refused before decoding (bytes)";
-    /// Redis server of the shared revocation store, e.g. `redis://127.0.0.1:6379/0`
-    /// (`jwt_redis_url`; needs the `redis` cargo feature). _Default:_ none: revocations are
-    /// kept in memory, per process.
+    /// Redis server of the shared revocation store (`jwt_redis_url`; needs the `redis` cargo
+    /// feature): `redis://[user:password@]host:port/db`, `rediss://…` for TLS, Valkey's
+    /// `valkey://` / `valkeys://`, or a Unix socket (`unix:///run/redis.sock`,
+    /// `redis+unix://…`). The user and password (Redis 6 ACL users) are never logged.
+    /// _Default:_ none: revocations are kept in memory, per process.
     redis_url: Option<String> = None,
         key "jwt_redis_url", read |value| Ok(Some(read_string(value)?)),
         set(impl Into<String>) |v: _| Some(Into::into(v)),
-        table "none", "Redis of the shared revocation store (feature `redis`); none: in memory";
+        table "none", "Redis of the shared revocation store (feature `redis`): `redis://`, `rediss://` (TLS), `valkey(s)://`, `unix://`; none: in memory";
+    /// A PEM bundle of the CA certificates that sign the Redis server's certificate, for a
+    /// private CA (`jwt_redis_tls_ca_file`; only with a `rediss://` / `valkeys://` URL).
+    /// _Default:_ none: the system's trusted roots. The server's name is always verified.
+    redis_tls_ca_file: Option<std::path::PathBuf> = None,
+        key "jwt_redis_tls_ca_file", read |value| Ok(Some(read_string(value)?.into())),
+        set(impl Into<std::path::PathBuf>) |v: _| Some(Into::into(v)),
+        table "none", "PEM CA bundle for a TLS Redis with a private CA; none: the system roots";
     /// Prefix of jwt-ext's Redis keys (`jwt_redis_key_prefix`). _Default:_ `"jwt-ext:"`.
     redis_key_prefix: String = "jwt-ext:".into(),
         key "jwt_redis_key_prefix", read read_string,

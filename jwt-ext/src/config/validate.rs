@@ -179,19 +179,7 @@ impl Config {
         if self.sliding_refresh_grace > 300 {
             problems.add("jwt_sliding_refresh_grace", "is more than 300 seconds");
         }
-        if let Some(url) = &self.redis_url {
-            if cfg!(not(feature = "redis")) {
-                problems.add(
-                    "jwt_redis_url",
-                    "needs jwt-ext's `redis` cargo feature (`jwt-ext = { features = [\"redis\"] }`)",
-                );
-            } else if !(url.starts_with("redis://") || url.starts_with("redis+unix://")) {
-                problems.add(
-                    "jwt_redis_url",
-                    "must start with `redis://` or `redis+unix://`",
-                );
-            }
-        }
+        self.check_store(problems);
     }
 
     /// The secret rules: present (strict), not empty, long enough for the hash (strict: an

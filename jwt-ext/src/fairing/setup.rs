@@ -79,12 +79,12 @@ impl JwtFairing {
         };
         #[cfg(feature = "redis")]
         {
-            crate::RedisBlocklist::connect(url, &config.redis_key_prefix)
+            crate::RedisBlocklist::from_config(config)
                 .await
                 .map(|store| Some(Arc::new(store) as Arc<dyn Blocklist>))
                 .map_err(|error| {
                     format!(
-                        "`jwt_redis_url`: cannot reach {}: {error}",
+                        "`jwt_redis_url`: cannot use {}: {error}",
                         crate::config::RedactedUrl(url)
                     )
                 })

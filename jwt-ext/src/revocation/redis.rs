@@ -70,13 +70,57 @@ fn unavailable(error: &redis::RedisError) -> StoreError {
 }
 
 impl RedisBlocklist {
-    /// Connects to `url` (`redis://[user:password@]host:port/db`); keys start with `prefix`.
+    /// Connects to `url` (`redis://[user:password@]host:port/db`, `rediss://…` for TLS with
+    /// the system's trusted roots, `valkey(s)://…`, `unix:///path`); keys start with `prefix`.
     ///
     /// # Errors
     ///
-    /// [`StoreError::Unavailable`] when the URL is invalid or the server does not answer.
+    /// [`StoreError::Unavailable`] when the URL is invalid or the server does not answer (the
+    /// reason: connection refused, the certificate does not verify, authentication failed).
     pub async fn connect(url: &str, prefix: &str) -> Result<Self, StoreError> {
-        let client = redis::Client::open(url).map_err(|error| unavailable(&error))?;
+        Self::open(url, prefix, None).await
+    }
+
+    /// Connects as the settings say: `jwt_redis_url`, `jwt_redis_key_prefix` and, for a
+    /// private CA, `jwt_redis_tls_ca_file`. What the fairing does at ignite.
+    ///
+    /// # Errors
+    ///
+    /// As for [`connect`](Self::connect); [`StoreError::Unavailable`] also when no
+    /// `jwt_redis_url` is set or the CA file cannot be read.
+    pub async fn from_config(config: &crate::Config) -> Result<Self, StoreError> {
+        let url = config
+            .redis_url
+            .as_deref()
+            .ok_or_else(|| StoreError::Unavailable("`jwt_redis_url` is not set".into()))?;
+        let ca = match &config.redis_tls_ca_file {
+            Some(path) => Some(std::fs::read(path).map_err(|error| {
+                StoreError::Unavailable(format!(
+                    "`jwt_redis_tls_ca_file` ({}) cannot be read: {error}",
+                    path.display()
+                ))
+            })?),
+            None => None,
+        };
+        Self::open(url, &config.redis_key_prefix, ca).await
+    }
+
+    async fn open(url: &str, prefix: &str, ca: Option<Vec<u8>>) -> Result<Self, StoreError> {
+        // rustls needs a process-wide provider: aws-lc-rs, the one jsonwebtoken uses here,
+        // unless the application installed another first.
+        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+        let client = match ca {
+            // Only the given CAs are trusted; the server's name is still verified.
+            Some(pem) => redis::Client::build_with_tls(
+                url,
+                redis::TlsCertificates {
+                    client_tls: None,
+                    root_cert: Some(pem),
+                },
+            ),
+            None => redis::Client::open(url),
+        }
+        .map_err(|error| unavailable(&error))?;
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(CONNECTION_TIMEOUT))
             .set_response_timeout(Some(RESPONSE_TIMEOUT))
@@ -85,10 +129,17 @@ impl RedisBlocklist {
         let connection = ConnectionManager::new_with_config(client, config)
             .await
             .map_err(|error| unavailable(&error))?;
-        Ok(Self {
+        let store = Self {
             connection,
             prefix: prefix.to_owned(),
-        })
+        };
+        // A connection alone proves little: a missing password, a disabled user or an ACL
+        // user without access to the prefix's keys only shows on the first command. One
+        // read of a key under the prefix tells them all before the first request does.
+        let mut probe = redis::cmd("EXISTS");
+        probe.arg(store.key("launch-check"));
+        let _: i64 = store.query(&probe).await?;
+        Ok(store)
     }
 
     /// The key of a revoked `jti`.
