@@ -19,9 +19,12 @@ Rocket route by route: both sides then refuse the tokens either one revoked.
 The keys are jwt-ext's (see `RedisBlocklist` in its documentation), with the same prefix as
 `jwt_redis_key_prefix`:
 
-    <prefix>revoked:<jti>          the UNIX second from which the token is refused
-    <prefix>family-revoked:<fam>   every token of the login is refused
-    <prefix>chain:<orig_jti>       JSON [current, previous, previous_until] of an exchange chain
+    <prefix>{<login>}:revoked:<jti>         the UNIX second from which the token is refused
+    <prefix>{<login>}:family-revoked        every token of the login is refused
+    <prefix>{<login>}:chain:<orig_jti>      JSON [current, previous, previous_until] of a chain
+
+where <login> is the token's `fam` claim, or its own `jti` when it has none (Flask's tokens):
+the braces are Redis Cluster's hash tag, which keeps a login's keys in one slot.
 
 Needs the `redis` package (redis-py).
 """
@@ -47,13 +50,14 @@ class JwtExtBlocklist:
         """Whether jwt-ext or this side revoked the token, its login, or replaced it in an
         exchange chain: Flask's `token_in_blocklist_loader`."""
         jti, family, chain = payload.get("jti"), payload.get("fam"), payload.get("orig_jti")
+        login = family or jti
         keys = []
         if jti:
-            keys.append(self.prefix + "revoked:" + jti)
+            keys.append(self._key(login, "revoked:" + jti))
         if family:
-            keys.append(self.prefix + "family-revoked:" + family)
+            keys.append(self._key(family, "family-revoked"))
         if chain:
-            keys.append(self.prefix + "chain:" + chain)
+            keys.append(self._key(login, "chain:" + chain))
         if not keys:
             return False
         values = iter(self.redis.mget(keys))
@@ -85,7 +89,10 @@ class JwtExtBlocklist:
         if not jti:
             raise ValueError("the token has no jti claim and cannot be revoked")
         now = int(time.time())
-        self.redis.set(self.prefix + "revoked:" + jti, now, ex=self._ttl(self._token_end(payload), now))
+        login = payload.get("fam") or jti
+        self.redis.set(
+            self._key(login, "revoked:" + jti), now, ex=self._ttl(self._token_end(payload), now)
+        )
 
     def revoke_login(self, payload):
         """Revokes every token of the token's login (its `fam` claim), or the token alone."""
@@ -98,7 +105,10 @@ class JwtExtBlocklist:
         if end is not None:
             end = end + (self.window or 0) + self._access_lifetime(payload) + self.leeway
             end = max(end, self._token_end(payload) or end)
-        self.redis.set(self.prefix + "family-revoked:" + family, 1, ex=self._ttl(end, now))
+        self.redis.set(self._key(family, "family-revoked"), 1, ex=self._ttl(end, now))
+
+    def _key(self, login, rest):
+        return self.prefix + "{" + login + "}:" + rest
 
     def _token_end(self, payload):
         exp = payload.get("exp")

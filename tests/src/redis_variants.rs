@@ -220,3 +220,203 @@ impl Drop for UnixRedisServer {
         let _ = self.child.wait();
     }
 }
+
+/// A Redis Cluster of three masters and three replicas on loopback, with a one-second node
+/// timeout so that a failover takes seconds; stopped when dropped.
+#[derive(Debug)]
+pub struct RedisCluster {
+    /// The nodes' ports, in the order they were created.
+    pub ports: Vec<u16>,
+    children: Vec<Option<Child>>,
+    _dir: TempDir,
+}
+
+impl RedisCluster {
+    /// Starts six nodes and joins them (`redis-cli --cluster create … --cluster-replicas 1`),
+    /// then waits until every node says the cluster is ok.
+    ///
+    /// # Panics
+    ///
+    /// When `redis-server` or `redis-cli` cannot be started, or the cluster does not form
+    /// within 30 seconds.
+    #[must_use]
+    pub fn start() -> Self {
+        let dir = TempDir::new("redis-cluster");
+        let ports: Vec<u16> = (0..6).map(|_| free_port()).collect();
+        let children = ports
+            .iter()
+            .map(|port| {
+                let child = Command::new("redis-server")
+                    .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+                    .args(["--cluster-enabled", "yes", "--cluster-node-timeout", "1000"])
+                    // Replicas sync at once rather than after the default 5 s wait.
+                    .args(["--repl-diskless-sync-delay", "0"])
+                    // The bus port would be `port + 10000` by default, past 65535 for some.
+                    .args(["--cluster-port", &free_port().to_string()])
+                    .args(["--cluster-config-file", &format!("nodes-{port}.conf")])
+                    .arg("--dir")
+                    .arg(dir.path())
+                    .args(["--save", "", "--appendonly", "no"])
+                    .stdout(Stdio::null())
+                    .spawn()
+                    .expect("redis-server must be installed (Debian package redis-server)");
+                Some(child)
+            })
+            .collect();
+        for port in &ports {
+            wait_for_port(*port, "redis-server (cluster node)");
+        }
+        let nodes: Vec<String> = ports
+            .iter()
+            .map(|port| format!("127.0.0.1:{port}"))
+            .collect();
+        let output = Command::new("redis-cli")
+            .arg("--cluster")
+            .arg("create")
+            .args(&nodes)
+            .args(["--cluster-replicas", "1", "--cluster-yes"])
+            .output()
+            .expect("redis-cli must be installed (Debian package redis-tools)");
+        assert!(
+            output.status.success(),
+            "redis-cli --cluster create: {}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+        let cluster = Self {
+            ports,
+            children,
+            _dir: dir,
+        };
+        cluster.wait_until_ok(&cluster.ports.clone());
+        cluster.wait_for_replication();
+        cluster
+    }
+
+    /// Blocks until each of the three masters has its replica online (synchronised): before
+    /// that, a replica cannot take over a failed master, for at most 30 seconds.
+    ///
+    /// # Panics
+    ///
+    /// When they do not.
+    fn wait_for_replication(&self) {
+        let deadline = Instant::now() + StdDuration::from_secs(30);
+        loop {
+            let online = self
+                .ports
+                .iter()
+                .map(|port| self.command(*port, &["INFO", "replication"]))
+                .filter(|info| info.contains("role:master") && info.contains("state=online"))
+                .count();
+            if online == 3 {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{online} masters have an online replica"
+            );
+            std::thread::sleep(StdDuration::from_millis(50));
+        }
+    }
+
+    /// Blocks until each of `ports` answers `cluster_state:ok`, for at most 30 seconds.
+    ///
+    /// # Panics
+    ///
+    /// When one does not.
+    pub fn wait_until_ok(&self, ports: &[u16]) {
+        let deadline = Instant::now() + StdDuration::from_secs(30);
+        for port in ports {
+            loop {
+                let info = self.command(*port, &["CLUSTER", "INFO"]);
+                if info.contains("cluster_state:ok") {
+                    break;
+                }
+                assert!(Instant::now() < deadline, "the cluster is not ok: {info}");
+                std::thread::sleep(StdDuration::from_millis(50));
+            }
+        }
+    }
+
+    /// The seed URLs of the first two nodes.
+    #[must_use]
+    pub fn seeds(&self) -> Vec<String> {
+        self.ports[..2]
+            .iter()
+            .map(|port| format!("redis://127.0.0.1:{port}"))
+            .collect()
+    }
+
+    /// `redis-cli -p port args…`'s output, or an empty string when the node does not answer.
+    #[must_use]
+    pub fn command(&self, port: u16, args: &[&str]) -> String {
+        Command::new("redis-cli")
+            .args(["-p", &port.to_string()])
+            .args(args)
+            .output()
+            .map(|output| String::from_utf8_lossy(&output.stdout).into_owned())
+            .unwrap_or_default()
+    }
+
+    /// The port of the master serving `key`, asked of a node still running.
+    ///
+    /// # Panics
+    ///
+    /// When no running node knows.
+    #[must_use]
+    pub fn master_of(&self, key: &str) -> u16 {
+        let port = self.running()[0];
+        let slot: u16 = self
+            .command(port, &["CLUSTER", "KEYSLOT", key])
+            .trim()
+            .parse()
+            .expect("CLUSTER KEYSLOT answers a number");
+        let nodes = self.command(port, &["CLUSTER", "NODES"]);
+        for line in nodes.lines() {
+            let fields: Vec<&str> = line.split(' ').collect();
+            if !fields[2].contains("master") || fields[2].contains("fail") {
+                continue;
+            }
+            let serves = fields[8..].iter().any(|range| match range.split_once('-') {
+                Some((low, high)) => {
+                    (low.parse().unwrap_or(u16::MAX)..=high.parse().unwrap_or(0)).contains(&slot)
+                }
+                None => range.parse() == Ok(slot),
+            });
+            if serves {
+                let address = fields[1].split('@').next().unwrap();
+                return address.rsplit(':').next().unwrap().parse().unwrap();
+            }
+        }
+        panic!("no master serves slot {slot}: {nodes}");
+    }
+
+    /// The ports of the nodes still running.
+    #[must_use]
+    pub fn running(&self) -> Vec<u16> {
+        self.ports
+            .iter()
+            .zip(&self.children)
+            .filter(|(_, child)| child.is_some())
+            .map(|(port, _)| *port)
+            .collect()
+    }
+
+    /// Kills the node on `port`.
+    pub fn kill(&mut self, port: u16) {
+        let index = self.ports.iter().position(|p| *p == port).unwrap();
+        if let Some(mut child) = self.children[index].take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for RedisCluster {
+    fn drop(&mut self) {
+        for child in self.children.iter_mut().filter_map(Option::take) {
+            let mut child = child;
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}

@@ -464,7 +464,7 @@ fn a_logout_on_redis_is_one_key_that_ends_the_whole_login() {
         revoked()
     );
     let keys: Vec<String> = redis::cmd("KEYS")
-        .arg("*family-revoked:*")
+        .arg("*:family-revoked")
         .query(&mut redis.connection())
         .unwrap();
     assert_eq!(keys.len(), 1, "{keys:?}");

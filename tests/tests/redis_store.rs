@@ -72,12 +72,12 @@ fn revoked_tokens_get_one_key_each_with_the_remaining_lifetime_as_ttl() {
 
     let mut connection = redis.connection();
     let ttl: i64 = redis::cmd("TTL")
-        .arg(format!("test:revoked:{jti}"))
+        .arg(format!("test:{{{jti}}}:revoked:{jti}"))
         .query(&mut connection)
         .unwrap();
     assert!((895..=900).contains(&ttl), "TTL {ttl}");
     let keys: Vec<String> = redis::cmd("KEYS").arg("*").query(&mut connection).unwrap();
-    assert_eq!(keys, [format!("test:revoked:{jti}")]);
+    assert_eq!(keys, [format!("test:{{{jti}}}:revoked:{jti}")]);
 
     // A refresh token's key lives as long as the refresh token.
     let refresh = jwt(&client).create_refresh_token("alice").unwrap();
@@ -89,7 +89,7 @@ fn revoked_tokens_get_one_key_each_with_the_remaining_lifetime_as_ttl() {
         .to_owned();
     revoke(&client, &refresh);
     let ttl: i64 = redis::cmd("TTL")
-        .arg(format!("test:revoked:{refresh_jti}"))
+        .arg(format!("test:{{{refresh_jti}}}:revoked:{refresh_jti}"))
         .query(&mut connection)
         .unwrap();
     assert!(ttl > 30 * 24 * 3600 - 10, "TTL {ttl}");
@@ -113,7 +113,7 @@ fn a_token_that_never_expires_is_revoked_for_good() {
         .unwrap()
         .to_owned();
     let ttl: i64 = redis::cmd("TTL")
-        .arg(format!("test:revoked:{jti}"))
+        .arg(format!("test:{{{jti}}}:revoked:{jti}"))
         .query(&mut redis.connection())
         .unwrap();
     assert_eq!(ttl, -1, "no expiry");
@@ -211,7 +211,7 @@ fn a_token_living_longer_than_redis_can_count_is_revoked_for_good() {
         .unwrap()
         .to_owned();
     let ttl: i64 = redis::cmd("TTL")
-        .arg(format!("test:revoked:{jti}"))
+        .arg(format!("test:{{{jti}}}:revoked:{jti}"))
         .query(&mut redis.connection())
         .unwrap();
     assert_eq!(ttl, -1, "no expiry");
@@ -232,7 +232,7 @@ fn bytes_per_revocation_on_redis() {
         .to_owned();
     let bytes: i64 = redis::cmd("MEMORY")
         .arg("USAGE")
-        .arg(format!("test:revoked:{jti}"))
+        .arg(format!("test:{{{jti}}}:revoked:{jti}"))
         .query(&mut redis.connection())
         .unwrap();
     println!("one revoked token: {bytes} bytes");

@@ -60,6 +60,8 @@ impl fmt::Debug for Config {
             jwks_min_refetch_interval,
             max_token_length,
             redis_url,
+            redis_cluster_urls,
+            redis_replica_acks,
             redis_tls_ca_file,
             redis_key_prefix,
             blocklist_max_entries,
@@ -124,6 +126,14 @@ impl fmt::Debug for Config {
             .field("jwks_min_refetch_interval", jwks_min_refetch_interval)
             .field("max_token_length", max_token_length)
             .field("redis_url", &redis_url.as_deref().map(RedactedUrl))
+            .field(
+                "redis_cluster_urls",
+                &redis_cluster_urls
+                    .iter()
+                    .map(|url| RedactedUrl(url))
+                    .collect::<Vec<_>>(),
+            )
+            .field("redis_replica_acks", redis_replica_acks)
             .field("redis_tls_ca_file", redis_tls_ca_file)
             .field("redis_key_prefix", redis_key_prefix)
             .field("blocklist_max_entries", blocklist_max_entries)

@@ -328,6 +328,23 @@ settings! {
         key "jwt_redis_url", read |value| Ok(Some(read_string(value)?)),
         set(impl Into<String>) |v: _| Some(Into::into(v)),
         table "none", "Redis of the shared revocation store (feature `redis`): `redis://`, `rediss://` (TLS), `valkey(s)://`, `unix://`; none: in memory";
+    /// Seed nodes of a Redis Cluster holding the shared revocation store
+    /// (`jwt_redis_cluster_urls`, a list of `redis://` or `rediss://` URLs of any of its
+    /// nodes; instead of `jwt_redis_url`). The store finds the other nodes, follows `MOVED` /
+    /// `ASK` redirects and the cluster's failovers. _Default:_ none.
+    redis_cluster_urls: Vec<String> = Vec::new(),
+        key "jwt_redis_cluster_urls", read read_string_list,
+        set(Vec<String>) |v| v,
+        table "none", "seed nodes of a Redis Cluster holding the store, instead of `jwt_redis_url`";
+    /// Replicas that must have each revocation before a logout, rotation or exchange answers
+    /// (`jwt_redis_replica_acks`; Redis' `WAIT`, at most 250 ms), so that a failover right
+    /// after it keeps it. _Default:_ 1 with `jwt_redis_cluster_urls`, 0 on a single node (set
+    /// 1 for a primary with replicas behind one URL). Fewer acknowledgements are logged, and
+    /// the revocation still counts: a master that lost its replica keeps taking logouts.
+    redis_replica_acks: Option<usize> = None,
+        key "jwt_redis_replica_acks", read |value| Ok(Some(read_count(value)?)),
+        set(usize) Some,
+        table "1 on a Cluster, else 0", "replicas that must have each revocation (`WAIT`) before it answers";
     /// A PEM bundle of the CA certificates that sign the Redis server's certificate, for a
     /// private CA (`jwt_redis_tls_ca_file`; only with a `rediss://` / `valkeys://` URL).
     /// _Default:_ none: the system's trusted roots. The server's name is always verified.

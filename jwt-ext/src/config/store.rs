@@ -21,56 +21,99 @@ fn is_tls_scheme(scheme: &str) -> bool {
 }
 
 impl Config {
-    /// Checks the Redis settings: a URL of a known scheme, a CA file only for TLS, readable and
-    /// holding a certificate.
+    /// Checks the Redis settings: one deployment at most, URLs of known schemes, a CA file
+    /// only for TLS, readable and holding a certificate.
     pub(super) fn check_store(&self, problems: &mut Problems) {
-        let scheme = match &self.redis_url {
-            None => None,
-            Some(_) if cfg!(not(feature = "redis")) => {
+        let cluster = !self.redis_cluster_urls.is_empty();
+        if self.redis_url.is_none() && !cluster {
+            if self.redis_tls_ca_file.is_some() {
                 problems.add(
-                    "jwt_redis_url",
-                    "needs jwt-ext's `redis` cargo feature (`jwt-ext = { features = [\"redis\"] }`)",
+                    "jwt_redis_tls_ca_file",
+                    "is set, but no Redis is (`jwt_redis_url` or `jwt_redis_cluster_urls`)",
                 );
-                return;
             }
-            Some(url) => match url::Url::parse(url) {
-                Ok(parsed) if parsed.fragment() == Some("insecure") => {
-                    problems.add(
-                        "jwt_redis_url",
-                        "ends with `#insecure`, which would turn off the verification of the \
-                         server's certificate; jwt-ext always verifies it (for a private CA, set \
-                         `jwt_redis_tls_ca_file`)",
-                    );
-                    return;
-                }
-                Ok(parsed) if SCHEMES.contains(&parsed.scheme()) => {
-                    Some(parsed.scheme().to_owned())
-                }
-                Ok(_) => {
-                    problems.add(
-                        "jwt_redis_url",
-                        "must start with `redis://`, `rediss://` (TLS), `valkey://`, \
-                         `valkeys://` (TLS), `unix://`, `redis+unix://` or `valkey+unix://`",
-                    );
-                    return;
-                }
-                // The URL may hold a password: the parser's message names no part of it.
-                Err(error) => {
-                    problems.add("jwt_redis_url", format!("is not a URL: {error}"));
-                    return;
-                }
-            },
-        };
-        let Some(path) = &self.redis_tls_ca_file else {
             return;
-        };
-        if scheme.as_deref().is_some_and(is_tls_scheme) {
-            check_ca_file(path, problems);
-        } else {
+        }
+        if cfg!(not(feature = "redis")) {
+            let key = if cluster {
+                "jwt_redis_cluster_urls"
+            } else {
+                "jwt_redis_url"
+            };
             problems.add(
-                "jwt_redis_tls_ca_file",
-                "is set, but `jwt_redis_url` is not a TLS URL (`rediss://` or `valkeys://`)",
+                key,
+                "needs jwt-ext's `redis` cargo feature (`jwt-ext = { features = [\"redis\"] }`)",
             );
+            return;
+        }
+        if self.redis_url.is_some() && cluster {
+            problems.add(
+                "jwt_redis_cluster_urls",
+                "is set together with `jwt_redis_url`: choose one Redis deployment",
+            );
+            return;
+        }
+        let schemes = if let Some(url) = &self.redis_url {
+            check_url("jwt_redis_url", url, &SCHEMES, problems)
+                .into_iter()
+                .collect::<Vec<_>>()
+        } else {
+            let cluster_schemes = &SCHEMES[..4]; // A Cluster's nodes speak TCP.
+            self.redis_cluster_urls
+                .iter()
+                .filter_map(|url| {
+                    check_url("jwt_redis_cluster_urls", url, cluster_schemes, problems)
+                })
+                .collect()
+        };
+        let tls = schemes
+            .iter()
+            .filter(|scheme| is_tls_scheme(scheme))
+            .count();
+        if cluster && tls != 0 && tls != schemes.len() {
+            problems.add(
+                "jwt_redis_cluster_urls",
+                "mixes TLS (`rediss://`) and plain (`redis://`) nodes: a Cluster speaks one",
+            );
+        }
+        if let Some(path) = &self.redis_tls_ca_file {
+            if tls == 0 && !schemes.is_empty() {
+                problems.add(
+                    "jwt_redis_tls_ca_file",
+                    "is set, but the Redis URL is not a TLS URL (`rediss://` or `valkeys://`)",
+                );
+            } else {
+                check_ca_file(path, problems);
+            }
+        }
+    }
+}
+
+/// Checks one Redis URL of `key`; its scheme when it is one of `schemes`.
+fn check_url(key: &str, url: &str, schemes: &[&str], problems: &mut Problems) -> Option<String> {
+    match url::Url::parse(url) {
+        Ok(parsed) if parsed.fragment() == Some("insecure") => {
+            problems.add(
+                key,
+                "ends with `#insecure`, which would turn off the verification of the server's \
+                 certificate; jwt-ext always verifies it (for a private CA, set \
+                 `jwt_redis_tls_ca_file`)",
+            );
+            None
+        }
+        Ok(parsed) if schemes.contains(&parsed.scheme()) => Some(parsed.scheme().to_owned()),
+        Ok(_) => {
+            let names: Vec<String> = schemes
+                .iter()
+                .map(|scheme| format!("`{scheme}://`"))
+                .collect();
+            problems.add(key, format!("must start with one of {}", names.join(", ")));
+            None
+        }
+        // The URL may hold a password: the parser's message names no part of it.
+        Err(error) => {
+            problems.add(key, format!("is not a URL: {error}"));
+            None
         }
     }
 }

@@ -74,27 +74,29 @@ impl JwtFairing {
         if let Some(store) = &self.blocklist {
             return Ok(Some(Arc::clone(store)));
         }
-        let Some(url) = &config.redis_url else {
-            return Ok(None);
+        let redacted = crate::config::RedactedUrl;
+        let (key, place) = match (&config.redis_url, config.redis_cluster_urls.as_slice()) {
+            (_, [first, rest @ ..]) => (
+                "jwt_redis_cluster_urls",
+                format!(
+                    "the Cluster of {} (and {} more seeds)",
+                    redacted(first),
+                    rest.len()
+                ),
+            ),
+            (Some(url), []) => ("jwt_redis_url", redacted(url).to_string()),
+            (None, []) => return Ok(None),
         };
         #[cfg(feature = "redis")]
         {
             crate::RedisBlocklist::from_config(config)
                 .await
                 .map(|store| Some(Arc::new(store) as Arc<dyn Blocklist>))
-                .map_err(|error| {
-                    format!(
-                        "`jwt_redis_url`: cannot use {}: {error}",
-                        crate::config::RedactedUrl(url)
-                    )
-                })
+                .map_err(|error| format!("`{key}`: cannot use {place}: {error}"))
         }
         #[cfg(not(feature = "redis"))]
         {
-            Err(format!(
-                "`jwt_redis_url` ({}) needs the `redis` cargo feature",
-                crate::config::RedactedUrl(url)
-            ))
+            Err(format!("`{key}` ({place}) needs the `redis` cargo feature"))
         }
     }
 }

@@ -1,24 +1,16 @@
-//! [`RedisBlocklist`]: revocations shared by every instance through Redis (cargo feature
-//! `redis`).
-//!
-//! The connection manager reconnects by itself; every command has a short timeout, so a Redis
-//! outage turns into quick 503s and recovers when Redis is back.
+//! [`RedisBlocklist`]: the revocation store's steps as Redis commands, on whichever
+//! deployment the connection reaches.
 
-use std::time::Duration;
-
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use rocket::time::OffsetDateTime;
 
-use super::{
+use super::connection::Connection;
+use super::scripts::{EXCHANGE, ROTATE};
+use crate::revocation::{
     keep_until, replaced_in_chain, revocation, Blocklist, Exchange, Revocation, Rotation,
     RotationOutcome, StoreError,
 };
 use crate::token::claims::DecodedToken;
 
-/// How long one Redis command may take before the request gets a 503.
-const RESPONSE_TIMEOUT: Duration = Duration::from_secs(1);
-/// How long one connection attempt may take.
-const CONNECTION_TIMEOUT: Duration = Duration::from_millis(500);
 /// The longest expiry jwt-ext gives a key (100 years); an entry that must live longer is kept
 /// without expiry. Redis refuses an `EX` whose instant overflows its millisecond clock.
 const MAX_TTL: u64 = 100 * 366 * 24 * 3600;
@@ -28,14 +20,21 @@ const MAX_TTL: u64 = 100 * 366 * 24 * 3600;
 /// # Key layout
 ///
 /// A stable part of the store: another application (a Flask app migrating route by route, an
-/// admin script) may read and write the same keys. `<prefix>` is `jwt_redis_key_prefix`.
+/// admin script) may read and write the same keys. `<prefix>` is `jwt_redis_key_prefix`;
+/// `<login>` is the token's `fam` claim (the login it belongs to), or its own `jti` when it was
+/// issued alone ([`login_of`](Self::login_of)). Every key of a login carries `{<login>}` as its
+/// Redis Cluster hash tag, so that the multi-key steps (the revocation check, rotation,
+/// exchange) stay in one slot; a single node reads the same keys.
 ///
 /// | key | value | expires |
 /// |---|---|---|
-/// | `<prefix>revoked:<jti>` | the UNIX second from which the token is refused (`1` for "at once" also works) | when the token can no longer be used: its `exp`, exchange window and leeway |
-/// | `<prefix>family-revoked:<fam>` | `1`: every token of the login is refused | when the login's last token can no longer be used |
-/// | `<prefix>family:<fam>` | hash `current`, `previous`, `previous_until`: refresh-token rotation state | with the login's refresh tokens |
-/// | `<prefix>chain:<orig_jti>` | JSON `[current, previous, previous_until]`: the exchange chain's state | with the chain's last token |
+/// | `<prefix>{<login>}:revoked:<jti>` | the UNIX second from which the token is refused (`1` for "at once" also works) | when the token can no longer be used: its `exp`, exchange window and leeway |
+/// | `<prefix>{<login>}:family-revoked` | `1`: every token of the login is refused | when the login's last token can no longer be used |
+/// | `<prefix>{<login>}:family` | hash `current`, `previous`, `previous_until`: refresh-token rotation state | with the login's refresh tokens |
+/// | `<prefix>{<login>}:chain:<orig_jti>` | JSON `[current, previous, previous_until]`: the exchange chain's state | with the chain's last token |
+///
+/// A prefix should not contain `{` or `}`: Redis Cluster would hash by it instead, and put
+/// every key in one slot.
 ///
 /// A key of about 60 bytes (`revoked:` and a UUID) takes about 100 bytes of Redis memory (see
 /// the benchmarks). Run Redis with `maxmemory-policy noeviction`: an evicted key is a revoked
@@ -53,7 +52,9 @@ const MAX_TTL: u64 = 100 * 366 * 24 * 3600;
 /// ```
 #[derive(Clone)]
 pub struct RedisBlocklist {
-    connection: ConnectionManager,
+    connection: Connection,
+    /// How many replicas must have each revocation before it counts as stored.
+    replica_acks: usize,
     prefix: String,
 }
 
@@ -65,10 +66,6 @@ impl std::fmt::Debug for RedisBlocklist {
     }
 }
 
-fn unavailable(error: &redis::RedisError) -> StoreError {
-    StoreError::Unavailable(error.to_string())
-}
-
 impl RedisBlocklist {
     /// Connects to `url` (`redis://[user:password@]host:port/db`, `rediss://…` for TLS with
     /// the system's trusted roots, `valkey(s)://…`, `unix:///path`); keys start with `prefix`.
@@ -78,21 +75,18 @@ impl RedisBlocklist {
     /// [`StoreError::Unavailable`] when the URL is invalid or the server does not answer (the
     /// reason: connection refused, the certificate does not verify, authentication failed).
     pub async fn connect(url: &str, prefix: &str) -> Result<Self, StoreError> {
-        Self::open(url, prefix, None).await
+        Self::ready(Connection::node(url, None).await?, prefix, 0).await
     }
 
-    /// Connects as the settings say: `jwt_redis_url`, `jwt_redis_key_prefix` and, for a
-    /// private CA, `jwt_redis_tls_ca_file`. What the fairing does at ignite.
+    /// Connects as the settings say: `jwt_redis_url` or `jwt_redis_cluster_urls`,
+    /// `jwt_redis_key_prefix` and, for a private CA, `jwt_redis_tls_ca_file`. What the fairing
+    /// does at ignite.
     ///
     /// # Errors
     ///
-    /// As for [`connect`](Self::connect); [`StoreError::Unavailable`] also when no
-    /// `jwt_redis_url` is set or the CA file cannot be read.
+    /// As for [`connect`](Self::connect); [`StoreError::Unavailable`] also when neither URL
+    /// setting is set or the CA file cannot be read.
     pub async fn from_config(config: &crate::Config) -> Result<Self, StoreError> {
-        let url = config
-            .redis_url
-            .as_deref()
-            .ok_or_else(|| StoreError::Unavailable("`jwt_redis_url` is not set".into()))?;
         let ca = match &config.redis_tls_ca_file {
             Some(path) => Some(std::fs::read(path).map_err(|error| {
                 StoreError::Unavailable(format!(
@@ -102,141 +96,84 @@ impl RedisBlocklist {
             })?),
             None => None,
         };
-        Self::open(url, &config.redis_key_prefix, ca).await
+        let cluster = !config.redis_cluster_urls.is_empty();
+        // Replicas of a Cluster's masters are what its failovers promote.
+        let replica_acks = config.redis_replica_acks.unwrap_or(usize::from(cluster));
+        let connection = if cluster {
+            Connection::cluster(&config.redis_cluster_urls, ca).await?
+        } else {
+            let url = config.redis_url.as_deref().ok_or_else(|| {
+                StoreError::Unavailable(
+                    "neither `jwt_redis_url` nor `jwt_redis_cluster_urls` is set".into(),
+                )
+            })?;
+            Connection::node(url, ca).await?
+        };
+        Self::ready(connection, &config.redis_key_prefix, replica_acks).await
     }
 
-    async fn open(url: &str, prefix: &str, ca: Option<Vec<u8>>) -> Result<Self, StoreError> {
-        // rustls needs a process-wide provider: aws-lc-rs, the one jsonwebtoken uses here,
-        // unless the application installed another first.
-        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-        let client = match ca {
-            // Only the given CAs are trusted; the server's name is still verified.
-            Some(pem) => redis::Client::build_with_tls(
-                url,
-                redis::TlsCertificates {
-                    client_tls: None,
-                    root_cert: Some(pem),
-                },
-            ),
-            None => redis::Client::open(url),
-        }
-        .map_err(|error| unavailable(&error))?;
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(CONNECTION_TIMEOUT))
-            .set_response_timeout(Some(RESPONSE_TIMEOUT))
-            .set_number_of_retries(1)
-            .set_max_delay(Duration::from_millis(200));
-        let connection = ConnectionManager::new_with_config(client, config)
-            .await
-            .map_err(|error| unavailable(&error))?;
+    /// The store on `connection`, once it has shown it can read a key under `prefix`.
+    async fn ready(
+        connection: Connection,
+        prefix: &str,
+        replica_acks: usize,
+    ) -> Result<Self, StoreError> {
         let store = Self {
             connection,
             prefix: prefix.to_owned(),
+            replica_acks,
         };
         // A connection alone proves little: a missing password, a disabled user or an ACL
         // user without access to the prefix's keys only shows on the first command. One
         // read of a key under the prefix tells them all before the first request does.
         let mut probe = redis::cmd("EXISTS");
-        probe.arg(store.key("launch-check"));
+        probe.arg(store.revoked_key("launch-check", "launch-check"));
         let _: i64 = store.query(&probe).await?;
         Ok(store)
     }
 
-    /// The key of a revoked `jti`.
+    /// The key of a revoked `jti` of `login` (see [`login_of`](Self::login_of)).
     #[must_use]
-    pub fn key(&self, jti: &str) -> String {
-        format!("{}revoked:{jti}", self.prefix)
+    pub fn revoked_key(&self, login: &str, jti: &str) -> String {
+        format!("{}{{{login}}}:revoked:{jti}", self.prefix)
     }
 
     /// The key marking a revoked login (family).
     #[must_use]
-    pub fn family_revoked_key(&self, family: &str) -> String {
-        format!("{}family-revoked:{family}", self.prefix)
+    pub fn family_revoked_key(&self, login: &str) -> String {
+        format!("{}{{{login}}}:family-revoked", self.prefix)
     }
 
-    /// The hash holding a family's rotation state (`current`, `previous`, `previous_until`).
+    /// The hash holding a login's refresh-token rotation state (`current`, `previous`,
+    /// `previous_until`).
     #[must_use]
-    pub fn family_key(&self, family: &str) -> String {
-        format!("{}family:{family}", self.prefix)
+    pub fn family_key(&self, login: &str) -> String {
+        format!("{}{{{login}}}:family", self.prefix)
     }
 
-    /// The key holding an exchange chain's state.
+    /// The key holding the state of the exchange chain `chain` (its first `jti`) of `login`.
     #[must_use]
-    pub fn chain_key(&self, chain: &str) -> String {
-        format!("{}chain:{chain}", self.prefix)
+    pub fn chain_key(&self, login: &str, chain: &str) -> String {
+        format!("{}{{{login}}}:chain:{chain}", self.prefix)
+    }
+
+    /// The login whose hash tag `token`'s keys carry: its `fam` claim, or its own `jti` for a
+    /// token issued alone; `None` for a token with neither (nothing of it is ever stored).
+    #[must_use]
+    pub fn login_of(token: &DecodedToken) -> Option<&str> {
+        token.family().or_else(|| token.jti())
     }
 
     async fn query<T: redis::FromRedisValue>(&self, command: &redis::Cmd) -> Result<T, StoreError> {
-        let mut connection = self.connection.clone();
-        command
-            .query_async(&mut connection)
-            .await
-            .map_err(|error| unavailable(&error))
+        self.connection.query(command).await
+    }
+
+    /// Sends a command that stores a revocation, and waits until `replica_acks` replicas have
+    /// it: a failover right after it then keeps it.
+    async fn write<T: redis::FromRedisValue>(&self, command: &redis::Cmd) -> Result<T, StoreError> {
+        self.connection.write(command, self.replica_acks).await
     }
 }
-
-/// One rotation step, atomically: the current token rotates, the previous one within the grace
-/// period replays the successor, anything else revokes the family.
-/// KEYS: state hash, revoked marker. ARGV: presented, next, now, grace, state ttl, revoked ttl
-/// (ttls: 0 for none).
-const ROTATE: &str = r"
-if redis.call('EXISTS', KEYS[2]) == 1 then return {'reused'} end
-local current = redis.call('HGET', KEYS[1], 'current')
-local now = tonumber(ARGV[3])
-if (not current) or current == ARGV[1] then
-  redis.call('HSET', KEYS[1], 'current', ARGV[2], 'previous', ARGV[1],
-             'previous_until', now + tonumber(ARGV[4]))
-  if tonumber(ARGV[5]) > 0 then redis.call('EXPIRE', KEYS[1], ARGV[5]) end
-  return {'rotated'}
-end
-local previous = redis.call('HGET', KEYS[1], 'previous')
-local until_ = tonumber(redis.call('HGET', KEYS[1], 'previous_until'))
-if previous == ARGV[1] and now < until_ then return {'replayed', current} end
-redis.call('DEL', KEYS[1])
-if tonumber(ARGV[6]) > 0 then
-  redis.call('SET', KEYS[2], 1, 'EX', ARGV[6])
-else
-  redis.call('SET', KEYS[2], 1)
-end
-return {'reused'}
-";
-
-/// One exchange step, atomically: only the chain's current token (or, before the chain's
-/// first exchange, its first token) is replaced by its successor; a revoked login or token is
-/// refused. KEYS: chain state, presented token's revoked key, family's revoked marker, the
-/// chain's first token's revoked key. ARGV: presented, next, now, grace, chain ttl, first
-/// (1/0), presented ttl (ttls: 0 for none), chain id.
-const EXCHANGE: &str = r"
-if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
-local now = tonumber(ARGV[3])
-local from = redis.call('GET', KEYS[2])
-if from and tonumber(from) <= now then return 0 end
-local state = redis.call('GET', KEYS[1])
-if state then
-  local decoded = cjson.decode(state)
-  if decoded[1] ~= ARGV[1] then return 0 end
-  -- The chain's first token loses the rest of its grace when its successor is exchanged.
-  local first = redis.call('GET', KEYS[4])
-  if decoded[2] == ARGV[8] and first and tonumber(first) > now then
-    redis.call('SET', KEYS[4], now, 'KEEPTTL')
-  end
-end
-local grace_end = now + tonumber(ARGV[4])
-local value = cjson.encode({ARGV[2], ARGV[1], grace_end})
-if tonumber(ARGV[5]) > 0 then
-  redis.call('SET', KEYS[1], value, 'EX', ARGV[5])
-else
-  redis.call('SET', KEYS[1], value)
-end
-if ARGV[6] == '1' then
-  if tonumber(ARGV[7]) > 0 then
-    redis.call('SET', KEYS[2], grace_end, 'EX', ARGV[7])
-  else
-    redis.call('SET', KEYS[2], grace_end)
-  end
-end
-return 1
-";
 
 /// Seconds from now until `until`, at least 1 (an instant already past still gives a key that
 /// disappears by itself); `None` for "no expiry", also when `until` is further away than
@@ -273,15 +210,19 @@ fn refused_by_chain(state: &str, jti: Option<&str>, now: i64) -> bool {
 #[rocket::async_trait]
 impl Blocklist for RedisBlocklist {
     async fn is_revoked(&self, token: &DecodedToken) -> Result<bool, StoreError> {
+        let Some(login) = Self::login_of(token) else {
+            return Ok(false); // Neither `jti` nor `fam`: nothing of it can be revoked.
+        };
+        // One slot on a Cluster: every key carries the login's hash tag.
         let mut keys = Vec::with_capacity(3);
         if let Some(jti) = token.jti() {
-            keys.push(self.key(jti));
+            keys.push(self.revoked_key(login, jti));
         }
         if let Some(family) = token.family() {
             keys.push(self.family_revoked_key(family));
         }
         if let Some(chain) = token.chain() {
-            keys.push(self.chain_key(chain));
+            keys.push(self.chain_key(login, chain));
         }
         if keys.is_empty() {
             return Ok(false);
@@ -323,8 +264,13 @@ impl Blocklist for RedisBlocklist {
         };
         // The revocation applies from now, also to a token exchanged moments ago (in its
         // grace); its expiry is the same as the exchange gave it.
+        let login = Self::login_of(token).unwrap_or(jti);
         let () = self
-            .query(&set(self.key(jti), now, ttl_until(until, now)))
+            .write(&set(
+                self.revoked_key(login, jti),
+                now,
+                ttl_until(until, now),
+            ))
             .await?;
         Ok(())
     }
@@ -338,9 +284,10 @@ impl Blocklist for RedisBlocklist {
             return Ok(true); // Already unusable: nothing to remember.
         };
         // SET NX: only the first of concurrent revocations succeeds.
-        let mut command = set(self.key(jti), now, ttl_until(until, now));
+        let login = Self::login_of(token).unwrap_or(jti);
+        let mut command = set(self.revoked_key(login, jti), now, ttl_until(until, now));
         command.arg("NX");
-        let set: Option<String> = self.query(&command).await?;
+        let set: Option<String> = self.write(&command).await?;
         Ok(set.is_some())
     }
 
@@ -357,7 +304,7 @@ impl Blocklist for RedisBlocklist {
             return Ok(());
         }
         let key = self.family_revoked_key(family);
-        let () = self.query(&set(key, 1, ttl_until(until, now))).await?;
+        let () = self.write(&set(key, 1, ttl_until(until, now))).await?;
         Ok(())
     }
 
@@ -376,7 +323,7 @@ impl Blocklist for RedisBlocklist {
             .arg(rotation.grace)
             .arg(state_ttl)
             .arg(revoked_ttl);
-        let reply: Vec<String> = self.query(&command).await?;
+        let reply: Vec<String> = self.write(&command).await?;
         match reply.as_slice() {
             [outcome] if outcome == "rotated" => Ok(RotationOutcome::Rotated),
             [outcome, successor] if outcome == "replayed" => Ok(RotationOutcome::Replayed {
@@ -394,19 +341,18 @@ impl Blocklist for RedisBlocklist {
         let chain_ttl = ttl_until(exchange.chain_until, exchange.now).unwrap_or(0);
         let presented_until = keep_until(token, exchange.presented_until);
         let presented_ttl = ttl_until(presented_until, exchange.now).unwrap_or(0);
-        // A token without a login checks a marker that never exists.
-        let family = token.family().map_or_else(
-            || self.family_revoked_key(""),
-            |family| self.family_revoked_key(family),
-        );
+        // The chain's tokens all belong to one login: the presented token's `fam`, or, before
+        // the chain's first exchange, its own `jti` (which its successors take as their `fam`).
+        // So every key of the step is in the login's slot, the chain's first token's too.
+        let login = token.family().unwrap_or(exchange.presented);
         let mut command = redis::cmd("EVAL");
         command
             .arg(EXCHANGE)
             .arg(4)
-            .arg(self.chain_key(exchange.chain))
-            .arg(self.key(exchange.presented))
-            .arg(family)
-            .arg(self.key(exchange.chain))
+            .arg(self.chain_key(login, exchange.chain))
+            .arg(self.revoked_key(login, exchange.presented))
+            .arg(self.family_revoked_key(login))
+            .arg(self.revoked_key(login, exchange.chain))
             .arg(exchange.presented)
             .arg(exchange.next)
             .arg(exchange.now)
@@ -415,7 +361,7 @@ impl Blocklist for RedisBlocklist {
             .arg(if token.chain().is_none() { "1" } else { "0" })
             .arg(presented_ttl)
             .arg(exchange.chain);
-        let exchanged: i64 = self.query(&command).await?;
+        let exchanged: i64 = self.write(&command).await?;
         Ok(exchanged == 1)
     }
 }

@@ -1,0 +1,134 @@
+//! The connection to Redis in each of its deployments, with short timeouts: a Redis outage
+//! turns into quick 503s, and the app recovers by itself when Redis answers again.
+
+use std::time::Duration;
+
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+
+use crate::revocation::StoreError;
+
+/// How long one Redis command may take before the request gets a 503.
+const RESPONSE_TIMEOUT: Duration = Duration::from_secs(1);
+/// How long a revocation waits for replicas to have it.
+const REPLICA_WAIT: Duration = Duration::from_millis(250);
+/// How long one connection attempt may take.
+const CONNECTION_TIMEOUT: Duration = Duration::from_millis(500);
+
+pub(super) fn unavailable(error: &redis::RedisError) -> StoreError {
+    StoreError::Unavailable(error.to_string())
+}
+
+/// The trusted roots of a private CA, as the `redis` crate takes them.
+fn certificates(ca: Vec<u8>) -> redis::TlsCertificates {
+    redis::TlsCertificates {
+        client_tls: None,
+        root_cert: Some(ca),
+    }
+}
+
+/// rustls needs a process-wide provider: aws-lc-rs, the one jsonwebtoken uses here, unless
+/// the application installed another first.
+fn install_crypto_provider() {
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+}
+
+/// A connection to one deployment; cheap to clone (each clone shares the connection).
+#[derive(Clone)]
+pub(super) enum Connection {
+    /// One node (or a proxy in front of several): the connection manager reconnects by itself.
+    Node(ConnectionManager),
+    /// A Redis Cluster: the cluster connection follows `MOVED` and `ASK` redirects, refreshes
+    /// its slot map after a failover, and reconnects by itself.
+    Cluster(redis::cluster_async::ClusterConnection),
+}
+
+impl Connection {
+    /// Connects to the node at `url`, trusting the CA certificates `ca` (PEM) when given.
+    pub(super) async fn node(url: &str, ca: Option<Vec<u8>>) -> Result<Self, StoreError> {
+        install_crypto_provider();
+        let client = match ca {
+            // Only the given CAs are trusted; the server's name is still verified.
+            Some(pem) => redis::Client::build_with_tls(url, certificates(pem)),
+            None => redis::Client::open(url),
+        }
+        .map_err(|error| unavailable(&error))?;
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(CONNECTION_TIMEOUT))
+            .set_response_timeout(Some(RESPONSE_TIMEOUT))
+            .set_number_of_retries(1)
+            .set_max_delay(Duration::from_millis(200));
+        let manager = ConnectionManager::new_with_config(client, config)
+            .await
+            .map_err(|error| unavailable(&error))?;
+        Ok(Self::Node(manager))
+    }
+
+    /// Connects to the Cluster of which `seeds` are nodes (any of them, masters or replicas).
+    pub(super) async fn cluster(seeds: &[String], ca: Option<Vec<u8>>) -> Result<Self, StoreError> {
+        install_crypto_provider();
+        let mut builder =
+            redis::cluster::ClusterClientBuilder::new(seeds.iter().map(String::as_str))
+                .connection_timeout(CONNECTION_TIMEOUT)
+                .response_timeout(RESPONSE_TIMEOUT)
+                // A redirect or a reconnection is retried within the same second: a request
+                // during a failover waits at most that long for the new master, then gets a 503.
+                .overall_response_timeout(Some(RESPONSE_TIMEOUT))
+                .retries(4)
+                .min_retry_wait(10)
+                .max_retry_wait(200)
+                .retry_wait_formula(10, 2);
+        if let Some(pem) = ca {
+            builder = builder.certs(certificates(pem));
+        }
+        let client = builder.build().map_err(|error| unavailable(&error))?;
+        let connection = client
+            .get_async_connection()
+            .await
+            .map_err(|error| unavailable(&error))?;
+        Ok(Self::Cluster(connection))
+    }
+
+    /// Sends `command`, then `WAIT replicas`: the command's answer once that many replicas
+    /// have it, or after [`REPLICA_WAIT`] with fewer (a master that lost its replica keeps
+    /// taking revocations, logged: refusing them would make a degraded store refuse logouts).
+    /// In a pipeline the two go to the same node, the one of the command's key.
+    pub(super) async fn write<T: redis::FromRedisValue>(
+        &self,
+        command: &redis::Cmd,
+        replicas: usize,
+    ) -> Result<T, StoreError> {
+        if replicas == 0 {
+            return self.query(command).await;
+        }
+        let mut pipeline = redis::pipe();
+        pipeline.add_command(command.clone());
+        pipeline
+            .cmd("WAIT")
+            .arg(replicas)
+            .arg(u64::try_from(REPLICA_WAIT.as_millis()).unwrap_or(u64::MAX));
+        let result: redis::RedisResult<(T, usize)> = match self {
+            Self::Node(manager) => pipeline.query_async(&mut manager.clone()).await,
+            Self::Cluster(cluster) => pipeline.query_async(&mut cluster.clone()).await,
+        };
+        let (answer, acknowledged) = result.map_err(|error| unavailable(&error))?;
+        if acknowledged < replicas {
+            log::warn!(
+                "jwt-ext: a revocation reached {acknowledged} of {replicas} replicas within \
+                 {REPLICA_WAIT:?}; until the master has a replica again, a failover may lose it"
+            );
+        }
+        Ok(answer)
+    }
+
+    /// Sends `command`; any failure is the store being unavailable.
+    pub(super) async fn query<T: redis::FromRedisValue>(
+        &self,
+        command: &redis::Cmd,
+    ) -> Result<T, StoreError> {
+        let result = match self {
+            Self::Node(manager) => command.query_async(&mut manager.clone()).await,
+            Self::Cluster(cluster) => command.query_async(&mut cluster.clone()).await,
+        };
+        result.map_err(|error| unavailable(&error))
+    }
+}

@@ -1,0 +1,65 @@
+//! The Lua scripts of the steps that must be atomic across instances: rotation and exchange.
+//! Every key a script touches carries one login's hash tag, so each runs on one Cluster slot.
+
+/// One rotation step, atomically: the current token rotates, the previous one within the grace
+/// period replays the successor, anything else revokes the family.
+/// KEYS: state hash, revoked marker. ARGV: presented, next, now, grace, state ttl, revoked ttl
+/// (ttls: 0 for none).
+pub(super) const ROTATE: &str = r"
+if redis.call('EXISTS', KEYS[2]) == 1 then return {'reused'} end
+local current = redis.call('HGET', KEYS[1], 'current')
+local now = tonumber(ARGV[3])
+if (not current) or current == ARGV[1] then
+  redis.call('HSET', KEYS[1], 'current', ARGV[2], 'previous', ARGV[1],
+             'previous_until', now + tonumber(ARGV[4]))
+  if tonumber(ARGV[5]) > 0 then redis.call('EXPIRE', KEYS[1], ARGV[5]) end
+  return {'rotated'}
+end
+local previous = redis.call('HGET', KEYS[1], 'previous')
+local until_ = tonumber(redis.call('HGET', KEYS[1], 'previous_until'))
+if previous == ARGV[1] and now < until_ then return {'replayed', current} end
+redis.call('DEL', KEYS[1])
+if tonumber(ARGV[6]) > 0 then
+  redis.call('SET', KEYS[2], 1, 'EX', ARGV[6])
+else
+  redis.call('SET', KEYS[2], 1)
+end
+return {'reused'}
+";
+
+/// One exchange step, atomically: only the chain's current token (or, before the chain's
+/// first exchange, its first token) is replaced by its successor; a revoked login or token is
+/// refused. KEYS: chain state, presented token's revoked key, family's revoked marker, the
+/// chain's first token's revoked key. ARGV: presented, next, now, grace, chain ttl, first
+/// (1/0), presented ttl (ttls: 0 for none), chain id.
+pub(super) const EXCHANGE: &str = r"
+if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
+local now = tonumber(ARGV[3])
+local from = redis.call('GET', KEYS[2])
+if from and tonumber(from) <= now then return 0 end
+local state = redis.call('GET', KEYS[1])
+if state then
+  local decoded = cjson.decode(state)
+  if decoded[1] ~= ARGV[1] then return 0 end
+  -- The chain's first token loses the rest of its grace when its successor is exchanged.
+  local first = redis.call('GET', KEYS[4])
+  if decoded[2] == ARGV[8] and first and tonumber(first) > now then
+    redis.call('SET', KEYS[4], now, 'KEEPTTL')
+  end
+end
+local grace_end = now + tonumber(ARGV[4])
+local value = cjson.encode({ARGV[2], ARGV[1], grace_end})
+if tonumber(ARGV[5]) > 0 then
+  redis.call('SET', KEYS[1], value, 'EX', ARGV[5])
+else
+  redis.call('SET', KEYS[1], value)
+end
+if ARGV[6] == '1' then
+  if tonumber(ARGV[7]) > 0 then
+    redis.call('SET', KEYS[2], grace_end, 'EX', ARGV[7])
+  else
+    redis.call('SET', KEYS[2], grace_end)
+  end
+end
+return 1
+";

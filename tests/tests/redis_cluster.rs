@@ -1,0 +1,192 @@
+//! The revocation store on a real Redis Cluster (three masters, three replicas) the test starts
+//! on loopback: logouts and rotation shared by two instances of `examples/revocation`, keys
+//! spread over the cluster's slots, and a master killed while requests run — seconds of 503s,
+//! never a 200 for a revoked token, and recovery without restarting the apps.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use jwt_ext::{Config, JwtManager};
+use jwt_ext_tests::redis_variants::RedisCluster;
+use rocket::http::Status;
+use rocket::local::blocking::Client;
+use rocket::serde::json::{json, Value};
+
+const SECRET: &str = "a-test-secret-that-is-at-least-32-bytes-long";
+
+fn instance(cluster: &RedisCluster) -> Client {
+    let figment = rocket::Config::figment()
+        .merge(("jwt_secret_key", SECRET))
+        .merge(("jwt_redis_cluster_urls", cluster.seeds()));
+    Client::tracked(revocation::rocket_with(figment)).expect("the example launches")
+}
+
+fn send(client: &Client, method: &str, path: &str, token: Option<&str>) -> (Status, Value) {
+    let body = (path == "/login").then(|| json!({ "username": "test", "password": "test" }));
+    let (status, body, _) = common::send(client, method.parse().unwrap(), path, token, body);
+    (status, body)
+}
+
+/// `(access, refresh)` of a new login.
+fn login(client: &Client) -> (String, String) {
+    let (status, body) = send(client, "POST", "/login", None);
+    assert_eq!(status, Status::Ok, "{body}");
+    (
+        body["access_token"].as_str().unwrap().to_owned(),
+        body["refresh_token"].as_str().unwrap().to_owned(),
+    )
+}
+
+fn revoked() -> (Status, Value) {
+    (
+        Status::Unauthorized,
+        json!({ "msg": "Token has been revoked" }),
+    )
+}
+
+/// The key marking `token`'s login as logged out.
+fn login_key(client: &Client, token: &str) -> String {
+    let jwt = client.rocket().state::<JwtManager>().unwrap();
+    let family = jwt
+        .decode_token(token)
+        .unwrap()
+        .family()
+        .unwrap()
+        .to_owned();
+    format!("jwt-ext:{{{family}}}:family-revoked")
+}
+
+#[test]
+fn logouts_and_rotation_are_shared_across_instances_and_slots() {
+    let cluster = RedisCluster::start();
+    let one = instance(&cluster);
+    let other = instance(&cluster);
+
+    // Forty logins logged out on one instance, refused on the other; their keys land on
+    // every master.
+    let mut masters = std::collections::BTreeSet::new();
+    for _ in 0..40 {
+        let (access, _) = login(&one);
+        assert_eq!(
+            send(&other, "GET", "/protected", Some(&access)).0,
+            Status::Ok
+        );
+        assert_eq!(send(&one, "DELETE", "/logout", Some(&access)).0, Status::Ok);
+        assert_eq!(send(&other, "GET", "/protected", Some(&access)), revoked());
+        masters.insert(cluster.master_of(&login_key(&one, &access)));
+    }
+    assert_eq!(masters.len(), 3, "keys on {masters:?}");
+
+    // Rotation: refreshed on one instance, continued on the other; the reuse of a rotated-out
+    // token revokes the login everywhere (the rotation script's keys share one slot).
+    let (access, first) = login(&one);
+    let (status, body) = send(&other, "POST", "/refresh", Some(&first));
+    assert_eq!(status, Status::Ok, "{body}");
+    let second = body["refresh_token"].as_str().unwrap().to_owned();
+    assert_eq!(send(&one, "POST", "/refresh", Some(&second)).0, Status::Ok);
+    assert_eq!(send(&one, "POST", "/refresh", Some(&first)), revoked());
+    assert_eq!(send(&other, "GET", "/protected", Some(&access)), revoked());
+}
+
+#[test]
+fn a_killed_master_costs_seconds_of_503_and_never_a_wrong_200() {
+    let mut cluster = RedisCluster::start();
+    let one = instance(&cluster);
+    let other = instance(&cluster);
+
+    // A valid login and a logged-out one whose keys live on the same master.
+    let (valid, _) = login(&one);
+    let master = cluster.master_of(&login_key(&one, &valid));
+    let logged_out = loop {
+        let (access, _) = login(&one);
+        if cluster.master_of(&login_key(&one, &access)) == master {
+            assert_eq!(send(&one, "DELETE", "/logout", Some(&access)).0, Status::Ok);
+            break access;
+        }
+    };
+    assert_eq!(
+        send(&other, "GET", "/protected", Some(&logged_out)),
+        revoked()
+    );
+
+    cluster.kill(master);
+    let killed = Instant::now();
+    let mut unavailable = 0;
+    let mut back = None;
+    while killed.elapsed() < Duration::from_secs(30) {
+        for client in [&one, &other] {
+            let (status, body) = send(client, "GET", "/protected", Some(&logged_out));
+            assert_ne!(
+                status,
+                Status::Ok,
+                "a logged-out token was let through: {body}"
+            );
+            if status == Status::ServiceUnavailable {
+                assert_eq!(body, json!({ "msg": "Token revocation store unavailable" }));
+            } else {
+                assert_eq!((status, body), revoked());
+            }
+        }
+        // Compared by code: `Status` is not usable as a pattern.
+        match send(&other, "GET", "/protected", Some(&valid)).0.code {
+            200 if unavailable > 0 => {
+                back = Some(killed.elapsed());
+                break;
+            }
+            200 => {}
+            503 => unavailable += 1,
+            other => panic!("the valid token answered {other}"),
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let back = back.unwrap_or_else(|| {
+        let port = cluster.running()[0];
+        panic!(
+            "the valid token does not work again after the replica's promotion:\n{}\n{}",
+            cluster.command(port, &["CLUSTER", "NODES"]),
+            cluster.command(port, &["CLUSTER", "INFO"])
+        )
+    });
+    println!("a killed master: {unavailable} answers 503, back to 200 after {back:?}");
+    assert!(unavailable > 0, "the kill was not noticed");
+
+    // After the failover, a logout on one instance is refused on the other.
+    cluster.wait_until_ok(&cluster.running());
+    let (access, _) = login(&one);
+    assert_eq!(send(&one, "DELETE", "/logout", Some(&access)).0, Status::Ok);
+    assert_eq!(send(&other, "GET", "/protected", Some(&access)), revoked());
+    assert_eq!(
+        send(&one, "GET", "/protected", Some(&logged_out)),
+        revoked()
+    );
+}
+
+#[test]
+fn a_cluster_and_a_single_node_together_stop_the_launch() {
+    let problems = Config::default()
+        .secret_key(SECRET)
+        .redis_url("redis://127.0.0.1:6379/0")
+        .redis_cluster_urls(vec!["redis://127.0.0.1:7000".into()])
+        .validate(true)
+        .unwrap_err()
+        .to_string();
+    assert!(problems.contains("jwt_redis_cluster_urls"), "{problems}");
+    let mixed = Config::default()
+        .secret_key(SECRET)
+        .redis_cluster_urls(vec![
+            "redis://127.0.0.1:7000".into(),
+            "rediss://127.0.0.1:7001".into(),
+        ])
+        .validate(true)
+        .unwrap_err()
+        .to_string();
+    assert!(mixed.contains("mixes TLS"), "{mixed}");
+    let socket = Config::default()
+        .secret_key(SECRET)
+        .redis_cluster_urls(vec!["unix:///run/redis.sock".into()])
+        .validate(true)
+        .unwrap_err()
+        .to_string();
+    assert!(socket.contains("jwt_redis_cluster_urls"), "{socket}");
+}
