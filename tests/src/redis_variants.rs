@@ -420,3 +420,173 @@ impl Drop for RedisCluster {
         }
     }
 }
+
+/// A master, its replica and three sentinels watching it as `mymaster`, on loopback, with a
+/// one-second down-after so that a failover takes seconds; stopped when dropped.
+#[derive(Debug)]
+pub struct SentinelSet {
+    /// The master's port (the replica's after a failover).
+    pub master: u16,
+    /// The replica's port.
+    pub replica: u16,
+    /// The sentinels' ports.
+    pub sentinels: Vec<u16>,
+    children: Vec<(u16, Option<Child>)>,
+    _dir: TempDir,
+}
+
+impl SentinelSet {
+    /// The name the sentinels monitor the master by.
+    pub const MASTER_NAME: &'static str = "mymaster";
+
+    /// Starts the five processes and waits until the replica is in sync and every sentinel
+    /// knows the replica and the two other sentinels.
+    ///
+    /// # Panics
+    ///
+    /// When `redis-server` or `redis-sentinel` cannot be started, or the set does not form
+    /// within 30 seconds.
+    #[must_use]
+    pub fn start() -> Self {
+        let dir = TempDir::new("redis-sentinel");
+        let (master, replica) = (free_port(), free_port());
+        let server = |port: u16, replica_of: Option<u16>| {
+            let mut command = Command::new("redis-server");
+            command
+                .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+                .args([
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--repl-diskless-sync-delay",
+                    "0",
+                ]);
+            if let Some(master) = replica_of {
+                command.args(["--replicaof", "127.0.0.1", &master.to_string()]);
+            }
+            command
+                .stdout(Stdio::null())
+                .spawn()
+                .expect("redis-server must be installed (Debian package redis-server)")
+        };
+        let mut children = vec![
+            (master, Some(server(master, None))),
+            (replica, Some(server(replica, Some(master)))),
+        ];
+        wait_for_port(master, "redis-server (master)");
+        wait_for_port(replica, "redis-server (replica)");
+        let sentinels: Vec<u16> = (0..3).map(|_| free_port()).collect();
+        for port in &sentinels {
+            let config = dir.path().join(format!("sentinel-{port}.conf"));
+            std::fs::write(
+                &config,
+                format!(
+                    "port {port}\nbind 127.0.0.1\ndir {}\n\
+                     sentinel monitor {name} 127.0.0.1 {master} 2\n\
+                     sentinel down-after-milliseconds {name} 1000\n\
+                     sentinel failover-timeout {name} 3000\n",
+                    dir.path().display(),
+                    name = Self::MASTER_NAME,
+                ),
+            )
+            .unwrap();
+            let child = Command::new("redis-sentinel")
+                .arg(&config)
+                .stdout(Stdio::null())
+                .spawn()
+                .expect("redis-sentinel must be installed (Debian package redis-sentinel)");
+            children.push((*port, Some(child)));
+        }
+        for port in &sentinels {
+            wait_for_port(*port, "redis-sentinel");
+        }
+        let set = Self {
+            master,
+            replica,
+            sentinels,
+            children,
+            _dir: dir,
+        };
+        set.wait_until_formed();
+        set
+    }
+
+    fn wait_until_formed(&self) {
+        let deadline = Instant::now() + StdDuration::from_secs(30);
+        let name = Self::MASTER_NAME;
+        loop {
+            let synced = self
+                .command(self.master, &["INFO", "replication"])
+                .contains("state=online");
+            let known = self.sentinels.iter().all(|port| {
+                let replicas = self.command(*port, &["SENTINEL", "REPLICAS", name]);
+                let peers = self.command(*port, &["SENTINEL", "SENTINELS", name]);
+                replicas.contains(&self.replica.to_string())
+                    && self
+                        .sentinels
+                        .iter()
+                        .filter(|other| *other != port)
+                        .all(|other| peers.contains(&other.to_string()))
+            });
+            if synced && known {
+                return;
+            }
+            assert!(Instant::now() < deadline, "the Sentinel set did not form");
+            std::thread::sleep(StdDuration::from_millis(100));
+        }
+    }
+
+    /// The sentinels' URLs.
+    #[must_use]
+    pub fn urls(&self) -> Vec<String> {
+        self.sentinels
+            .iter()
+            .map(|port| format!("redis://127.0.0.1:{port}"))
+            .collect()
+    }
+
+    /// `redis-cli -p port args…`'s output, or an empty string when the node does not answer.
+    #[must_use]
+    pub fn command(&self, port: u16, args: &[&str]) -> String {
+        Command::new("redis-cli")
+            .args(["-p", &port.to_string()])
+            .args(args)
+            .output()
+            .map(|output| String::from_utf8_lossy(&output.stdout).into_owned())
+            .unwrap_or_default()
+    }
+
+    /// The master's port as the first sentinel names it now.
+    #[must_use]
+    pub fn current_master(&self) -> Option<u16> {
+        let answer = self.command(
+            self.sentinels[0],
+            &["SENTINEL", "GET-MASTER-ADDR-BY-NAME", Self::MASTER_NAME],
+        );
+        answer.lines().nth(1)?.trim().parse().ok()
+    }
+
+    /// Kills the process on `port`.
+    pub fn kill(&mut self, port: u16) {
+        for (p, child) in &mut self.children {
+            if *p == port {
+                if let Some(mut child) = child.take() {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                }
+            }
+        }
+    }
+}
+
+impl Drop for SentinelSet {
+    fn drop(&mut self) {
+        for (_, child) in &mut self.children {
+            if let Some(mut child) = child.take() {
+                let _ = child.kill();
+                let _ = child.wait();
+            }
+        }
+    }
+}

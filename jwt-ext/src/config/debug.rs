@@ -61,6 +61,8 @@ impl fmt::Debug for Config {
             max_token_length,
             redis_url,
             redis_cluster_urls,
+            redis_sentinel_urls,
+            redis_sentinel_master,
             redis_replica_acks,
             redis_tls_ca_file,
             redis_key_prefix,
@@ -133,6 +135,14 @@ impl fmt::Debug for Config {
                     .map(|url| RedactedUrl(url))
                     .collect::<Vec<_>>(),
             )
+            .field(
+                "redis_sentinel_urls",
+                &redis_sentinel_urls
+                    .iter()
+                    .map(|url| RedactedUrl(url))
+                    .collect::<Vec<_>>(),
+            )
+            .field("redis_sentinel_master", redis_sentinel_master)
             .field("redis_replica_acks", redis_replica_acks)
             .field("redis_tls_ca_file", redis_tls_ca_file)
             .field("redis_key_prefix", redis_key_prefix)

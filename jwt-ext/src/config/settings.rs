@@ -336,15 +336,31 @@ settings! {
         key "jwt_redis_cluster_urls", read read_string_list,
         set(Vec<String>) |v| v,
         table "none", "seed nodes of a Redis Cluster holding the store, instead of `jwt_redis_url`";
+    /// Sentinels watching the Redis that holds the shared revocation store
+    /// (`jwt_redis_sentinel_urls`, `redis://` or `rediss://` URLs; with
+    /// `jwt_redis_sentinel_master`, instead of `jwt_redis_url`). The store talks to the master
+    /// they name and follows it to its successor after a failover, without a restart.
+    /// _Default:_ none.
+    redis_sentinel_urls: Vec<String> = Vec::new(),
+        key "jwt_redis_sentinel_urls", read read_string_list,
+        set(Vec<String>) |v| v,
+        table "none", "sentinels of the Redis holding the store, instead of `jwt_redis_url`";
+    /// The name of the master the sentinels watch (`jwt_redis_sentinel_master`, their
+    /// `sentinel monitor <name> …`). _Default:_ none.
+    redis_sentinel_master: Option<String> = None,
+        key "jwt_redis_sentinel_master", read |value| Ok(Some(read_string(value)?)),
+        set(impl Into<String>) |v: _| Some(Into::into(v)),
+        table "none", "the master's name in the sentinels' `sentinel monitor`";
     /// Replicas that must have each revocation before a logout, rotation or exchange answers
     /// (`jwt_redis_replica_acks`; Redis' `WAIT`, at most 250 ms), so that a failover right
-    /// after it keeps it. _Default:_ 1 with `jwt_redis_cluster_urls`, 0 on a single node (set
-    /// 1 for a primary with replicas behind one URL). Fewer acknowledgements are logged, and
+    /// after it keeps it. _Default:_ 1 with `jwt_redis_cluster_urls` or
+    /// `jwt_redis_sentinel_urls`, 0 on a single node (set 1 for a primary with replicas behind
+    /// one URL). Fewer acknowledgements are logged, and
     /// the revocation still counts: a master that lost its replica keeps taking logouts.
     redis_replica_acks: Option<usize> = None,
         key "jwt_redis_replica_acks", read |value| Ok(Some(read_count(value)?)),
         set(usize) Some,
-        table "1 on a Cluster, else 0", "replicas that must have each revocation (`WAIT`) before it answers";
+        table "1 on a Cluster or Sentinel, else 0", "replicas that must have each revocation (`WAIT`) before it answers";
     /// A PEM bundle of the CA certificates that sign the Redis server's certificate, for a
     /// private CA (`jwt_redis_tls_ca_file`; only with a `rediss://` / `valkeys://` URL).
     /// _Default:_ none: the system's trusted roots. The server's name is always verified.

@@ -25,62 +25,87 @@ impl Config {
     /// only for TLS, readable and holding a certificate.
     pub(super) fn check_store(&self, problems: &mut Problems) {
         let cluster = !self.redis_cluster_urls.is_empty();
-        if self.redis_url.is_none() && !cluster {
+        let sentinel = !self.redis_sentinel_urls.is_empty();
+        if self.redis_sentinel_master.is_some() && !sentinel {
+            problems.add(
+                "jwt_redis_sentinel_master",
+                "is set without `jwt_redis_sentinel_urls`: list the sentinels that watch it",
+            );
+        }
+        if sentinel && self.redis_sentinel_master.is_none() {
+            problems.add(
+                "jwt_redis_sentinel_urls",
+                "needs `jwt_redis_sentinel_master`: the name the sentinels monitor the master by",
+            );
+        }
+        let modes = [
+            ("jwt_redis_url", self.redis_url.is_some()),
+            ("jwt_redis_cluster_urls", cluster),
+            ("jwt_redis_sentinel_urls", sentinel),
+        ];
+        let chosen: Vec<&str> = modes
+            .iter()
+            .filter(|(_, set)| *set)
+            .map(|(key, _)| *key)
+            .collect();
+        let Some(key) = chosen.first().copied() else {
             if self.redis_tls_ca_file.is_some() {
                 problems.add(
                     "jwt_redis_tls_ca_file",
-                    "is set, but no Redis is (`jwt_redis_url` or `jwt_redis_cluster_urls`)",
+                    "is set, but no Redis is (`jwt_redis_url`, `jwt_redis_cluster_urls` or \
+                     `jwt_redis_sentinel_urls`)",
                 );
             }
             return;
-        }
+        };
         if cfg!(not(feature = "redis")) {
-            let key = if cluster {
-                "jwt_redis_cluster_urls"
-            } else {
-                "jwt_redis_url"
-            };
             problems.add(
                 key,
                 "needs jwt-ext's `redis` cargo feature (`jwt-ext = { features = [\"redis\"] }`)",
             );
             return;
         }
-        if self.redis_url.is_some() && cluster {
+        if let [first, second, ..] = chosen.as_slice() {
             problems.add(
-                "jwt_redis_cluster_urls",
-                "is set together with `jwt_redis_url`: choose one Redis deployment",
+                second,
+                format!("is set together with `{first}`: choose one Redis deployment"),
             );
             return;
         }
-        let schemes = if let Some(url) = &self.redis_url {
-            check_url("jwt_redis_url", url, &SCHEMES, problems)
-                .into_iter()
-                .collect::<Vec<_>>()
-        } else {
-            let cluster_schemes = &SCHEMES[..4]; // A Cluster's nodes speak TCP.
-            self.redis_cluster_urls
+        // A Cluster's nodes and the sentinels speak TCP.
+        let tcp = &SCHEMES[..4];
+        let schemes: Vec<String> = match key {
+            "jwt_redis_url" => self
+                .redis_url
                 .iter()
-                .filter_map(|url| {
-                    check_url("jwt_redis_cluster_urls", url, cluster_schemes, problems)
-                })
-                .collect()
+                .filter_map(|url| check_url(key, url, &SCHEMES, problems))
+                .collect(),
+            "jwt_redis_cluster_urls" => self
+                .redis_cluster_urls
+                .iter()
+                .filter_map(|url| check_url(key, url, tcp, problems))
+                .collect(),
+            _ => self
+                .redis_sentinel_urls
+                .iter()
+                .filter_map(|url| check_url(key, url, tcp, problems))
+                .collect(),
         };
         let tls = schemes
             .iter()
             .filter(|scheme| is_tls_scheme(scheme))
             .count();
-        if cluster && tls != 0 && tls != schemes.len() {
+        if tls != 0 && tls != schemes.len() {
             problems.add(
-                "jwt_redis_cluster_urls",
-                "mixes TLS (`rediss://`) and plain (`redis://`) nodes: a Cluster speaks one",
+                key,
+                "mixes TLS (`rediss://`) and plain (`redis://`) URLs: the deployment speaks one",
             );
         }
         if let Some(path) = &self.redis_tls_ca_file {
             if tls == 0 && !schemes.is_empty() {
                 problems.add(
                     "jwt_redis_tls_ca_file",
-                    "is set, but the Redis URL is not a TLS URL (`rediss://` or `valkeys://`)",
+                    format!("is set, but `{key}` is not TLS (`rediss://` or `valkeys://`)"),
                 );
             } else {
                 check_ca_file(path, problems);

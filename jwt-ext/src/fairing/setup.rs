@@ -75,8 +75,12 @@ impl JwtFairing {
             return Ok(Some(Arc::clone(store)));
         }
         let redacted = crate::config::RedactedUrl;
-        let (key, place) = match (&config.redis_url, config.redis_cluster_urls.as_slice()) {
-            (_, [first, rest @ ..]) => (
+        let (key, place) = match (
+            &config.redis_url,
+            config.redis_cluster_urls.as_slice(),
+            config.redis_sentinel_urls.as_slice(),
+        ) {
+            (_, [first, rest @ ..], _) => (
                 "jwt_redis_cluster_urls",
                 format!(
                     "the Cluster of {} (and {} more seeds)",
@@ -84,8 +88,17 @@ impl JwtFairing {
                     rest.len()
                 ),
             ),
-            (Some(url), []) => ("jwt_redis_url", redacted(url).to_string()),
-            (None, []) => return Ok(None),
+            (_, [], [first, rest @ ..]) => (
+                "jwt_redis_sentinel_urls",
+                format!(
+                    "the master `{}` of the sentinels {} (and {} more)",
+                    config.redis_sentinel_master.as_deref().unwrap_or_default(),
+                    redacted(first),
+                    rest.len()
+                ),
+            ),
+            (Some(url), [], []) => ("jwt_redis_url", redacted(url).to_string()),
+            (None, [], []) => return Ok(None),
         };
         #[cfg(feature = "redis")]
         {

@@ -3,7 +3,11 @@
 
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+
+use super::sentinel::SentinelMaster;
 
 use crate::revocation::StoreError;
 
@@ -40,6 +44,8 @@ pub(super) enum Connection {
     /// A Redis Cluster: the cluster connection follows `MOVED` and `ASK` redirects, refreshes
     /// its slot map after a failover, and reconnects by itself.
     Cluster(redis::cluster_async::ClusterConnection),
+    /// The master of a Sentinel set, followed through failovers by this crate.
+    Sentinel(Arc<SentinelMaster>),
 }
 
 impl Connection {
@@ -88,6 +94,25 @@ impl Connection {
         Ok(Self::Cluster(connection))
     }
 
+    /// Connects to the master `master` of the sentinels at `sentinels`; the connection moves
+    /// to the new master after a failover.
+    pub(super) async fn sentinel(
+        sentinels: &[String],
+        master: &str,
+        ca: Option<Vec<u8>>,
+    ) -> Result<Self, StoreError> {
+        install_crypto_provider();
+        let master =
+            SentinelMaster::new(sentinels, master, ca, CONNECTION_TIMEOUT, RESPONSE_TIMEOUT)
+                .map_err(|error| unavailable(&error))?;
+        // Found at once, so that a launch without a reachable master is refused.
+        master
+            .connection()
+            .await
+            .map_err(|error| unavailable(&error))?;
+        Ok(Self::Sentinel(master))
+    }
+
     /// Sends `command`, then `WAIT replicas`: the command's answer once that many replicas
     /// have it, or after [`REPLICA_WAIT`] with fewer (a master that lost its replica keeps
     /// taking revocations, logged: refusing them would make a degraded store refuse logouts).
@@ -109,6 +134,16 @@ impl Connection {
         let result: redis::RedisResult<(T, usize)> = match self {
             Self::Node(manager) => pipeline.query_async(&mut manager.clone()).await,
             Self::Cluster(cluster) => pipeline.query_async(&mut cluster.clone()).await,
+            Self::Sentinel(master) => match master.connection().await {
+                Ok(mut connection) => {
+                    let result = pipeline.query_async(&mut connection).await;
+                    if result.is_err() {
+                        master.forget();
+                    }
+                    result
+                }
+                Err(error) => Err(error),
+            },
         };
         let (answer, acknowledged) = result.map_err(|error| unavailable(&error))?;
         if acknowledged < replicas {
@@ -128,6 +163,17 @@ impl Connection {
         let result = match self {
             Self::Node(manager) => command.query_async(&mut manager.clone()).await,
             Self::Cluster(cluster) => command.query_async(&mut cluster.clone()).await,
+            Self::Sentinel(master) => match master.connection().await {
+                Ok(mut connection) => {
+                    let result = command.query_async(&mut connection).await;
+                    // Dead, demoted (`READONLY`) or refusing: ask the sentinels next time.
+                    if result.is_err() {
+                        master.forget();
+                    }
+                    result
+                }
+                Err(error) => Err(error),
+            },
         };
         result.map_err(|error| unavailable(&error))
     }

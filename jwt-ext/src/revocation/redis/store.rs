@@ -78,7 +78,8 @@ impl RedisBlocklist {
         Self::ready(Connection::node(url, None).await?, prefix, 0).await
     }
 
-    /// Connects as the settings say: `jwt_redis_url` or `jwt_redis_cluster_urls`,
+    /// Connects as the settings say: `jwt_redis_url`, `jwt_redis_cluster_urls` or
+    /// `jwt_redis_sentinel_urls` with `jwt_redis_sentinel_master`,
     /// `jwt_redis_key_prefix` and, for a private CA, `jwt_redis_tls_ca_file`. What the fairing
     /// does at ignite.
     ///
@@ -97,14 +98,24 @@ impl RedisBlocklist {
             None => None,
         };
         let cluster = !config.redis_cluster_urls.is_empty();
-        // Replicas of a Cluster's masters are what its failovers promote.
-        let replica_acks = config.redis_replica_acks.unwrap_or(usize::from(cluster));
+        let sentinel = !config.redis_sentinel_urls.is_empty();
+        // Replicas are what a Cluster's or Sentinel's failover promotes.
+        let replica_acks = config
+            .redis_replica_acks
+            .unwrap_or(usize::from(cluster || sentinel));
         let connection = if cluster {
             Connection::cluster(&config.redis_cluster_urls, ca).await?
+        } else if sentinel {
+            let master = config.redis_sentinel_master.as_deref().ok_or_else(|| {
+                StoreError::Unavailable("`jwt_redis_sentinel_master` is not set".into())
+            })?;
+            Connection::sentinel(&config.redis_sentinel_urls, master, ca).await?
         } else {
             let url = config.redis_url.as_deref().ok_or_else(|| {
                 StoreError::Unavailable(
-                    "neither `jwt_redis_url` nor `jwt_redis_cluster_urls` is set".into(),
+                    "none of `jwt_redis_url`, `jwt_redis_cluster_urls` and \
+                     `jwt_redis_sentinel_urls` is set"
+                        .into(),
                 )
             })?;
             Connection::node(url, ca).await?

@@ -1,0 +1,159 @@
+//! The revocation store behind Redis Sentinel (a master, a replica, three sentinels) the test
+//! starts on loopback: two instances of `examples/revocation` share logouts, and when the master
+//! is killed they follow the promoted replica without a restart — seconds of 503s, never a 200
+//! for a logged-out token, and a logout after the failover seen by both.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use jwt_ext::Config;
+use jwt_ext_tests::redis_variants::SentinelSet;
+use rocket::http::Status;
+use rocket::local::blocking::Client;
+use rocket::serde::json::{json, Value};
+
+const SECRET: &str = "a-test-secret-that-is-at-least-32-bytes-long";
+
+fn instance(set: &SentinelSet) -> Client {
+    let figment = rocket::Config::figment()
+        .merge(("jwt_secret_key", SECRET))
+        .merge(("jwt_redis_sentinel_urls", set.urls()))
+        .merge(("jwt_redis_sentinel_master", SentinelSet::MASTER_NAME));
+    Client::tracked(revocation::rocket_with(figment)).expect("the example launches")
+}
+
+fn send(client: &Client, method: &str, path: &str, token: Option<&str>) -> (Status, Value) {
+    let body = (path == "/login").then(|| json!({ "username": "test", "password": "test" }));
+    let (status, body, _) = common::send(client, method.parse().unwrap(), path, token, body);
+    (status, body)
+}
+
+fn login(client: &Client) -> String {
+    let (status, body) = send(client, "POST", "/login", None);
+    assert_eq!(status, Status::Ok, "{body}");
+    body["access_token"].as_str().unwrap().to_owned()
+}
+
+fn revoked() -> (Status, Value) {
+    (
+        Status::Unauthorized,
+        json!({ "msg": "Token has been revoked" }),
+    )
+}
+
+#[test]
+fn a_killed_master_is_followed_to_its_successor_with_no_wrong_200() {
+    let mut set = SentinelSet::start();
+    let one = instance(&set);
+    let other = instance(&set);
+
+    let valid = login(&one);
+    let logged_out = login(&one);
+    assert_eq!(
+        send(&one, "DELETE", "/logout", Some(&logged_out)).0,
+        Status::Ok
+    );
+    assert_eq!(
+        send(&other, "GET", "/protected", Some(&logged_out)),
+        revoked()
+    );
+    assert_eq!(
+        send(&other, "GET", "/protected", Some(&valid)).0,
+        Status::Ok
+    );
+
+    set.kill(set.master);
+    let killed = Instant::now();
+    let mut unavailable = 0;
+    let mut back = None;
+    while killed.elapsed() < Duration::from_secs(30) {
+        for client in [&one, &other] {
+            let (status, body) = send(client, "GET", "/protected", Some(&logged_out));
+            assert_ne!(
+                status,
+                Status::Ok,
+                "a logged-out token was let through: {body}"
+            );
+            if status == Status::ServiceUnavailable {
+                assert_eq!(body, json!({ "msg": "Token revocation store unavailable" }));
+            } else {
+                assert_eq!((status, body), revoked());
+            }
+        }
+        // Compared by code: `Status` is not usable as a pattern.
+        match send(&other, "GET", "/protected", Some(&valid)).0.code {
+            200 if unavailable > 0 => {
+                back = Some(killed.elapsed());
+                break;
+            }
+            200 => {}
+            503 => unavailable += 1,
+            code => panic!("the valid token answered {code}"),
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let back = back.unwrap_or_else(|| {
+        panic!(
+            "the valid token does not work again; the sentinels name {:?}",
+            set.current_master()
+        )
+    });
+    println!("a killed Sentinel master: {unavailable} answers 503, back to 200 after {back:?}");
+    assert_eq!(set.current_master(), Some(set.replica));
+
+    // Both instances moved to the new master: a logout on one is refused by the other, and
+    // the earlier logout is still there.
+    let (status, body) = send(&one, "POST", "/login", None);
+    assert_eq!(status, Status::Ok, "{body}");
+    let fresh = body["access_token"].as_str().unwrap().to_owned();
+    assert_eq!(
+        send(&other, "GET", "/protected", Some(&fresh)).0,
+        Status::Ok
+    );
+    assert_eq!(send(&one, "DELETE", "/logout", Some(&fresh)).0, Status::Ok);
+    assert_eq!(send(&other, "GET", "/protected", Some(&fresh)), revoked());
+    assert_eq!(
+        send(&one, "GET", "/protected", Some(&logged_out)),
+        revoked()
+    );
+}
+
+#[test]
+fn a_sentinel_list_without_a_master_name_or_beside_another_mode_stops_the_launch() {
+    let problem = |config: Config| {
+        config
+            .secret_key(SECRET)
+            .validate(true)
+            .unwrap_err()
+            .to_string()
+    };
+    let unnamed =
+        problem(Config::default().redis_sentinel_urls(vec!["redis://127.0.0.1:26379".into()]));
+    assert!(unnamed.contains("jwt_redis_sentinel_master"), "{unnamed}");
+    let alone = problem(Config::default().redis_sentinel_master("mymaster"));
+    assert!(alone.contains("jwt_redis_sentinel_urls"), "{alone}");
+    let both = problem(
+        Config::default()
+            .redis_url("redis://127.0.0.1:6379/0")
+            .redis_sentinel_urls(vec!["redis://127.0.0.1:26379".into()])
+            .redis_sentinel_master("mymaster"),
+    );
+    assert!(both.contains("choose one Redis deployment"), "{both}");
+}
+
+#[test]
+fn sentinels_that_do_not_know_the_master_stop_the_launch() {
+    let set = SentinelSet::start();
+    let figment = rocket::Config::figment()
+        .merge(("jwt_secret_key", SECRET))
+        .merge(("jwt_redis_sentinel_urls", set.urls()))
+        .merge(("jwt_redis_sentinel_master", "no-such-master"));
+    let error = Client::tracked(revocation::rocket_with(figment)).expect_err("refused");
+    match error.kind() {
+        rocket::error::ErrorKind::FailedFairings(failed) => {
+            assert!(failed.iter().any(|fairing| fairing.name == "jwt-ext"));
+        }
+        other => panic!("the launch failed for another reason: {other:?}"),
+    }
+}
