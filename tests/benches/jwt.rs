@@ -1,12 +1,14 @@
 //! `cargo bench -p jwt-ext-tests`: token creation and verification, the revocation check
-//! (in memory and on a local Redis), and whole requests through `rocket::local` with and
-//! without a guard. Figures are recorded in BENCHMARKS.md.
+//! (in memory, and on Redis on loopback: one node over TCP and TLS, a Cluster, a Sentinel set),
+//! and whole requests through `rocket::local` with and without a guard. Figures are recorded in
+//! BENCHMARKS.md.
 
 mod app;
 
 use app::{manager, SECRET};
 use criterion::{criterion_group, criterion_main, Criterion};
 use jwt_ext::{Blocklist, Config, JwtManager, MemoryBlocklist, RedisBlocklist};
+use jwt_ext_tests::redis_variants::{RedisCluster, SentinelSet, TestCa, TlsRedisServer};
 use jwt_ext_tests::RedisServer;
 use rocket::http::Header;
 use std::hint::black_box;
@@ -122,6 +124,41 @@ fn revocation(c: &mut Criterion) {
             b.to_async(&runtime)
                 .iter(|| async { redis.is_revoked(black_box(&token)).await.unwrap() });
         });
+
+        // The other deployments, as `Config` names them.
+        let ca = TestCa::new("bench CA");
+        let tls = TlsRedisServer::start(&ca);
+        let cluster = RedisCluster::start();
+        let sentinel = SentinelSet::start();
+        let deployments = [
+            (
+                "redis over TLS (loopback)",
+                Config::default()
+                    .redis_url(tls.url("localhost"))
+                    .redis_tls_ca_file(ca.ca_file()),
+            ),
+            (
+                "redis cluster (loopback, 3 masters)",
+                Config::default().redis_cluster_urls(cluster.seeds()),
+            ),
+            (
+                "redis sentinel (loopback)",
+                Config::default()
+                    .redis_sentinel_urls(sentinel.urls())
+                    .redis_sentinel_master(SentinelSet::MASTER_NAME),
+            ),
+        ];
+        for (name, config) in deployments {
+            let store = runtime
+                .block_on(RedisBlocklist::from_config(
+                    &config.redis_key_prefix("bench:"),
+                ))
+                .unwrap();
+            group.bench_function(name, |b| {
+                b.to_async(&runtime)
+                    .iter(|| async { store.is_revoked(black_box(&token)).await.unwrap() });
+            });
+        }
     }
     group.finish();
 }

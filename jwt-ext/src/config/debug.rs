@@ -64,6 +64,7 @@ impl fmt::Debug for Config {
             redis_sentinel_urls,
             redis_sentinel_master,
             redis_replica_acks,
+            redis_required_at_launch,
             redis_tls_ca_file,
             redis_key_prefix,
             blocklist_max_entries,
@@ -144,6 +145,7 @@ impl fmt::Debug for Config {
             )
             .field("redis_sentinel_master", redis_sentinel_master)
             .field("redis_replica_acks", redis_replica_acks)
+            .field("redis_required_at_launch", redis_required_at_launch)
             .field("redis_tls_ca_file", redis_tls_ca_file)
             .field("redis_key_prefix", redis_key_prefix)
             .field("blocklist_max_entries", blocklist_max_entries)

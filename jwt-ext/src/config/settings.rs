@@ -351,6 +351,16 @@ settings! {
         key "jwt_redis_sentinel_master", read |value| Ok(Some(read_string(value)?)),
         set(impl Into<String>) |v: _| Some(Into::into(v)),
         table "none", "the master's name in the sentinels' `sentinel monitor`";
+    /// Whether the launch needs the revocation store to answer (`jwt_redis_required_at_launch`).
+    /// `false` starts fail-closed when Redis cannot be reached *yet* (refused, timed out): an
+    /// orchestrator restarting every instance while Redis reboots is an outage of its own.
+    /// Protected routes then answer 503 until the store answers, and the launch still refuses
+    /// what can never work (a bad URL, a certificate that does not verify, a wrong password).
+    /// _Default:_ `true`.
+    redis_required_at_launch: bool = true,
+        key "jwt_redis_required_at_launch", read read_bool,
+        set(bool) |v| v,
+        table "`true`", "`false`: launch while Redis is unreachable; protected routes answer 503 until it answers";
     /// Replicas that must have each revocation before a logout, rotation or exchange answers
     /// (`jwt_redis_replica_acks`; Redis' `WAIT`, at most 250 ms), so that a failover right
     /// after it keeps it. _Default:_ 1 with `jwt_redis_cluster_urls` or

@@ -1,9 +1,8 @@
 //! The connection to Redis in each of its deployments, with short timeouts: a Redis outage
 //! turns into quick 503s, and the app recovers by itself when Redis answers again.
 
-use std::time::Duration;
-
 use std::sync::Arc;
+use std::time::Duration;
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
@@ -20,6 +19,76 @@ const CONNECTION_TIMEOUT: Duration = Duration::from_millis(500);
 
 pub(super) fn unavailable(error: &redis::RedisError) -> StoreError {
     StoreError::Unavailable(error.to_string())
+}
+
+/// Why a connection could not be made, and whether trying again later may succeed (Redis is
+/// down or restarting) or never will (a certificate that does not verify, a wrong password, a
+/// bad URL).
+pub(super) struct ConnectError {
+    pub(super) transient: bool,
+    pub(super) error: StoreError,
+}
+
+impl From<redis::RedisError> for ConnectError {
+    fn from(error: redis::RedisError) -> Self {
+        // Refused, reset, timed out, or a Unix socket not there yet: Redis may come back. A
+        // TLS or authentication failure is neither, and never goes away by itself.
+        let transient = error.is_connection_refusal()
+            || error.is_timeout()
+            || error.is_connection_dropped()
+            || matches!(
+                error.kind(),
+                redis::ErrorKind::Server(
+                    redis::ServerErrorKind::BusyLoading
+                        | redis::ServerErrorKind::TryAgain
+                        | redis::ServerErrorKind::ClusterDown
+                        | redis::ServerErrorKind::MasterDown
+                ) | redis::ErrorKind::MasterNameNotFoundBySentinel
+            );
+        Self {
+            transient,
+            error: unavailable(&error),
+        }
+    }
+}
+
+impl From<ConnectError> for StoreError {
+    fn from(error: ConnectError) -> Self {
+        error.error
+    }
+}
+
+/// Where the store lives, kept so that it can be reached later when it could not be at launch.
+#[derive(Clone)]
+pub(super) enum Target {
+    /// One node at a URL.
+    Node { url: String, ca: Option<Vec<u8>> },
+    /// A Cluster, by seed nodes.
+    Cluster {
+        seeds: Vec<String>,
+        ca: Option<Vec<u8>>,
+    },
+    /// The master of a Sentinel set.
+    Sentinel {
+        sentinels: Vec<String>,
+        master: String,
+        ca: Option<Vec<u8>>,
+    },
+}
+
+impl Target {
+    /// Connects to it.
+    pub(super) async fn connect(&self) -> Result<Connection, ConnectError> {
+        match self {
+            Self::Node { url, ca } => Connection::node(url, ca.clone()).await,
+            Self::Cluster { seeds, ca } => Connection::cluster(seeds, ca.clone()).await,
+            Self::Sentinel {
+                sentinels,
+                master,
+                ca,
+            } => Connection::sentinel(sentinels, master, ca.clone()).await,
+        }
+    }
 }
 
 /// The trusted roots of a private CA, as the `redis` crate takes them.
@@ -50,27 +119,27 @@ pub(super) enum Connection {
 
 impl Connection {
     /// Connects to the node at `url`, trusting the CA certificates `ca` (PEM) when given.
-    pub(super) async fn node(url: &str, ca: Option<Vec<u8>>) -> Result<Self, StoreError> {
+    pub(super) async fn node(url: &str, ca: Option<Vec<u8>>) -> Result<Self, ConnectError> {
         install_crypto_provider();
         let client = match ca {
             // Only the given CAs are trusted; the server's name is still verified.
             Some(pem) => redis::Client::build_with_tls(url, certificates(pem)),
             None => redis::Client::open(url),
-        }
-        .map_err(|error| unavailable(&error))?;
+        }?;
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(CONNECTION_TIMEOUT))
             .set_response_timeout(Some(RESPONSE_TIMEOUT))
             .set_number_of_retries(1)
             .set_max_delay(Duration::from_millis(200));
-        let manager = ConnectionManager::new_with_config(client, config)
-            .await
-            .map_err(|error| unavailable(&error))?;
+        let manager = ConnectionManager::new_with_config(client, config).await?;
         Ok(Self::Node(manager))
     }
 
     /// Connects to the Cluster of which `seeds` are nodes (any of them, masters or replicas).
-    pub(super) async fn cluster(seeds: &[String], ca: Option<Vec<u8>>) -> Result<Self, StoreError> {
+    pub(super) async fn cluster(
+        seeds: &[String],
+        ca: Option<Vec<u8>>,
+    ) -> Result<Self, ConnectError> {
         install_crypto_provider();
         let mut builder =
             redis::cluster::ClusterClientBuilder::new(seeds.iter().map(String::as_str))
@@ -86,11 +155,8 @@ impl Connection {
         if let Some(pem) = ca {
             builder = builder.certs(certificates(pem));
         }
-        let client = builder.build().map_err(|error| unavailable(&error))?;
-        let connection = client
-            .get_async_connection()
-            .await
-            .map_err(|error| unavailable(&error))?;
+        let client = builder.build()?;
+        let connection = client.get_async_connection().await?;
         Ok(Self::Cluster(connection))
     }
 
@@ -100,16 +166,12 @@ impl Connection {
         sentinels: &[String],
         master: &str,
         ca: Option<Vec<u8>>,
-    ) -> Result<Self, StoreError> {
+    ) -> Result<Self, ConnectError> {
         install_crypto_provider();
         let master =
-            SentinelMaster::new(sentinels, master, ca, CONNECTION_TIMEOUT, RESPONSE_TIMEOUT)
-                .map_err(|error| unavailable(&error))?;
+            SentinelMaster::new(sentinels, master, ca, CONNECTION_TIMEOUT, RESPONSE_TIMEOUT)?;
         // Found at once, so that a launch without a reachable master is refused.
-        master
-            .connection()
-            .await
-            .map_err(|error| unavailable(&error))?;
+        master.connection().await?;
         Ok(Self::Sentinel(master))
     }
 
@@ -160,6 +222,16 @@ impl Connection {
         &self,
         command: &redis::Cmd,
     ) -> Result<T, StoreError> {
+        self.query_redis(command)
+            .await
+            .map_err(|error| unavailable(&error))
+    }
+
+    /// Sends `command`, with the `redis` crate's error.
+    pub(super) async fn query_redis<T: redis::FromRedisValue>(
+        &self,
+        command: &redis::Cmd,
+    ) -> redis::RedisResult<T> {
         let result = match self {
             Self::Node(manager) => command.query_async(&mut manager.clone()).await,
             Self::Cluster(cluster) => command.query_async(&mut cluster.clone()).await,
@@ -175,6 +247,6 @@ impl Connection {
                 Err(error) => Err(error),
             },
         };
-        result.map_err(|error| unavailable(&error))
+        result
     }
 }

@@ -2,6 +2,7 @@
 //! `redis`), on a single node, over TLS, on a Redis Cluster or behind Redis Sentinel.
 
 mod connection;
+mod link;
 mod scripts;
 mod sentinel;
 mod store;

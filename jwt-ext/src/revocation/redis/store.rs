@@ -3,7 +3,10 @@
 
 use rocket::time::OffsetDateTime;
 
-use super::connection::Connection;
+use std::sync::Arc;
+
+use super::connection::{ConnectError, Target};
+use super::link::Link;
 use super::scripts::{EXCHANGE, ROTATE};
 use crate::revocation::{
     keep_until, replaced_in_chain, revocation, Blocklist, Exchange, Revocation, Rotation,
@@ -52,7 +55,7 @@ const MAX_TTL: u64 = 100 * 366 * 24 * 3600;
 /// ```
 #[derive(Clone)]
 pub struct RedisBlocklist {
-    connection: Connection,
+    link: Arc<Link>,
     /// How many replicas must have each revocation before it counts as stored.
     replica_acks: usize,
     prefix: String,
@@ -75,18 +78,26 @@ impl RedisBlocklist {
     /// [`StoreError::Unavailable`] when the URL is invalid or the server does not answer (the
     /// reason: connection refused, the certificate does not verify, authentication failed).
     pub async fn connect(url: &str, prefix: &str) -> Result<Self, StoreError> {
-        Self::ready(Connection::node(url, None).await?, prefix, 0).await
+        let target = Target::Node {
+            url: url.to_owned(),
+            ca: None,
+        };
+        let link = Link::open(target, probe_key(prefix)).await?;
+        Ok(Self::on(link, prefix, 0))
     }
 
     /// Connects as the settings say: `jwt_redis_url`, `jwt_redis_cluster_urls` or
     /// `jwt_redis_sentinel_urls` with `jwt_redis_sentinel_master`,
     /// `jwt_redis_key_prefix` and, for a private CA, `jwt_redis_tls_ca_file`. What the fairing
-    /// does at ignite.
+    /// does at ignite. With `jwt_redis_required_at_launch = false`, a store that cannot be
+    /// reached *yet* (refused, timed out) gives a store that connects on first use and answers
+    /// 503 until then; what can never work (a certificate that does not verify, a wrong
+    /// password) is still an error.
     ///
     /// # Errors
     ///
-    /// As for [`connect`](Self::connect); [`StoreError::Unavailable`] also when neither URL
-    /// setting is set or the CA file cannot be read.
+    /// As for [`connect`](Self::connect); [`StoreError::Unavailable`] also when none of the
+    /// URL settings is set or the CA file cannot be read.
     pub async fn from_config(config: &crate::Config) -> Result<Self, StoreError> {
         let ca = match &config.redis_tls_ca_file {
             Some(path) => Some(std::fs::read(path).map_err(|error| {
@@ -103,44 +114,54 @@ impl RedisBlocklist {
         let replica_acks = config
             .redis_replica_acks
             .unwrap_or(usize::from(cluster || sentinel));
-        let connection = if cluster {
-            Connection::cluster(&config.redis_cluster_urls, ca).await?
+        let target = if cluster {
+            Target::Cluster {
+                seeds: config.redis_cluster_urls.clone(),
+                ca,
+            }
         } else if sentinel {
-            let master = config.redis_sentinel_master.as_deref().ok_or_else(|| {
+            let master = config.redis_sentinel_master.clone().ok_or_else(|| {
                 StoreError::Unavailable("`jwt_redis_sentinel_master` is not set".into())
             })?;
-            Connection::sentinel(&config.redis_sentinel_urls, master, ca).await?
+            Target::Sentinel {
+                sentinels: config.redis_sentinel_urls.clone(),
+                master,
+                ca,
+            }
         } else {
-            let url = config.redis_url.as_deref().ok_or_else(|| {
+            let url = config.redis_url.clone().ok_or_else(|| {
                 StoreError::Unavailable(
                     "none of `jwt_redis_url`, `jwt_redis_cluster_urls` and \
                      `jwt_redis_sentinel_urls` is set"
                         .into(),
                 )
             })?;
-            Connection::node(url, ca).await?
+            Target::Node { url, ca }
         };
-        Self::ready(connection, &config.redis_key_prefix, replica_acks).await
+        let probe = probe_key(&config.redis_key_prefix);
+        let link = match Link::open(target.clone(), probe.clone()).await {
+            Ok(link) => link,
+            Err(ConnectError {
+                transient: true,
+                error,
+            }) if !config.redis_required_at_launch => {
+                log::warn!(
+                    "jwt-ext: the revocation store cannot be reached ({error}); starting \
+                     fail-closed: protected routes answer 503 until it answers"
+                );
+                Link::later(target, probe, error.to_string())
+            }
+            Err(error) => return Err(error.into()),
+        };
+        Ok(Self::on(link, &config.redis_key_prefix, replica_acks))
     }
 
-    /// The store on `connection`, once it has shown it can read a key under `prefix`.
-    async fn ready(
-        connection: Connection,
-        prefix: &str,
-        replica_acks: usize,
-    ) -> Result<Self, StoreError> {
-        let store = Self {
-            connection,
+    fn on(link: Link, prefix: &str, replica_acks: usize) -> Self {
+        Self {
+            link: Arc::new(link),
             prefix: prefix.to_owned(),
             replica_acks,
-        };
-        // A connection alone proves little: a missing password, a disabled user or an ACL
-        // user without access to the prefix's keys only shows on the first command. One
-        // read of a key under the prefix tells them all before the first request does.
-        let mut probe = redis::cmd("EXISTS");
-        probe.arg(store.revoked_key("launch-check", "launch-check"));
-        let _: i64 = store.query(&probe).await?;
-        Ok(store)
+        }
     }
 
     /// The key of a revoked `jti` of `login` (see [`login_of`](Self::login_of)).
@@ -176,13 +197,17 @@ impl RedisBlocklist {
     }
 
     async fn query<T: redis::FromRedisValue>(&self, command: &redis::Cmd) -> Result<T, StoreError> {
-        self.connection.query(command).await
+        self.link.connection().await?.query(command).await
     }
 
     /// Sends a command that stores a revocation, and waits until `replica_acks` replicas have
     /// it: a failover right after it then keeps it.
     async fn write<T: redis::FromRedisValue>(&self, command: &redis::Cmd) -> Result<T, StoreError> {
-        self.connection.write(command, self.replica_acks).await
+        self.link
+            .connection()
+            .await?
+            .write(command, self.replica_acks)
+            .await
     }
 }
 
@@ -204,6 +229,11 @@ fn set(key: String, value: impl redis::ToRedisArgs, ttl: Option<u64>) -> redis::
         command.arg("EX").arg(seconds);
     }
     command
+}
+
+/// The key the launch reads to prove the store usable: under the prefix, never written.
+fn probe_key(prefix: &str) -> String {
+    format!("{prefix}{{launch-check}}:revoked:launch-check")
 }
 
 fn now() -> i64 {
