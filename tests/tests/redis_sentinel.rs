@@ -157,3 +157,43 @@ fn sentinels_that_do_not_know_the_master_stop_the_launch() {
         other => panic!("the launch failed for another reason: {other:?}"),
     }
 }
+
+#[test]
+fn after_a_graceful_failover_writes_follow_the_new_master_without_a_503() {
+    let set = SentinelSet::start();
+    let one = instance(&set);
+    let other = instance(&set);
+    let access = login(&one);
+    // Both instances hold a connection to the master.
+    assert_eq!(send(&one, "GET", "/protected", Some(&access)).0, Status::Ok);
+    assert_eq!(
+        send(&other, "GET", "/protected", Some(&access)).0,
+        Status::Ok
+    );
+
+    // The sentinels swap the roles; the old master stays up, as a replica, and the
+    // instances' connections to it stay open.
+    let answer = set.command(
+        set.sentinels[0],
+        &["SENTINEL", "FAILOVER", SentinelSet::MASTER_NAME],
+    );
+    assert!(answer.contains("OK"), "{answer}");
+    let started = Instant::now();
+    while !(set.current_master() == Some(set.replica)
+        && set
+            .command(set.master, &["INFO", "replication"])
+            .contains("role:slave"))
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the failover did not happen"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    // The logout's write meets READONLY on the demoted node and goes to the new master at
+    // once: the client sees 200, and the other instance refuses the token.
+    assert_eq!(send(&one, "DELETE", "/logout", Some(&access)).0, Status::Ok);
+    assert_eq!(send(&other, "GET", "/protected", Some(&access)), revoked());
+    assert_eq!(send(&one, "GET", "/protected", Some(&access)), revoked());
+}

@@ -196,16 +196,7 @@ impl Connection {
         let result: redis::RedisResult<(T, usize)> = match self {
             Self::Node(manager) => pipeline.query_async(&mut manager.clone()).await,
             Self::Cluster(cluster) => pipeline.query_async(&mut cluster.clone()).await,
-            Self::Sentinel(master) => match master.connection().await {
-                Ok(mut connection) => {
-                    let result = pipeline.query_async(&mut connection).await;
-                    if result.is_err() {
-                        master.forget();
-                    }
-                    result
-                }
-                Err(error) => Err(error),
-            },
+            Self::Sentinel(master) => master.query_pipeline(&pipeline).await,
         };
         let (answer, acknowledged) = result.map_err(|error| unavailable(&error))?;
         if acknowledged < replicas {
@@ -235,17 +226,7 @@ impl Connection {
         let result = match self {
             Self::Node(manager) => command.query_async(&mut manager.clone()).await,
             Self::Cluster(cluster) => command.query_async(&mut cluster.clone()).await,
-            Self::Sentinel(master) => match master.connection().await {
-                Ok(mut connection) => {
-                    let result = command.query_async(&mut connection).await;
-                    // Dead, demoted (`READONLY`) or refusing: ask the sentinels next time.
-                    if result.is_err() {
-                        master.forget();
-                    }
-                    result
-                }
-                Err(error) => Err(error),
-            },
+            Self::Sentinel(master) => master.query(command).await,
         };
         result
     }

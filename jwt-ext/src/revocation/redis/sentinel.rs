@@ -3,11 +3,13 @@
 //! The `redis` crate's `SentinelClient` finds the master (asking the sentinels, then checking
 //! the node's `ROLE`) but hands out a plain connection that stays on that node: after a
 //! failover it keeps talking to a dead master, or to a demoted one that answers `READONLY`.
-//! This module closes that gap: it keeps one connection to the current master and, when a
-//! command on it fails, forgets it, so that the next command asks the sentinels again. The
-//! failing command itself answers 503; no command waits longer than the store's timeouts.
+//! This module closes that gap: it keeps one connection to the current master and forgets it
+//! when the sentinels announce a new master (`+switch-master`, watched in the background) or a
+//! command on it fails, so that the next command asks the sentinels again. A write refused with
+//! `READONLY` is sent again to the new master at once; any other failing command answers 503.
+//! No command waits longer than the store's timeouts.
 
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, RwLock, Weak};
 use std::time::Duration;
 
 use redis::aio::MultiplexedConnection;
@@ -79,12 +81,14 @@ impl SentinelMaster {
                 .set_client_to_sentinel_certificates(certificates())
                 .set_client_to_redis_certificates(certificates());
         }
-        Ok(Arc::new(Self {
+        let master = Arc::new(Self {
             sentinels: Mutex::new(builder.build()?),
             current: RwLock::new(None),
             connection_timeout,
             response_timeout,
-        }))
+        });
+        rocket::tokio::spawn(watch_switches(Arc::downgrade(&master), sentinels.to_vec()));
+        Ok(master)
     }
 
     /// The connection to the master: the current one, or a new one to wherever the sentinels
@@ -124,6 +128,46 @@ impl SentinelMaster {
         Ok(connection)
     }
 
+    /// Sends `command` to the master. A command that fails drops the connection, so that the
+    /// next one asks the sentinels; one refused with `READONLY` (the node was demoted, and
+    /// the connection stayed open) is sent again at once to the master the sentinels name now.
+    pub(super) async fn query<T: redis::FromRedisValue>(
+        &self,
+        command: &redis::Cmd,
+    ) -> redis::RedisResult<T> {
+        let mut connection = self.connection().await?;
+        match command.query_async(&mut connection).await {
+            Err(error) if is_read_only(&error) => {
+                self.forget();
+                command.query_async(&mut self.connection().await?).await
+            }
+            result => self.forget_on_error(result),
+        }
+    }
+
+    /// [`query`](Self::query) for a pipeline.
+    pub(super) async fn query_pipeline<T: redis::FromRedisValue>(
+        &self,
+        pipeline: &redis::Pipeline,
+    ) -> redis::RedisResult<T> {
+        let mut connection = self.connection().await?;
+        match pipeline.query_async(&mut connection).await {
+            Err(error) if is_read_only(&error) => {
+                self.forget();
+                let retried = pipeline.query_async(&mut self.connection().await?).await;
+                self.forget_on_error(retried)
+            }
+            result => self.forget_on_error(result),
+        }
+    }
+
+    fn forget_on_error<T>(&self, result: redis::RedisResult<T>) -> redis::RedisResult<T> {
+        if result.is_err() {
+            self.forget();
+        }
+        result
+    }
+
     /// Forgets the current connection after a command on it failed: the master may have died
     /// or been demoted (`READONLY`), and the next command asks the sentinels again.
     pub(super) fn forget(&self) {
@@ -134,5 +178,50 @@ impl SentinelMaster {
 
     fn known(&self) -> Option<MultiplexedConnection> {
         self.current.read().ok().and_then(|current| current.clone())
+    }
+}
+
+/// Whether the node refused a write because it is a replica now.
+fn is_read_only(error: &redis::RedisError) -> bool {
+    error.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::ReadOnly)
+}
+
+/// Forgets `master`'s connection whenever a sentinel announces a new master: a node demoted to
+/// replica keeps its clients connected and would go on answering reads with what it last
+/// replicated. Listens to one sentinel at a time, the next one when it goes away; ends with
+/// the store.
+async fn watch_switches(master: Weak<SentinelMaster>, sentinels: Vec<String>) {
+    use rocket::futures::StreamExt;
+
+    for url in sentinels.iter().cycle() {
+        let listened = async {
+            let mut pubsub = redis::Client::open(url.as_str())?
+                .get_async_pubsub()
+                .await?;
+            pubsub.subscribe("+switch-master").await?;
+            let mut messages = pubsub.on_message();
+            loop {
+                rocket::tokio::select! {
+                    message = messages.next() => {
+                        let Some(_) = message else { break };
+                        let Some(master) = master.upgrade() else { break };
+                        log::info!("jwt-ext: the sentinels switched the Redis master");
+                        master.forget();
+                    }
+                    // The store may be gone (or was never used: a failed launch attempt).
+                    () = rocket::tokio::time::sleep(Duration::from_secs(1)) => {
+                        if master.strong_count() == 0 {
+                            break;
+                        }
+                    }
+                }
+            }
+            Ok::<_, redis::RedisError>(())
+        };
+        let _ = listened.await;
+        if master.strong_count() == 0 {
+            return;
+        }
+        rocket::tokio::time::sleep(Duration::from_millis(500)).await;
     }
 }
