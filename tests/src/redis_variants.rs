@@ -390,6 +390,57 @@ impl RedisCluster {
         panic!("no master serves slot {slot}: {nodes}");
     }
 
+    /// The hash slot of `key`.
+    ///
+    /// # Panics
+    ///
+    /// When no running node answers.
+    #[must_use]
+    pub fn slot_of(&self, key: &str) -> u16 {
+        self.command(self.running()[0], &["CLUSTER", "KEYSLOT", key])
+            .trim()
+            .parse()
+            .expect("CLUSTER KEYSLOT answers a number")
+    }
+
+    /// Moves `slot` with its keys from the master on `from` to the master on `to`, as
+    /// `redis-cli --cluster reshard` does, calling `between` once the keys are on `to` while
+    /// the slot still belongs to `from` (clients then get `ASK` redirects).
+    ///
+    /// # Panics
+    ///
+    /// When a step is refused.
+    pub fn move_slot(&self, slot: u16, from: u16, to: u16, between: impl FnOnce()) {
+        let id = |port: u16| self.command(port, &["CLUSTER", "MYID"]).trim().to_owned();
+        let (from_id, to_id) = (id(from), id(to));
+        let slot = slot.to_string();
+        let ok = |port: u16, args: &[&str]| {
+            let answer = self.command(port, args);
+            assert!(answer.contains("OK"), "{args:?} on {port}: {answer}");
+        };
+        ok(to, &["CLUSTER", "SETSLOT", &slot, "IMPORTING", &from_id]);
+        ok(from, &["CLUSTER", "SETSLOT", &slot, "MIGRATING", &to_id]);
+        let keys = self.command(from, &["CLUSTER", "GETKEYSINSLOT", &slot, "1000"]);
+        let keys: Vec<&str> = keys.lines().filter(|key| !key.is_empty()).collect();
+        if !keys.is_empty() {
+            let port = to.to_string();
+            let mut migrate = vec!["MIGRATE", "127.0.0.1", &port, "", "0", "5000", "KEYS"];
+            migrate.extend(&keys);
+            ok(from, &migrate);
+        }
+        between();
+        for port in self.running() {
+            let answer = self.command(port, &["CLUSTER", "SETSLOT", &slot, "NODE", &to_id]);
+            // A replica answers that it is one; the masters must take the new owner.
+            if !answer.contains("OK") {
+                assert!(
+                    self.command(port, &["ROLE"]).contains("slave"),
+                    "SETSLOT NODE on {port}: {answer}"
+                );
+            }
+        }
+    }
+
     /// The ports of the nodes still running.
     #[must_use]
     pub fn running(&self) -> Vec<u16> {

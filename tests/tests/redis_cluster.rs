@@ -163,6 +163,52 @@ fn a_killed_master_costs_seconds_of_503_and_never_a_wrong_200() {
 }
 
 #[test]
+fn a_slot_moved_while_requests_run_costs_no_503() {
+    let cluster = RedisCluster::start();
+    let one = instance(&cluster);
+    let other = instance(&cluster);
+    let valid = login(&one).0;
+    let logged_out = login(&one).0;
+    assert_eq!(
+        send(&one, "DELETE", "/logout", Some(&logged_out)).0,
+        Status::Ok
+    );
+    let key = login_key(&one, &logged_out);
+    let from = cluster.master_of(&key);
+    let to = *cluster
+        .running()
+        .iter()
+        .find(|port| **port != from && cluster.command(**port, &["ROLE"]).starts_with("master"))
+        .unwrap();
+    let answers_as_before = || {
+        for client in [&one, &other] {
+            assert_eq!(
+                send(client, "GET", "/protected", Some(&logged_out)),
+                revoked()
+            );
+        }
+    };
+    let slot = cluster.slot_of(&key);
+    cluster.move_slot(slot, from, to, || {
+        // The keys are on the new master, the slot still the old one's: Redis answers the
+        // check's multi-key read with `TRYAGAIN` until the move ends, and single keys with an
+        // `ASK` redirect, which the store follows.
+        answers_as_before();
+    });
+    // The slot is the new master's: the `MOVED` answer is followed.
+    answers_as_before();
+    assert_eq!(cluster.master_of(&key), to);
+    assert_eq!(
+        send(&other, "GET", "/protected", Some(&valid)).0,
+        Status::Ok
+    );
+    // Logouts go on working.
+    let (status, _) = send(&other, "DELETE", "/logout", Some(&valid));
+    assert_eq!(status, Status::Ok);
+    assert_eq!(send(&one, "GET", "/protected", Some(&valid)), revoked());
+}
+
+#[test]
 fn a_cluster_and_a_single_node_together_stop_the_launch() {
     let problems = Config::default()
         .secret_key(SECRET)

@@ -196,8 +196,27 @@ impl RedisBlocklist {
         token.family().or_else(|| token.jti())
     }
 
-    async fn query<T: redis::FromRedisValue>(&self, command: &redis::Cmd) -> Result<T, StoreError> {
-        self.link.connection().await?.query(command).await
+    /// The values of `keys` (one login's, so one slot): one `MGET`. While a Cluster moves
+    /// their slot, Redis answers a multi-key read with `TRYAGAIN` until the move ends; single
+    /// keys follow the `ASK` redirect, so the keys are then read one by one.
+    async fn read(&self, keys: &[String]) -> Result<Vec<Option<String>>, StoreError> {
+        let connection = self.link.connection().await?;
+        let mut command = redis::cmd("MGET");
+        command.arg(keys);
+        match connection.query_redis(&command).await {
+            Err(error)
+                if error.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::TryAgain) =>
+            {
+                let mut values = Vec::with_capacity(keys.len());
+                for key in keys {
+                    let mut get = redis::cmd("GET");
+                    get.arg(key);
+                    values.push(connection.query(&get).await?);
+                }
+                Ok(values)
+            }
+            result => result.map_err(|error| super::connection::unavailable(&error)),
+        }
     }
 
     /// Sends a command that stores a revocation, and waits until `replica_acks` replicas have
@@ -268,9 +287,7 @@ impl Blocklist for RedisBlocklist {
         if keys.is_empty() {
             return Ok(false);
         }
-        let mut command = redis::cmd("MGET");
-        command.arg(&keys);
-        let values: Vec<Option<String>> = self.query(&command).await?;
+        let values = self.read(&keys).await?;
         let mut values = values.into_iter();
         let now = now();
         if token.jti().is_some() {
