@@ -328,19 +328,15 @@ settings! {
         key "jwt_redis_url", read |value| Ok(Some(read_string(value)?)),
         set(impl Into<String>) |v: _| Some(Into::into(v)),
         table "none", "Redis of the shared revocation store (feature `redis`): `redis://`, `rediss://` (TLS), `valkey(s)://`, `unix://`; none: in memory";
-    /// Seed nodes of a Redis Cluster holding the shared revocation store
-    /// (`jwt_redis_cluster_urls`, a list of `redis://` or `rediss://` URLs of any of its
-    /// nodes; instead of `jwt_redis_url`). The store finds the other nodes, follows `MOVED` /
-    /// `ASK` redirects and the cluster's failovers. _Default:_ none.
+    /// Seed nodes (`redis://` / `rediss://`) of a Redis Cluster holding the store, instead of
+    /// `jwt_redis_url` (`jwt_redis_cluster_urls`); its failovers are followed. _Default:_ none.
     redis_cluster_urls: Vec<String> = Vec::new(),
         key "jwt_redis_cluster_urls", read read_string_list,
         set(Vec<String>) |v| v,
         table "none", "seed nodes of a Redis Cluster holding the store, instead of `jwt_redis_url`";
-    /// Sentinels watching the Redis that holds the shared revocation store
-    /// (`jwt_redis_sentinel_urls`, `redis://` or `rediss://` URLs; with
-    /// `jwt_redis_sentinel_master`, instead of `jwt_redis_url`). The store talks to the master
-    /// they name and follows it to its successor after a failover, without a restart.
-    /// _Default:_ none.
+    /// Sentinels (`redis://` / `rediss://`) of the Redis holding the store, with
+    /// `jwt_redis_sentinel_master`, instead of `jwt_redis_url` (`jwt_redis_sentinel_urls`); the
+    /// master is followed to its successor after a failover. _Default:_ none.
     redis_sentinel_urls: Vec<String> = Vec::new(),
         key "jwt_redis_sentinel_urls", read read_string_list,
         set(Vec<String>) |v| v,
@@ -351,22 +347,17 @@ settings! {
         key "jwt_redis_sentinel_master", read |value| Ok(Some(read_string(value)?)),
         set(impl Into<String>) |v: _| Some(Into::into(v)),
         table "none", "the master's name in the sentinels' `sentinel monitor`";
-    /// Whether the launch needs the revocation store to answer (`jwt_redis_required_at_launch`).
-    /// `false` starts fail-closed when Redis cannot be reached *yet* (refused, timed out): an
-    /// orchestrator restarting every instance while Redis reboots is an outage of its own.
-    /// Protected routes then answer 503 until the store answers, and the launch still refuses
-    /// what can never work (a bad URL, a certificate that does not verify, a wrong password).
-    /// _Default:_ `true`.
+    /// Whether the launch needs the store to answer (`jwt_redis_required_at_launch`): `false`
+    /// launches fail-closed while Redis cannot be reached yet (503 until it answers); what can
+    /// never work (a bad certificate, a wrong password) is still refused. _Default:_ `true`.
     redis_required_at_launch: bool = true,
         key "jwt_redis_required_at_launch", read read_bool,
         set(bool) |v| v,
         table "`true`", "`false`: launch while Redis is unreachable; protected routes answer 503 until it answers";
     /// Replicas that must have each revocation before a logout, rotation or exchange answers
     /// (`jwt_redis_replica_acks`; Redis' `WAIT`, at most 250 ms), so that a failover right
-    /// after it keeps it. _Default:_ 1 with `jwt_redis_cluster_urls` or
-    /// `jwt_redis_sentinel_urls`, 0 on a single node (set 1 for a primary with replicas behind
-    /// one URL). Fewer acknowledgements are logged, and
-    /// the revocation still counts: a master that lost its replica keeps taking logouts.
+    /// after it keeps it; fewer are logged, and the revocation still counts. _Default:_ 1 on a
+    /// Cluster or Sentinel, 0 on a single node (1 for a primary with replicas behind one URL).
     redis_replica_acks: Option<usize> = None,
         key "jwt_redis_replica_acks", read |value| Ok(Some(read_count(value)?)),
         set(usize) Some,
