@@ -349,12 +349,7 @@ impl RedisCluster {
     /// `redis-cli -p port args…`'s output, or an empty string when the node does not answer.
     #[must_use]
     pub fn command(&self, port: u16, args: &[&str]) -> String {
-        Command::new("redis-cli")
-            .args(["-p", &port.to_string()])
-            .args(args)
-            .output()
-            .map(|output| String::from_utf8_lossy(&output.stdout).into_owned())
-            .unwrap_or_default()
+        redis_cli(port, args)
     }
 
     /// The port of the master serving `key`, asked of a node still running.
@@ -505,6 +500,9 @@ impl SentinelSet {
             let mut command = Command::new("redis-server");
             command
                 .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+                // A replica keeps the snapshot it synced from: in the set's own directory.
+                .arg("--dir")
+                .arg(dir.path())
                 .args([
                     "--save",
                     "",
@@ -600,12 +598,7 @@ impl SentinelSet {
     /// `redis-cli -p port args…`'s output, or an empty string when the node does not answer.
     #[must_use]
     pub fn command(&self, port: u16, args: &[&str]) -> String {
-        Command::new("redis-cli")
-            .args(["-p", &port.to_string()])
-            .args(args)
-            .output()
-            .map(|output| String::from_utf8_lossy(&output.stdout).into_owned())
-            .unwrap_or_default()
+        redis_cli(port, args)
     }
 
     /// The master's port as the first sentinel names it now.
@@ -640,4 +633,14 @@ impl Drop for SentinelSet {
             }
         }
     }
+}
+
+/// `redis-cli -p port args…`'s output, or an empty string when the node does not answer.
+fn redis_cli(port: u16, args: &[&str]) -> String {
+    Command::new("redis-cli")
+        .args(["-p", &port.to_string()])
+        .args(args)
+        .output()
+        .map(|output| String::from_utf8_lossy(&output.stdout).into_owned())
+        .unwrap_or_default()
 }

@@ -5,27 +5,19 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use common::example::{revoked, ride_out_failover, send};
+use common::SECRET;
 
 use jwt_ext::{Config, JwtManager};
 use jwt_ext_tests::redis_variants::RedisCluster;
 use rocket::http::Status;
 use rocket::local::blocking::Client;
-use rocket::serde::json::{json, Value};
-
-const SECRET: &str = "a-test-secret-that-is-at-least-32-bytes-long";
 
 fn instance(cluster: &RedisCluster) -> Client {
     let figment = rocket::Config::figment()
         .merge(("jwt_secret_key", SECRET))
         .merge(("jwt_redis_cluster_urls", cluster.seeds()));
     Client::tracked(revocation::rocket_with(figment)).expect("the example launches")
-}
-
-fn send(client: &Client, method: &str, path: &str, token: Option<&str>) -> (Status, Value) {
-    let body = (path == "/login").then(|| json!({ "username": "test", "password": "test" }));
-    let (status, body, _) = common::send(client, method.parse().unwrap(), path, token, body);
-    (status, body)
 }
 
 /// `(access, refresh)` of a new login.
@@ -35,13 +27,6 @@ fn login(client: &Client) -> (String, String) {
     (
         body["access_token"].as_str().unwrap().to_owned(),
         body["refresh_token"].as_str().unwrap().to_owned(),
-    )
-}
-
-fn revoked() -> (Status, Value) {
-    (
-        Status::Unauthorized,
-        json!({ "msg": "Token has been revoked" }),
     )
 }
 
@@ -111,35 +96,7 @@ fn a_killed_master_costs_seconds_of_503_and_never_a_wrong_200() {
     );
 
     cluster.kill(master);
-    let killed = Instant::now();
-    let mut unavailable = 0;
-    let mut back = None;
-    while killed.elapsed() < Duration::from_secs(30) {
-        for client in [&one, &other] {
-            let (status, body) = send(client, "GET", "/protected", Some(&logged_out));
-            assert_ne!(
-                status,
-                Status::Ok,
-                "a logged-out token was let through: {body}"
-            );
-            if status == Status::ServiceUnavailable {
-                assert_eq!(body, json!({ "msg": "Token revocation store unavailable" }));
-            } else {
-                assert_eq!((status, body), revoked());
-            }
-        }
-        // Compared by code: `Status` is not usable as a pattern.
-        match send(&other, "GET", "/protected", Some(&valid)).0.code {
-            200 if unavailable > 0 => {
-                back = Some(killed.elapsed());
-                break;
-            }
-            200 => {}
-            503 => unavailable += 1,
-            other => panic!("the valid token answered {other}"),
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let (unavailable, back) = ride_out_failover([&one, &other], &logged_out, &valid);
     let back = back.unwrap_or_else(|| {
         let port = cluster.running()[0];
         panic!(

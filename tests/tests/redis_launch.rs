@@ -4,45 +4,18 @@
 
 mod common;
 
+use common::example::{example, refused, send};
+
 use std::time::{Duration, Instant};
 
 use jwt_ext_tests::redis_variants::{TestCa, TlsRedisServer};
 use jwt_ext_tests::RedisServer;
 use rocket::http::Status;
 use rocket::local::blocking::Client;
-use rocket::serde::json::{json, Value};
-
-const SECRET: &str = "a-test-secret-that-is-at-least-32-bytes-long";
+use rocket::serde::json::json;
 
 /// One setting's value, as the figment holds it.
 type Setting = rocket::figment::value::Value;
-
-fn example(settings: &[(&str, Setting)]) -> rocket::Rocket<rocket::Build> {
-    let mut figment = rocket::Config::figment().merge(("jwt_secret_key", SECRET));
-    for (key, value) in settings {
-        figment = figment.merge((*key, value.clone()));
-    }
-    revocation::rocket_with(figment)
-}
-
-/// Whether the example refuses to launch, with jwt-ext's fairing as the reason.
-fn refused(settings: &[(&str, Setting)]) -> bool {
-    match Client::tracked(example(settings)) {
-        Ok(_) => false,
-        Err(error) => match error.kind() {
-            rocket::error::ErrorKind::FailedFairings(failed) => {
-                failed.iter().any(|fairing| fairing.name == "jwt-ext")
-            }
-            other => panic!("the launch failed for another reason: {other:?}"),
-        },
-    }
-}
-
-fn send(client: &Client, method: &str, path: &str, token: Option<&str>) -> (Status, Value) {
-    let body = (path == "/login").then(|| json!({ "username": "test", "password": "test" }));
-    let (status, body, _) = common::send(client, method.parse().unwrap(), path, token, body);
-    (status, body)
-}
 
 fn fail_closed(url: String) -> Vec<(&'static str, Setting)> {
     vec![
@@ -55,7 +28,7 @@ fn fail_closed(url: String) -> Vec<(&'static str, Setting)> {
 fn a_store_down_at_launch_refuses_the_launch_unless_the_app_starts_fail_closed() {
     let mut redis = RedisServer::start();
     redis.stop();
-    assert!(refused(&[("jwt_redis_url", redis.url().into())]));
+    assert!(refused(&[("jwt_redis_url", redis.url())]));
 
     let client = Client::tracked(example(&fail_closed(redis.url()))).expect("starts fail-closed");
     let (status, body) = send(&client, "POST", "/login", None);
@@ -86,7 +59,7 @@ fn a_store_down_at_launch_refuses_the_launch_unless_the_app_starts_fail_closed()
         std::thread::sleep(Duration::from_millis(100));
     }
     // From then on it is the shared store: a logout here is refused by another instance.
-    let other = Client::tracked(example(&[("jwt_redis_url", redis.url().into())])).unwrap();
+    let other = Client::tracked(example(&[("jwt_redis_url", redis.url())])).unwrap();
     assert_eq!(
         send(&client, "DELETE", "/logout", Some(&access)).0,
         Status::Ok

@@ -5,15 +5,15 @@
 
 mod common;
 
+use common::example::{refuses_to_launch, revoked, ride_out_failover, send};
+use common::SECRET;
+
 use std::time::{Duration, Instant};
 
 use jwt_ext::Config;
 use jwt_ext_tests::redis_variants::SentinelSet;
 use rocket::http::Status;
 use rocket::local::blocking::Client;
-use rocket::serde::json::{json, Value};
-
-const SECRET: &str = "a-test-secret-that-is-at-least-32-bytes-long";
 
 fn instance(set: &SentinelSet) -> Client {
     let figment = rocket::Config::figment()
@@ -23,23 +23,10 @@ fn instance(set: &SentinelSet) -> Client {
     Client::tracked(revocation::rocket_with(figment)).expect("the example launches")
 }
 
-fn send(client: &Client, method: &str, path: &str, token: Option<&str>) -> (Status, Value) {
-    let body = (path == "/login").then(|| json!({ "username": "test", "password": "test" }));
-    let (status, body, _) = common::send(client, method.parse().unwrap(), path, token, body);
-    (status, body)
-}
-
 fn login(client: &Client) -> String {
     let (status, body) = send(client, "POST", "/login", None);
     assert_eq!(status, Status::Ok, "{body}");
     body["access_token"].as_str().unwrap().to_owned()
-}
-
-fn revoked() -> (Status, Value) {
-    (
-        Status::Unauthorized,
-        json!({ "msg": "Token has been revoked" }),
-    )
 }
 
 #[test]
@@ -64,35 +51,7 @@ fn a_killed_master_is_followed_to_its_successor_with_no_wrong_200() {
     );
 
     set.kill(set.master);
-    let killed = Instant::now();
-    let mut unavailable = 0;
-    let mut back = None;
-    while killed.elapsed() < Duration::from_secs(30) {
-        for client in [&one, &other] {
-            let (status, body) = send(client, "GET", "/protected", Some(&logged_out));
-            assert_ne!(
-                status,
-                Status::Ok,
-                "a logged-out token was let through: {body}"
-            );
-            if status == Status::ServiceUnavailable {
-                assert_eq!(body, json!({ "msg": "Token revocation store unavailable" }));
-            } else {
-                assert_eq!((status, body), revoked());
-            }
-        }
-        // Compared by code: `Status` is not usable as a pattern.
-        match send(&other, "GET", "/protected", Some(&valid)).0.code {
-            200 if unavailable > 0 => {
-                back = Some(killed.elapsed());
-                break;
-            }
-            200 => {}
-            503 => unavailable += 1,
-            code => panic!("the valid token answered {code}"),
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let (unavailable, back) = ride_out_failover([&one, &other], &logged_out, &valid);
     let back = back.unwrap_or_else(|| {
         panic!(
             "the valid token does not work again; the sentinels name {:?}",
@@ -149,13 +108,7 @@ fn sentinels_that_do_not_know_the_master_stop_the_launch() {
         .merge(("jwt_secret_key", SECRET))
         .merge(("jwt_redis_sentinel_urls", set.urls()))
         .merge(("jwt_redis_sentinel_master", "no-such-master"));
-    let error = Client::tracked(revocation::rocket_with(figment)).expect_err("refused");
-    match error.kind() {
-        rocket::error::ErrorKind::FailedFairings(failed) => {
-            assert!(failed.iter().any(|fairing| fairing.name == "jwt-ext"));
-        }
-        other => panic!("the launch failed for another reason: {other:?}"),
-    }
+    assert!(refuses_to_launch(revocation::rocket_with(figment)));
 }
 
 #[test]

@@ -4,46 +4,14 @@
 
 mod common;
 
+use common::example::{launched, refused, revoked, send};
+use common::SECRET;
+
 use jwt_ext::{Config, RedisBlocklist};
 use jwt_ext_tests::redis_variants::{TestCa, TlsRedisServer, UnixRedisServer};
 use jwt_ext_tests::RedisServer;
 use rocket::http::Status;
 use rocket::local::blocking::Client;
-use rocket::serde::json::{json, Value};
-
-const SECRET: &str = "a-test-secret-that-is-at-least-32-bytes-long";
-
-/// The revocation example on `settings` (merged over Rocket's figment).
-fn example(settings: &[(&str, String)]) -> rocket::Rocket<rocket::Build> {
-    let mut figment = rocket::Config::figment().merge(("jwt_secret_key", SECRET));
-    for (key, value) in settings {
-        figment = figment.merge((*key, value.clone()));
-    }
-    revocation::rocket_with(figment)
-}
-
-fn launched(settings: &[(&str, String)]) -> Client {
-    Client::tracked(example(settings)).expect("the example launches")
-}
-
-/// Whether the example refuses to launch, with jwt-ext's fairing as the reason.
-fn refused(settings: &[(&str, String)]) -> bool {
-    match Client::tracked(example(settings)) {
-        Ok(_) => false,
-        Err(error) => match error.kind() {
-            rocket::error::ErrorKind::FailedFairings(failed) => {
-                failed.iter().any(|fairing| fairing.name == "jwt-ext")
-            }
-            other => panic!("the launch failed for another reason: {other:?}"),
-        },
-    }
-}
-
-fn send(client: &Client, method: &str, path: &str, token: Option<&str>) -> (Status, Value) {
-    let body = (path == "/login").then(|| json!({ "username": "test", "password": "test" }));
-    let (status, body, _) = common::send(client, method.parse().unwrap(), path, token, body);
-    (status, body)
-}
 
 /// Logs in on `one`, logs out on `one`, and checks that `other` refuses the logged-out token.
 fn logout_is_shared(one: &Client, other: &Client) {
@@ -55,13 +23,7 @@ fn logout_is_shared(one: &Client, other: &Client) {
         Status::Ok
     );
     assert_eq!(send(one, "DELETE", "/logout", Some(&access)).0, Status::Ok);
-    assert_eq!(
-        send(other, "GET", "/protected", Some(&access)),
-        (
-            Status::Unauthorized,
-            json!({ "msg": "Token has been revoked" })
-        )
-    );
+    assert_eq!(send(other, "GET", "/protected", Some(&access)), revoked());
 }
 
 fn tls_settings(url: String, ca: &TestCa) -> Vec<(&'static str, String)> {
@@ -219,6 +181,10 @@ fn inconsistent_tls_settings_stop_the_launch_naming_the_key() {
     );
     assert!(plain.contains("jwt_redis_tls_ca_file"), "{plain}");
     assert!(plain.contains("rediss://"), "{plain}");
+    // A CA file and no Redis at all.
+    let alone = problem(Config::default().redis_tls_ca_file(ca.ca_file()));
+    assert!(alone.contains("jwt_redis_tls_ca_file"), "{alone}");
+    assert!(alone.contains("no Redis is"), "{alone}");
     // A CA file that cannot be read.
     let missing = problem(
         Config::default()

@@ -1,6 +1,7 @@
 //! A test app with one route per guard, and helpers to send requests and to forge tokens.
 #![allow(dead_code)]
 
+pub(crate) mod example;
 use std::sync::Arc;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
