@@ -170,7 +170,7 @@ pub use config::{
     Config, ConfigError, ConfigProblem, KeyEntry, Lifetime, OneOrMany, SecretKey,
     DEFAULT_CACHE_SIZE, DEFAULT_JWKS_MIN_REFETCH_INTERVAL, DEFAULT_JWKS_REFRESH_INTERVAL,
     DEFAULT_MAX_ENTRIES, DEFAULT_MAX_ENTRIES_PER_IDENTITY, DEFAULT_MAX_TOKEN_LENGTH,
-    MAX_LEEWAY_SECONDS, MAX_LIFETIME,
+    DEFAULT_NEAR_CACHE_SIZE, MAX_LEEWAY_SECONDS, MAX_LIFETIME,
 };
 pub use error::{JwtError, LoaderError, RefusedToken};
 pub use error_response::ErrorResponse;

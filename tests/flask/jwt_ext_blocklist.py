@@ -24,7 +24,9 @@ The keys are jwt-ext's (see `RedisBlocklist` in its documentation), with the sam
     <prefix>{<login>}:chain:<orig_jti>      JSON [current, previous, previous_until] of a chain
 
 where <login> is the token's `fam` claim, or its own `jti` when it has none (Flask's tokens):
-the braces are Redis Cluster's hash tag, which keeps a login's keys in one slot.
+the braces are Redis Cluster's hash tag, which keeps a login's keys in one slot. Each write
+is followed, in the same transaction, by a PUBLISH of the key's name on `<prefix>revocations`:
+the push that tells every Rocket instance's near-cache to read the key again.
 
 Needs the `redis` package (redis-py).
 """
@@ -90,9 +92,7 @@ class JwtExtBlocklist:
             raise ValueError("the token has no jti claim and cannot be revoked")
         now = int(time.time())
         login = payload.get("fam") or jti
-        self.redis.set(
-            self._key(login, "revoked:" + jti), now, ex=self._ttl(self._token_end(payload), now)
-        )
+        self._write(self._key(login, "revoked:" + jti), now, self._ttl(self._token_end(payload), now))
 
     def revoke_login(self, payload):
         """Revokes every token of the token's login (its `fam` claim), or the token alone."""
@@ -105,7 +105,14 @@ class JwtExtBlocklist:
         if end is not None:
             end = end + (self.window or 0) + self._access_lifetime(payload) + self.leeway
             end = max(end, self._token_end(payload) or end)
-        self.redis.set(self._key(family, "family-revoked"), 1, ex=self._ttl(end, now))
+        self._write(self._key(family, "family-revoked"), 1, self._ttl(end, now))
+
+    def _write(self, key, value, ttl):
+        # MULTI/EXEC: the key and its push, or neither.
+        pipeline = self.redis.pipeline(transaction=True)
+        pipeline.set(key, value, ex=ttl)
+        pipeline.publish(self.prefix + "revocations", key)
+        pipeline.execute()
 
     def _key(self, login, rest):
         return self.prefix + "{" + login + "}:" + rest

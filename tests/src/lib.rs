@@ -2,6 +2,7 @@
 //! wire compatibility with Flask-JWT-Extended, and the compile-fail UI cases. This library
 //! holds what several test files share.
 
+pub mod proxy;
 pub mod redis_variants;
 
 use std::net::{TcpListener, TcpStream};

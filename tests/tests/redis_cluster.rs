@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::example::{revoked, ride_out_failover, send};
+use common::example::{refused_within_bound, revoked, ride_out_failover, send};
 use common::SECRET;
 
 use jwt_ext::{Config, JwtManager};
@@ -58,7 +58,7 @@ fn logouts_and_rotation_are_shared_across_instances_and_slots() {
             Status::Ok
         );
         assert_eq!(send(&one, "DELETE", "/logout", Some(&access)).0, Status::Ok);
-        assert_eq!(send(&other, "GET", "/protected", Some(&access)), revoked());
+        refused_within_bound(&other, &access);
         masters.insert(cluster.master_of(&login_key(&one, &access)));
     }
     assert_eq!(masters.len(), 3, "keys on {masters:?}");
@@ -71,7 +71,7 @@ fn logouts_and_rotation_are_shared_across_instances_and_slots() {
     let second = body["refresh_token"].as_str().unwrap().to_owned();
     assert_eq!(send(&one, "POST", "/refresh", Some(&second)).0, Status::Ok);
     assert_eq!(send(&one, "POST", "/refresh", Some(&first)), revoked());
-    assert_eq!(send(&other, "GET", "/protected", Some(&access)), revoked());
+    refused_within_bound(&other, &access);
 }
 
 #[test]
@@ -112,7 +112,7 @@ fn a_killed_master_costs_seconds_of_503_and_never_a_wrong_200() {
     cluster.wait_until_ok(&cluster.running());
     let (access, _) = login(&one);
     assert_eq!(send(&one, "DELETE", "/logout", Some(&access)).0, Status::Ok);
-    assert_eq!(send(&other, "GET", "/protected", Some(&access)), revoked());
+    refused_within_bound(&other, &access);
     assert_eq!(
         send(&one, "GET", "/protected", Some(&logged_out)),
         revoked()

@@ -66,6 +66,8 @@ impl fmt::Debug for Config {
             redis_replica_acks,
             redis_required_at_launch,
             redis_tls_ca_file,
+            redis_near_cache_size,
+            redis_near_cache_max_stale_ms,
             redis_key_prefix,
             blocklist_max_entries,
             blocklist_max_entries_per_identity,
@@ -147,6 +149,11 @@ impl fmt::Debug for Config {
             .field("redis_replica_acks", redis_replica_acks)
             .field("redis_required_at_launch", redis_required_at_launch)
             .field("redis_tls_ca_file", redis_tls_ca_file)
+            .field("redis_near_cache_size", redis_near_cache_size)
+            .field(
+                "redis_near_cache_max_stale_ms",
+                redis_near_cache_max_stale_ms,
+            )
             .field("redis_key_prefix", redis_key_prefix)
             .field("blocklist_max_entries", blocklist_max_entries)
             .field(

@@ -29,3 +29,7 @@ pub const DEFAULT_JWKS_REFRESH_INTERVAL: u64 = 300;
 
 /// Default of `jwt_jwks_min_refetch_interval`: ten seconds.
 pub const DEFAULT_JWKS_MIN_REFETCH_INTERVAL: u64 = 10;
+
+/// The default of `jwt_redis_near_cache_size`: Redis keys each instance keeps in memory (a
+/// token's check reads one to three; about 200 bytes each).
+pub const DEFAULT_NEAR_CACHE_SIZE: usize = 100_000;

@@ -10,6 +10,7 @@
 mod browser;
 mod debug;
 mod define;
+mod derived;
 mod error;
 mod limits;
 mod read;
@@ -26,7 +27,7 @@ pub use error::{ConfigError, ConfigProblem};
 pub use limits::{
     DEFAULT_CACHE_SIZE, DEFAULT_JWKS_MIN_REFETCH_INTERVAL, DEFAULT_JWKS_REFRESH_INTERVAL,
     DEFAULT_MAX_ENTRIES, DEFAULT_MAX_ENTRIES_PER_IDENTITY, DEFAULT_MAX_TOKEN_LENGTH,
-    MAX_LEEWAY_SECONDS, MAX_LIFETIME,
+    DEFAULT_NEAR_CACHE_SIZE, MAX_LEEWAY_SECONDS, MAX_LIFETIME,
 };
 pub(crate) use redact::RedactedUrl;
 pub use settings::Config;

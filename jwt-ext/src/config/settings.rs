@@ -11,6 +11,7 @@ use super::define::settings;
 use super::limits::{
     DEFAULT_CACHE_SIZE, DEFAULT_JWKS_MIN_REFETCH_INTERVAL, DEFAULT_JWKS_REFRESH_INTERVAL,
     DEFAULT_MAX_ENTRIES, DEFAULT_MAX_ENTRIES_PER_IDENTITY, DEFAULT_MAX_TOKEN_LENGTH,
+    DEFAULT_NEAR_CACHE_SIZE,
 };
 use super::readers::{
     parse_algorithm, read_algorithm, read_bool, read_count, read_lifetime, read_locations,
@@ -369,6 +370,21 @@ settings! {
         key "jwt_redis_tls_ca_file", read |value| Ok(Some(read_string(value)?.into())),
         set(impl Into<std::path::PathBuf>) |v: _| Some(Into::into(v)),
         table "none", "PEM CA bundle for a TLS Redis with a private CA; none: the system roots";
+    /// Redis keys each instance copies in memory (`jwt_redis_near_cache_size`; `0` turns the
+    /// near-cache off): a token's revocation check is then answered locally, and every write
+    /// of a key is pushed to every instance. _Default:_
+    /// [`DEFAULT_NEAR_CACHE_SIZE`](crate::DEFAULT_NEAR_CACHE_SIZE).
+    redis_near_cache_size: usize = DEFAULT_NEAR_CACHE_SIZE,
+        key "jwt_redis_near_cache_size", read read_count,
+        set(usize) |v| v,
+        table "`100000`", "Redis keys each instance keeps in memory, pushes keeping them current; `0` turns the near-cache off";
+    /// How long the near-cache may answer after its push channel was last heard
+    /// (`jwt_redis_near_cache_max_stale_ms`, 50 to 60000): the bound on a missed revocation
+    /// when pushes are lost. _Default:_ `1000`.
+    redis_near_cache_max_stale_ms: u64 = 1000,
+        key "jwt_redis_near_cache_max_stale_ms", read read_seconds,
+        set(u64) |v| v,
+        table "`1000`", "milliseconds the near-cache answers after its push channel falls silent";
     /// Prefix of jwt-ext's Redis keys (`jwt_redis_key_prefix`). _Default:_ `"jwt-ext:"`.
     redis_key_prefix: String = "jwt-ext:".into(),
         key "jwt_redis_key_prefix", read read_string,
@@ -473,26 +489,4 @@ settings! {
         key "jwt_signing_key_id", read |value| Ok(Some(read_string(value)?)),
         set(impl Into<String>) |v: _| Some(Into::into(v)),
         table "none", "the `kid` in `jwt_keys` that signs (required with several keys)";
-}
-
-impl Config {
-    /// The decode allow-list: [`decode_algorithms`](Self::decode_algorithms) with
-    /// [`algorithm`](Self::algorithm) appended when missing, as Flask does.
-    #[must_use]
-    pub fn effective_decode_algorithms(&self) -> Vec<Algorithm> {
-        let mut algorithms = self.decode_algorithms.clone().unwrap_or_default();
-        if !algorithms.contains(&self.algorithm) {
-            algorithms.push(self.algorithm);
-        }
-        algorithms
-    }
-}
-
-impl Config {
-    /// Adds a key to [`key_set`](Self::key_set).
-    #[must_use]
-    pub fn key(mut self, key: KeyEntry) -> Self {
-        self.key_set.push(key);
-        self
-    }
 }

@@ -101,6 +101,15 @@ impl Config {
                 "mixes TLS (`rediss://`) and plain (`redis://`) URLs: the deployment speaks one",
             );
         }
+        if self.redis_near_cache_size > 0
+            && !(50..=60_000).contains(&self.redis_near_cache_max_stale_ms)
+        {
+            problems.add(
+                "jwt_redis_near_cache_max_stale_ms",
+                "must be between 50 and 60000 milliseconds: how long the near-cache may answer \
+                 after its push channel fell silent",
+            );
+        }
         if let Some(path) = &self.redis_tls_ca_file {
             if tls == 0 && !schemes.is_empty() {
                 problems.add(

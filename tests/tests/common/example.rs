@@ -99,3 +99,24 @@ pub(crate) fn ride_out_failover(
     }
     (unavailable, None)
 }
+
+/// How long a revocation made on another instance takes to be refused here: asks `client`
+/// about `token` until it answers the revoked token's 401, for at most the near-cache's
+/// default bound (`jwt_redis_near_cache_max_stale_ms`) and a margin. Panics if it never does,
+/// or if it answers anything but 200 or that 401 meanwhile.
+pub(crate) fn refused_within_bound(client: &Client, token: &str) -> Duration {
+    let start = Instant::now();
+    loop {
+        let (status, body) = send(client, "GET", "/protected", Some(token));
+        if (status, body.clone()) == revoked() {
+            return start.elapsed();
+        }
+        assert_eq!(status, Status::Ok, "{body}");
+        assert!(
+            start.elapsed() < Duration::from_millis(1500),
+            "still accepted {:?} after the revocation",
+            start.elapsed()
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}

@@ -11,11 +11,11 @@ use super::sentinel::SentinelMaster;
 use crate::revocation::StoreError;
 
 /// How long one Redis command may take before the request gets a 503.
-const RESPONSE_TIMEOUT: Duration = Duration::from_secs(1);
+pub(super) const RESPONSE_TIMEOUT: Duration = Duration::from_secs(1);
 /// How long a revocation waits for replicas to have it.
 const REPLICA_WAIT: Duration = Duration::from_millis(250);
 /// How long one connection attempt may take.
-const CONNECTION_TIMEOUT: Duration = Duration::from_millis(500);
+pub(super) const CONNECTION_TIMEOUT: Duration = Duration::from_millis(500);
 
 pub(super) fn unavailable(error: &redis::RedisError) -> StoreError {
     StoreError::Unavailable(error.to_string())
@@ -87,6 +87,36 @@ impl Target {
                 master,
                 ca,
             } => Connection::sentinel(sentinels, master, ca.clone()).await,
+        }
+    }
+
+    /// A client for one node that hears every `PUBLISH` of the deployment, for the
+    /// near-cache's subscription: the node itself; on a Cluster the seed `attempt` picks (a
+    /// Cluster forwards each message to every node); behind Sentinel, the master the sentinels
+    /// name now.
+    pub(super) async fn subscriber(&self, attempt: usize) -> redis::RedisResult<redis::Client> {
+        install_crypto_provider();
+        let node = |url: &str, ca: &Option<Vec<u8>>| match ca {
+            Some(pem) => redis::Client::build_with_tls(url, certificates(pem.clone())),
+            None => redis::Client::open(url),
+        };
+        match self {
+            Self::Node { url, ca } => node(url, ca),
+            Self::Cluster { seeds, ca } => match seeds.get(attempt % seeds.len().max(1)) {
+                Some(seed) => node(seed, ca),
+                None => Err(redis::RedisError::from((
+                    redis::ErrorKind::InvalidClientConfig,
+                    "no seed node",
+                ))),
+            },
+            Self::Sentinel {
+                sentinels,
+                master,
+                ca,
+            } => {
+                let mut client = super::sentinel::sentinel_client(sentinels, master, ca.clone())?;
+                client.async_get_client().await
+            }
         }
     }
 }

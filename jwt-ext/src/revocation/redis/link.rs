@@ -87,13 +87,16 @@ impl Link {
     }
 }
 
-/// Connects to `target` and reads `probe_key`: a connection alone proves little, since a
-/// missing password, a disabled user or an ACL user without access to the prefix's keys only
-/// shows on the first command.
+/// Connects to `target`, reads `probe_key` and publishes on a channel of the same name: a
+/// connection alone proves little, since a missing password, a disabled user or an ACL user
+/// without access to the prefix's keys or channels only shows on the first command.
 async fn connect(target: &Target, probe_key: &str) -> Result<Connection, ConnectError> {
     let connection = target.connect().await?;
     let mut probe = redis::cmd("EXISTS");
     probe.arg(probe_key);
     let _: i64 = connection.query_redis(&probe).await?;
+    let mut publish = redis::cmd("PUBLISH");
+    publish.arg(probe_key).arg("");
+    let _: i64 = connection.query_redis(&publish).await?;
     Ok(connection)
 }

@@ -29,10 +29,7 @@ pub(super) struct SentinelMaster {
 }
 
 impl SentinelMaster {
-    /// The master named `master` of the sentinels at `sentinels` (`redis://` or `rediss://`
-    /// URLs). The user, password and TLS of each URL are the sentinels'; those of the first URL
-    /// are the master's too (Sentinel sets usually share them), and `ca` (PEM) is trusted for
-    /// both.
+    /// The master named `master` of the sentinels at `sentinels` (see [`sentinel_client`]).
     pub(super) fn new(
         sentinels: &[String],
         master: &str,
@@ -40,49 +37,9 @@ impl SentinelMaster {
         connection_timeout: Duration,
         response_timeout: Duration,
     ) -> redis::RedisResult<Arc<Self>> {
-        use redis::IntoConnectionInfo;
-
-        let infos = sentinels
-            .iter()
-            .map(|url| url.as_str().into_connection_info())
-            .collect::<redis::RedisResult<Vec<_>>>()?;
-        let first = infos.first().ok_or_else(|| {
-            redis::RedisError::from((redis::ErrorKind::InvalidClientConfig, "no sentinel"))
-        })?;
-        let tls = matches!(first.addr(), redis::ConnectionAddr::TcpTls { .. });
-        let settings = first.redis_settings();
-        let mut builder = SentinelClientBuilder::new(
-            infos.iter().map(|info| info.addr().clone()),
-            master,
-            SentinelServerType::Master,
-        )?;
-        if let Some(username) = settings.username() {
-            builder = builder
-                .set_client_to_sentinel_username(username)
-                .set_client_to_redis_username(username);
-        }
-        if let Some(password) = settings.password() {
-            builder = builder
-                .set_client_to_sentinel_password(password)
-                .set_client_to_redis_password(password);
-        }
-        builder = builder.set_client_to_redis_db(settings.db());
-        if tls {
-            builder = builder
-                .set_client_to_sentinel_tls_mode(redis::TlsMode::Secure)
-                .set_client_to_redis_tls_mode(redis::TlsMode::Secure);
-        }
-        if let Some(pem) = ca {
-            let certificates = || redis::TlsCertificates {
-                client_tls: None,
-                root_cert: Some(pem.clone()),
-            };
-            builder = builder
-                .set_client_to_sentinel_certificates(certificates())
-                .set_client_to_redis_certificates(certificates());
-        }
+        let client = sentinel_client(sentinels, master, ca)?;
         let master = Arc::new(Self {
-            sentinels: Mutex::new(builder.build()?),
+            sentinels: Mutex::new(client),
             current: RwLock::new(None),
             connection_timeout,
             response_timeout,
@@ -179,6 +136,59 @@ impl SentinelMaster {
     fn known(&self) -> Option<MultiplexedConnection> {
         self.current.read().ok().and_then(|current| current.clone())
     }
+}
+
+/// A client that asks the sentinels at `sentinels` (`redis://` or `rediss://` URLs) where the
+/// master `master` is. The user, password and TLS of each URL are the sentinels'; those of the
+/// first URL are the master's too (Sentinel sets usually share them), and `ca` (PEM) is
+/// trusted for both.
+pub(super) fn sentinel_client(
+    sentinels: &[String],
+    master: &str,
+    ca: Option<Vec<u8>>,
+) -> redis::RedisResult<SentinelClient> {
+    use redis::IntoConnectionInfo;
+
+    let infos = sentinels
+        .iter()
+        .map(|url| url.as_str().into_connection_info())
+        .collect::<redis::RedisResult<Vec<_>>>()?;
+    let first = infos.first().ok_or_else(|| {
+        redis::RedisError::from((redis::ErrorKind::InvalidClientConfig, "no sentinel"))
+    })?;
+    let tls = matches!(first.addr(), redis::ConnectionAddr::TcpTls { .. });
+    let settings = first.redis_settings();
+    let mut builder = SentinelClientBuilder::new(
+        infos.iter().map(|info| info.addr().clone()),
+        master,
+        SentinelServerType::Master,
+    )?;
+    if let Some(username) = settings.username() {
+        builder = builder
+            .set_client_to_sentinel_username(username)
+            .set_client_to_redis_username(username);
+    }
+    if let Some(password) = settings.password() {
+        builder = builder
+            .set_client_to_sentinel_password(password)
+            .set_client_to_redis_password(password);
+    }
+    builder = builder.set_client_to_redis_db(settings.db());
+    if tls {
+        builder = builder
+            .set_client_to_sentinel_tls_mode(redis::TlsMode::Secure)
+            .set_client_to_redis_tls_mode(redis::TlsMode::Secure);
+    }
+    if let Some(pem) = ca {
+        let certificates = || redis::TlsCertificates {
+            client_tls: None,
+            root_cert: Some(pem.clone()),
+        };
+        builder = builder
+            .set_client_to_sentinel_certificates(certificates())
+            .set_client_to_redis_certificates(certificates());
+    }
+    builder.build()
 }
 
 /// Whether the node refused a write because it is a replica now.

@@ -4,13 +4,17 @@
 use rocket::time::OffsetDateTime;
 
 use std::sync::Arc;
+use std::time::Duration;
 
+use super::check::refused;
 use super::connection::{ConnectError, Target};
 use super::link::Link;
-use super::scripts::{EXCHANGE, ROTATE};
+use super::near_cache::NearCache;
+use super::push::revocations_channel;
+use super::scripts::{EXCHANGE, REVOKE, ROTATE};
+use crate::config::DEFAULT_NEAR_CACHE_SIZE;
 use crate::revocation::{
-    keep_until, replaced_in_chain, revocation, Blocklist, Exchange, Revocation, Rotation,
-    RotationOutcome, StoreError,
+    keep_until, revocation, Blocklist, Exchange, Revocation, Rotation, RotationOutcome, StoreError,
 };
 use crate::token::claims::DecodedToken;
 
@@ -36,6 +40,21 @@ const MAX_TTL: u64 = 100 * 366 * 24 * 3600;
 /// | `<prefix>{<login>}:family` | hash `current`, `previous`, `previous_until`: refresh-token rotation state | with the login's refresh tokens |
 /// | `<prefix>{<login>}:chain:<orig_jti>` | JSON `[current, previous, previous_until]`: the exchange chain's state | with the chain's last token |
 ///
+/// Every write to one of those keys but `family` is followed, atomically, by a `PUBLISH` of
+/// the key's name on `<prefix>revocations`: the push that keeps every instance's near-cache
+/// current. Another application writing them must publish too, or its writes go unseen by
+/// the near-caches for up to a minute. The Redis user needs the channels `<prefix>*` as well as
+/// the keys (`ACL SETUSER app ~jwt-ext:* &jwt-ext:* …`).
+///
+/// # Near-cache
+///
+/// Unless `jwt_redis_near_cache_size` is `0`, each instance keeps the values it read in memory,
+/// answers the check of a token it saw before without a round trip, and drops a copy when its
+/// key's push arrives: a revocation on any instance is refused by all of them as soon as the
+/// push arrives (a millisecond on a local network). When the push channel breaks or falls
+/// silent, the copies stop answering within `jwt_redis_near_cache_max_stale_ms` and checks go
+/// to Redis; the cache is emptied when the channel is back.
+///
 /// A prefix should not contain `{` or `}`: Redis Cluster would hash by it instead, and put
 /// every key in one slot.
 ///
@@ -59,12 +78,16 @@ pub struct RedisBlocklist {
     /// How many replicas must have each revocation before it counts as stored.
     replica_acks: usize,
     prefix: String,
+    /// The channel each write's push goes to.
+    channel: String,
+    near: Option<Arc<NearCache>>,
 }
 
 impl std::fmt::Debug for RedisBlocklist {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RedisBlocklist")
             .field("prefix", &self.prefix)
+            .field("near_cache", &self.near.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -72,6 +95,7 @@ impl std::fmt::Debug for RedisBlocklist {
 impl RedisBlocklist {
     /// Connects to `url` (`redis://[user:password@]host:port/db`, `rediss://…` for TLS with
     /// the system's trusted roots, `valkey(s)://…`, `unix:///path`); keys start with `prefix`.
+    /// The near-cache is on, with its default size and bound.
     ///
     /// # Errors
     ///
@@ -82,8 +106,9 @@ impl RedisBlocklist {
             url: url.to_owned(),
             ca: None,
         };
-        let link = Link::open(target, probe_key(prefix)).await?;
-        Ok(Self::on(link, prefix, 0))
+        let link = Link::open(target.clone(), probe_key(prefix)).await?;
+        let near = (DEFAULT_NEAR_CACHE_SIZE, Duration::from_secs(1));
+        Ok(Self::on(link, target, prefix, 0, Some(near)))
     }
 
     /// Connects as the settings say: `jwt_redis_url`, `jwt_redis_cluster_urls` or
@@ -149,18 +174,44 @@ impl RedisBlocklist {
                     "jwt-ext: the revocation store cannot be reached ({error}); starting \
                      fail-closed: protected routes answer 503 until it answers"
                 );
-                Link::later(target, probe, error.to_string())
+                Link::later(target.clone(), probe, error.to_string())
             }
             Err(error) => return Err(error.into()),
         };
-        Ok(Self::on(link, &config.redis_key_prefix, replica_acks))
+        let near = (config.redis_near_cache_size > 0).then(|| {
+            let max_stale = Duration::from_millis(config.redis_near_cache_max_stale_ms);
+            (config.redis_near_cache_size, max_stale)
+        });
+        Ok(Self::on(
+            link,
+            target,
+            &config.redis_key_prefix,
+            replica_acks,
+            near,
+        ))
     }
 
-    fn on(link: Link, prefix: &str, replica_acks: usize) -> Self {
+    /// The store on `link`, with a near-cache of `near` (capacity, bound) kept current by
+    /// pushes from `target`.
+    fn on(
+        link: Link,
+        target: Target,
+        prefix: &str,
+        replica_acks: usize,
+        near: Option<(usize, Duration)>,
+    ) -> Self {
+        let link = Arc::new(link);
+        let near = near.map(|(capacity, max_stale)| {
+            let cache = Arc::new(NearCache::new(capacity, max_stale));
+            super::push::start(&cache, Arc::clone(&link), target, prefix);
+            cache
+        });
         Self {
-            link: Arc::new(link),
+            link,
             prefix: prefix.to_owned(),
+            channel: revocations_channel(prefix),
             replica_acks,
+            near,
         }
     }
 
@@ -219,14 +270,49 @@ impl RedisBlocklist {
         }
     }
 
-    /// Sends a command that stores a revocation, and waits until `replica_acks` replicas have
-    /// it: a failover right after it then keeps it.
-    async fn write<T: redis::FromRedisValue>(&self, command: &redis::Cmd) -> Result<T, StoreError> {
-        self.link
+    /// Sends a script that stores a revocation and publishes the keys it wrote, and waits until
+    /// `replica_acks` replicas have it: a failover right after it then keeps it. This
+    /// instance's copies of `keys` are dropped at once, without waiting for the push.
+    async fn write<T: redis::FromRedisValue>(
+        &self,
+        command: &redis::Cmd,
+        keys: &[&str],
+    ) -> Result<T, StoreError> {
+        let written = self
+            .link
             .connection()
             .await?
             .write(command, self.replica_acks)
-            .await
+            .await;
+        // Also after an error: the script may have run before the reply was lost.
+        if let Some(near) = &self.near {
+            for key in keys {
+                near.invalidate(key);
+            }
+        }
+        written
+    }
+
+    /// Stores `value` at `key` (for `ttl` seconds; `None`: for good) and publishes its name;
+    /// with `only_if_absent`, only when the key does not exist. `true` when it was set.
+    async fn revoke_key(
+        &self,
+        key: &str,
+        value: impl redis::ToRedisArgs,
+        ttl: Option<u64>,
+        only_if_absent: bool,
+    ) -> Result<bool, StoreError> {
+        let mut command = redis::cmd("EVAL");
+        command
+            .arg(REVOKE)
+            .arg(1)
+            .arg(key)
+            .arg(value)
+            .arg(ttl.unwrap_or(0))
+            .arg(u8::from(only_if_absent))
+            .arg(&self.channel);
+        let set: i64 = self.write(&command, &[key]).await?;
+        Ok(set == 1)
     }
 }
 
@@ -240,16 +326,6 @@ fn ttl_until(until: Option<i64>, now: i64) -> Option<u64> {
     (seconds <= MAX_TTL).then_some(seconds)
 }
 
-/// `SET key value [EX ttl]`.
-fn set(key: String, value: impl redis::ToRedisArgs, ttl: Option<u64>) -> redis::Cmd {
-    let mut command = redis::cmd("SET");
-    command.arg(key).arg(value);
-    if let Some(seconds) = ttl {
-        command.arg("EX").arg(seconds);
-    }
-    command
-}
-
 /// The key the launch reads to prove the store usable: under the prefix, never written.
 fn probe_key(prefix: &str) -> String {
     format!("{prefix}{{launch-check}}:revoked:launch-check")
@@ -257,14 +333,6 @@ fn probe_key(prefix: &str) -> String {
 
 fn now() -> i64 {
     OffsetDateTime::now_utc().unix_timestamp()
-}
-
-/// Whether the token is refused by its chain's state, `[current, previous, previous_until]`.
-fn refused_by_chain(state: &str, jti: Option<&str>, now: i64) -> bool {
-    match serde_json::from_str::<(String, String, i64)>(state) {
-        Ok((current, previous, until)) => replaced_in_chain(jti, &current, &previous, until, now),
-        Err(_) => true, // Not written by jwt-ext: refuse rather than guess.
-    }
 }
 
 #[rocket::async_trait]
@@ -287,25 +355,17 @@ impl Blocklist for RedisBlocklist {
         if keys.is_empty() {
             return Ok(false);
         }
+        if let Some(near) = &self.near {
+            if let Some(values) = near.lookup(&keys) {
+                return Ok(refused(token, values.iter().map(Option::as_deref), now()));
+            }
+            let ticket = near.ticket(&keys);
+            let values = self.read(&keys).await?;
+            near.store(&keys, &values, &ticket);
+            return Ok(refused(token, values.iter().map(Option::as_deref), now()));
+        }
         let values = self.read(&keys).await?;
-        let mut values = values.into_iter();
-        let now = now();
-        if token.jti().is_some() {
-            if let Some(from) = values.next().flatten() {
-                if from.parse::<i64>().map_or(true, |from| from <= now) {
-                    return Ok(true);
-                }
-            }
-        }
-        if token.family().is_some() && values.next().flatten().is_some() {
-            return Ok(true);
-        }
-        if token.chain().is_some() {
-            if let Some(state) = values.next().flatten() {
-                return Ok(refused_by_chain(&state, token.jti(), now));
-            }
-        }
-        Ok(false)
+        Ok(refused(token, values.iter().map(Option::as_deref), now()))
     }
 
     async fn revoke(&self, token: &DecodedToken) -> Result<(), StoreError> {
@@ -323,14 +383,10 @@ impl Blocklist for RedisBlocklist {
         // The revocation applies from now, also to a token exchanged moments ago (in its
         // grace); its expiry is the same as the exchange gave it.
         let login = Self::login_of(token).unwrap_or(jti);
-        let () = self
-            .write(&set(
-                self.revoked_key(login, jti),
-                now,
-                ttl_until(until, now),
-            ))
-            .await?;
-        Ok(())
+        let key = self.revoked_key(login, jti);
+        self.revoke_key(&key, now, ttl_until(until, now), false)
+            .await
+            .map(|_| ())
     }
 
     async fn revoke_once(
@@ -343,10 +399,9 @@ impl Blocklist for RedisBlocklist {
         };
         // SET NX: only the first of concurrent revocations succeeds.
         let login = Self::login_of(token).unwrap_or(jti);
-        let mut command = set(self.revoked_key(login, jti), now, ttl_until(until, now));
-        command.arg("NX");
-        let set: Option<String> = self.write(&command).await?;
-        Ok(set.is_some())
+        let key = self.revoked_key(login, jti);
+        self.revoke_key(&key, now, ttl_until(until, now), true)
+            .await
     }
 
     async fn revoke_family(
@@ -362,26 +417,29 @@ impl Blocklist for RedisBlocklist {
             return Ok(());
         }
         let key = self.family_revoked_key(family);
-        let () = self.write(&set(key, 1, ttl_until(until, now))).await?;
-        Ok(())
+        self.revoke_key(&key, 1, ttl_until(until, now), false)
+            .await
+            .map(|_| ())
     }
 
     async fn rotate(&self, rotation: &Rotation<'_>) -> Result<RotationOutcome, StoreError> {
         let state_ttl = ttl_until(rotation.keep_until, rotation.now).unwrap_or(0);
         let revoked_ttl = ttl_until(rotation.revoked_until, rotation.now).unwrap_or(0);
+        let revoked = self.family_revoked_key(rotation.family);
         let mut command = redis::cmd("EVAL");
         command
             .arg(ROTATE)
             .arg(2)
             .arg(self.family_key(rotation.family))
-            .arg(self.family_revoked_key(rotation.family))
+            .arg(&revoked)
             .arg(rotation.presented)
             .arg(rotation.next)
             .arg(rotation.now)
             .arg(rotation.grace)
             .arg(state_ttl)
-            .arg(revoked_ttl);
-        let reply: Vec<String> = self.write(&command).await?;
+            .arg(revoked_ttl)
+            .arg(&self.channel);
+        let reply: Vec<String> = self.write(&command, &[&revoked]).await?;
         match reply.as_slice() {
             [outcome] if outcome == "rotated" => Ok(RotationOutcome::Rotated),
             [outcome, successor] if outcome == "replayed" => Ok(RotationOutcome::Replayed {
@@ -403,14 +461,17 @@ impl Blocklist for RedisBlocklist {
         // the chain's first exchange, its own `jti` (which its successors take as their `fam`).
         // So every key of the step is in the login's slot, the chain's first token's too.
         let login = token.family().unwrap_or(exchange.presented);
+        let chain = self.chain_key(login, exchange.chain);
+        let presented = self.revoked_key(login, exchange.presented);
+        let first = self.revoked_key(login, exchange.chain);
         let mut command = redis::cmd("EVAL");
         command
             .arg(EXCHANGE)
             .arg(4)
-            .arg(self.chain_key(login, exchange.chain))
-            .arg(self.revoked_key(login, exchange.presented))
+            .arg(&chain)
+            .arg(&presented)
             .arg(self.family_revoked_key(login))
-            .arg(self.revoked_key(login, exchange.chain))
+            .arg(&first)
             .arg(exchange.presented)
             .arg(exchange.next)
             .arg(exchange.now)
@@ -418,8 +479,9 @@ impl Blocklist for RedisBlocklist {
             .arg(chain_ttl)
             .arg(if token.chain().is_none() { "1" } else { "0" })
             .arg(presented_ttl)
-            .arg(exchange.chain);
-        let exchanged: i64 = self.write(&command).await?;
+            .arg(exchange.chain)
+            .arg(&self.channel);
+        let exchanged: i64 = self.write(&command, &[&chain, &presented, &first]).await?;
         Ok(exchanged == 1)
     }
 }
