@@ -60,6 +60,9 @@ pub enum Error {
     /// Token cookies could not be set: 500.
     #[error(transparent)]
     Cookie(#[from] CookieError),
+    /// A login or a session operation failed (404 for an unknown session).
+    #[error(transparent)]
+    Session(#[from] crate::sessions::SessionError),
 }
 
 impl<'r> Responder<'r, 'static> for Error {
@@ -71,6 +74,7 @@ impl<'r> Responder<'r, 'static> for Error {
             Self::Revoke(error) => error.respond_to(request),
             Self::Refresh(error) => error.respond_to(request),
             Self::Cookie(error) => error.respond_to(request),
+            Self::Session(error) => error.respond_to(request),
         }
     }
 }

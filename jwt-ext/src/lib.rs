@@ -155,6 +155,7 @@ mod refresh;
 mod request;
 mod response;
 mod revocation;
+mod sessions;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
@@ -193,8 +194,10 @@ pub use request::verify::{verify_jwt_in_request, VerifyOptions};
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use revocation::RedisBlocklist;
 pub use revocation::{
-    Blocklist, Exchange, MemoryBlocklist, RevokeError, Rotation, RotationOutcome, StoreError,
+    Blocklist, Exchange, MemoryBlocklist, RevokeError, Rotation, RotationOutcome, Session,
+    StoreError,
 };
+pub use sessions::{LoginBuilder, SessionError};
 pub use token::cache::MAX_CACHED_TOKEN_LENGTH;
 pub use token::claims::{DecodedToken, Freshness, TokenType};
 pub use token::encode::EncodeError;

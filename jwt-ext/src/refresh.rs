@@ -162,13 +162,40 @@ impl JwtManager {
         ),
         EncodeError,
     > {
+        let (access, refresh, _) = self.login_tokens(identity, fresh)?;
+        Ok((access, refresh))
+    }
+
+    /// The two tokens of a new login, not yet created, and the login: its id (`fam`), when it
+    /// was made (UNIX seconds) and when it ends (`fam_exp`).
+    #[allow(clippy::type_complexity)]
+    pub(crate) fn login_tokens(
+        &self,
+        identity: impl Serialize,
+        fresh: bool,
+    ) -> Result<
+        (
+            crate::TokenBuilder<'_, crate::kind::Access>,
+            crate::TokenBuilder<'_, crate::kind::Refresh>,
+            crate::revocation::Session,
+        ),
+        EncodeError,
+    > {
         let identity = serde_json::to_value(identity).map_err(EncodeError::Serialize)?;
         let family = uuid::Uuid::new_v4().to_string();
-        let mut refresh = self.refresh_token(&identity).claim("fam", &family);
+        // When the login was made, finer than `iat`: a log-out everywhere refuses the logins
+        // made until its instant, and a login in the same second after it works.
+        let made = now_micros();
+        let mut refresh = self
+            .refresh_token(&identity)
+            .claim("fam", &family)
+            .claim("fam_iat", made);
         let mut access = self
             .access_token(&identity)
             .fresh(fresh)
-            .claim("fam", &family);
+            .claim("fam", &family)
+            .claim("fam_iat", made);
+        let mut ends_at = None;
         if let Some(lifetime) = self.config().refresh_token_expires.duration() {
             let end = OffsetDateTime::now_utc()
                 .checked_add(lifetime)
@@ -176,8 +203,10 @@ impl JwtManager {
                 .unix_timestamp();
             refresh = refresh.claim("fam_exp", end);
             access = access.claim("fam_exp", end);
+            ends_at = Some(end);
         }
-        Ok((access, refresh))
+        let session = crate::revocation::Session::new(family, made / 1_000_000, None, ends_at);
+        Ok((access, refresh, session))
     }
 
     /// The body of a refresh route, given its verified refresh token: a new access token
@@ -205,12 +234,16 @@ impl JwtManager {
     /// ```
     pub async fn refresh(&self, token: &DecodedToken) -> Result<Refreshed, RefreshError> {
         let identity = token.identity().clone();
+        let carried = self.carried_claims(token);
         if !self.config().refresh_token_rotation {
+            let access_token = self
+                .login_access_token(token, &identity)
+                .carrying(carried)
+                .create_async()
+                .await?;
+            self.note_refresh(token).await;
             return Ok(Refreshed {
-                access_token: self
-                    .login_access_token(token, &identity)
-                    .create_async()
-                    .await?,
+                access_token,
                 refresh_token: None,
             });
         }
@@ -246,6 +279,7 @@ impl JwtManager {
         // The successor lives a refresh lifetime, but never past the family's end.
         let mut refresh = self
             .refresh_token(&identity)
+            .carrying(carried.clone())
             .claim("jti", &successor)
             .claim("fam", &family);
         if let Some(end) = family_end {
@@ -254,16 +288,48 @@ impl JwtManager {
             let capped = Duration::seconds(end - now);
             refresh = refresh.expires_in(lifetime.map_or(capped, |lifetime| lifetime.min(capped)));
         }
-        Ok(Refreshed {
+        let refreshed = Refreshed {
             access_token: self
                 .access_token(&identity)
+                .carrying(carried)
                 .claim("fam", &family)
                 .claim_if_some("fam_exp", family_end)
                 .ends_by(family_end)
                 .create_async()
                 .await?,
             refresh_token: Some(refresh.create_async().await?),
-        })
+        };
+        self.note_refresh(token).await;
+        Ok(refreshed)
+    }
+
+    /// The claims a token refreshed from `token` carries over: every claim but the registered
+    /// ones jwt-ext sets (`jti`, `iat`, `nbf`, `exp`, `iss`, `aud`), the identity, `type`,
+    /// `fresh` and `csrf`. So a `role` given at login survives every refresh; the additional
+    /// claims loader's claims win over carried ones.
+    fn carried_claims(&self, token: &DecodedToken) -> serde_json::Map<String, Value> {
+        let mut claims = token.claims().clone();
+        for managed in [
+            "jti", "iat", "nbf", "exp", "iss", "aud", "type", "fresh", "csrf",
+        ] {
+            claims.remove(managed);
+        }
+        claims.remove(&self.config().identity_claim);
+        claims
+    }
+
+    /// Notes the refresh on the login's session, if the store keeps one: a failure costs the
+    /// list its `last_refreshed_at`, not the refresh.
+    async fn note_refresh(&self, token: &DecodedToken) {
+        let Some(family) = token.family() else { return };
+        let at = OffsetDateTime::now_utc().unix_timestamp();
+        if let Err(error) = self
+            .blocklist()
+            .touch_session(&crate::revocation::owner(token), family, at)
+            .await
+        {
+            log::warn!("jwt-ext: the refresh of a session could not be noted: {error}");
+        }
     }
 
     /// A new access token of `token`'s login: the same `fam` and `fam_exp`, expiring by the
@@ -357,4 +423,9 @@ impl JwtManager {
             .claim("jti", next);
         Ok(successor.create_async().await?)
     }
+}
+
+/// Now, in microseconds since the UNIX epoch.
+pub(crate) fn now_micros() -> i64 {
+    i64::try_from(OffsetDateTime::now_utc().unix_timestamp_nanos() / 1000).unwrap_or(i64::MAX)
 }

@@ -104,13 +104,20 @@ impl<'a> TestTokens<'a> {
             .expect("fresh token")
     }
 
-    /// A refresh token.
+    /// A refresh token; with `jwt_refresh_token_rotation` on, the one of a new login.
     ///
     /// # Panics
     ///
     /// As for [`access`](Self::access).
     #[must_use]
     pub fn refresh(&self, identity: impl Serialize) -> String {
+        if self.jwt.config().refresh_token_rotation {
+            return self
+                .jwt
+                .create_token_pair(identity, false)
+                .expect("refresh token")
+                .refresh_token;
+        }
         self.jwt
             .create_refresh_token(identity)
             .expect("refresh token")
@@ -139,6 +146,13 @@ impl<'a> TestTokens<'a> {
     pub fn expired_refresh(&self, identity: impl Serialize) -> String {
         self.jwt
             .refresh_token(identity)
+            .claim_if_some(
+                "fam",
+                self.jwt
+                    .config()
+                    .refresh_token_rotation
+                    .then(|| uuid::Uuid::new_v4().to_string()),
+            )
             .expires_in(Duration::minutes(-1))
             .create()
             .expect("expired refresh token")

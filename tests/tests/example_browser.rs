@@ -235,6 +235,29 @@ async fn session(browser: &Client, base: &str) {
             json!({ "msg": "Missing cookie \"refresh_token_cookie\"" })
         )
     );
+
+    // Log out everywhere: a first login's cookies, kept aside as another browser would keep
+    // them, are refused after the second login logs out everywhere; a later login works.
+    let (status, _) = click(browser, "login").await;
+    assert_eq!(status, 200);
+    let elsewhere = browser.get_all_cookies().await.unwrap();
+    let (status, _) = click(browser, "login").await;
+    assert_eq!(status, 200);
+    let (status, body) = click(browser, "logout-everywhere").await;
+    assert_eq!((status, body), (200, json!({ "logout_everywhere": true })));
+    assert_eq!(visible_cookies(browser).await, "");
+    for cookie in elsewhere {
+        browser.add_cookie(cookie).await.unwrap();
+    }
+    let (status, body) = click(browser, "protected").await;
+    assert_eq!(
+        (status, body),
+        (401, json!({ "msg": "Token has been revoked" }))
+    );
+    let (status, _) = click(browser, "login").await;
+    assert_eq!(status, 200);
+    let (status, body) = click(browser, "protected").await;
+    assert_eq!(status, 200, "{body}");
 }
 
 #[rocket::async_test]

@@ -304,7 +304,7 @@ fn sliding_window_exchanges_an_expired_token_once() {
         (Status::Unauthorized, json!({ "msg": "Token has expired" }))
     );
     // Refresh tokens and forgeries are not exchanged.
-    let refresh_token = jwt.create_refresh_token("test").unwrap();
+    let refresh_token = jwt.create_token_pair("test", false).unwrap().refresh_token;
     let (status, _) = exchange(&client, &refresh_token);
     assert_eq!(status, Status::UnprocessableEntity);
     let (status, _) = exchange(&client, "x.y.z");

@@ -397,7 +397,10 @@ impl Blocklist for Plain {
 fn rotation_with_a_store_that_cannot_rotate_is_503_not_a_silent_fallback() {
     let fairing = JwtManager::fairing_with(config().refresh_token_rotation(true)).blocklist(Plain);
     let client = client_with(fairing);
-    let refresh = jwt(&client).create_refresh_token("alice").unwrap();
+    let refresh = jwt(&client)
+        .create_token_pair("alice", false)
+        .unwrap()
+        .refresh_token;
     let (status, body, _) = send(&client, "POST", "/rotate", Some(&refresh), None);
     assert_eq!(
         (status, body),
@@ -408,7 +411,10 @@ fn rotation_with_a_store_that_cannot_rotate_is_503_not_a_silent_fallback() {
     );
     // Without rotation the same route answers Flask's new access token.
     let client = client_with(JwtManager::fairing_with(config()).blocklist(Plain));
-    let refresh = jwt(&client).create_refresh_token("alice").unwrap();
+    let refresh = jwt(&client)
+        .create_token_pair("alice", false)
+        .unwrap()
+        .refresh_token;
     let (status, body, _) = send(&client, "POST", "/rotate", Some(&refresh), None);
     assert_eq!(status, Status::Ok);
     assert!(

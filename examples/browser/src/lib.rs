@@ -15,11 +15,14 @@
 //! - `POST /auth/logout`, with the refresh cookie and its CSRF header like a refresh → revokes
 //!   the whole login (every access cookie of it, implicitly renewed ones included, and the
 //!   refresh cookie) and expires every cookie. Without the CSRF header it is refused, so
-//!   another site cannot log the visitor out either.
+//!   another site cannot log the visitor out either;
+//! - `POST /api/logout-everywhere`, with the access cookie and its CSRF header → every token
+//!   of every login of the user refused (other browsers and devices included), and this
+//!   browser's cookies expired.
 
 use jwt_ext::{
     jwt_required, CookieError, ImplicitRefresh, Jwt, JwtCookies, JwtManager, RefreshError,
-    RevokeError,
+    RevokeError, SessionError,
 };
 use quickstart::LoginError;
 use rocket::figment::Figment;
@@ -58,8 +61,8 @@ async fn login(
         let body = json!({ "msg": "Bad username or password" });
         return Ok(Custom(Status::Unauthorized, body));
     }
-    // Both tokens of one login, so that the logout below revokes every token of it.
-    let pair = jwt.create_token_pair(&username, true)?;
+    // One session: the logout below revokes every token of it.
+    let pair = jwt.login(&username).fresh(true).create().await?;
     cookies.set_access_cookies(&pair.access_token)?;
     cookies.set_refresh_cookies(&pair.refresh_token)?;
     Ok(Custom(Status::Ok, json!({ "login": true })))
@@ -109,6 +112,19 @@ async fn logout(
     Ok(json!({ "logout": true }))
 }
 
+/// Ends every login of the user, in every browser, and expires this browser's cookies.
+#[jwt_required]
+#[post("/api/logout-everywhere")]
+async fn logout_everywhere(
+    jwt: &JwtManager,
+    token: Jwt,
+    cookies: JwtCookies<'_>,
+) -> Result<Value, SessionError> {
+    jwt.logout_everywhere(&token).await?;
+    cookies.unset_jwt_cookies();
+    Ok(json!({ "logout_everywhere": true }))
+}
+
 /// Every other error answers JSON too.
 #[catch(default)]
 fn json_error(status: Status, _request: &Request<'_>) -> Value {
@@ -131,7 +147,15 @@ pub fn rocket_with(figment: Figment) -> Rocket<Build> {
         .attach(ImplicitRefresh::within(Duration::minutes(5)))
         .mount(
             "/",
-            routes![index, login, login_not_json, protected, refresh, logout],
+            routes![
+                index,
+                login,
+                login_not_json,
+                protected,
+                refresh,
+                logout,
+                logout_everywhere
+            ],
         )
         .register("/", catchers![json_error])
 }

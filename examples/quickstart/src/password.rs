@@ -120,8 +120,8 @@ impl<'r> Responder<'r, 'static> for Busy {
     }
 }
 
-/// Why a login route could not answer with tokens: too busy to check the password, or a token
-/// or cookie that could not be made. Each answers as its own responder does, so a login
+/// Why a login route could not answer with tokens: too busy to check the password, or a token,
+/// cookie or session that could not be made. Each answers as its own responder does, so a login
 /// handler can use `?` on the password check and on token creation alike.
 #[derive(Debug)]
 pub enum LoginError {
@@ -131,6 +131,14 @@ pub enum LoginError {
     Encode(jwt_ext::EncodeError),
     /// A cookie could not be set: 500.
     Cookie(jwt_ext::CookieError),
+    /// The session could not be recorded: 503.
+    Session(jwt_ext::SessionError),
+}
+
+impl From<jwt_ext::SessionError> for LoginError {
+    fn from(error: jwt_ext::SessionError) -> Self {
+        Self::Session(error)
+    }
 }
 
 impl From<Busy> for LoginError {
@@ -157,6 +165,7 @@ impl<'r> Responder<'r, 'static> for LoginError {
             Self::Busy(busy) => busy.respond_to(request),
             Self::Encode(error) => error.respond_to(request),
             Self::Cookie(error) => error.respond_to(request),
+            Self::Session(error) => error.respond_to(request),
         }
     }
 }

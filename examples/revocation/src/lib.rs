@@ -2,7 +2,8 @@
 //! quickstart's user (`test` / `test`). Revocations live in memory, or in Redis when
 //! `ROCKET_JWT_REDIS_URL` is set (shared by every instance).
 //!
-//! - `POST /login` → `{"access_token", "refresh_token"}` of a new family;
+//! - `POST /login` → `{"access_token", "refresh_token"}` of a new session, labelled with the
+//!   client's `User-Agent`;
 //! - `GET /protected` (access token) → `{"logged_in_as": ...}`;
 //! - `POST /refresh` (refresh token) → a new pair; the old refresh token stops working, and
 //!   presenting it again later revokes every token of the login;
@@ -10,19 +11,42 @@
 //!   whole login revoked: every access and refresh token of it, earlier ones included; a body
 //!   that does not name a refresh token as a string is refused with 400 and revokes nothing;
 //! - `POST /exchange` `{"access_token": ...}` → a successor for an access token, expired or
-//!   not, once per token, until `jwt_sliding_refresh_window` after the login.
+//!   not, once per token, until `jwt_sliding_refresh_window` after the login;
+//! - `GET /sessions` (access token) → `{"sessions": [{"id", "created_at",
+//!   "last_refreshed_at", "current", "label", "expires_at"}]}`: the identity's logins;
+//! - `DELETE /sessions/<id>` (access token) → one of the identity's logins ended (404 for an
+//!   id that is not one of its own; nothing is revoked then);
+//! - `POST /logout-everywhere` (access token) → every token of every login of the identity
+//!   refused, the presented one included.
 
-use jwt_ext::{jwt_required, Jwt, JwtManager, RefreshError, Refreshed, RevokeError, TokenPair};
+use jwt_ext::{
+    jwt_required, Jwt, JwtManager, RefreshError, Refreshed, RevokeError, SessionError, TokenPair,
+};
 use quickstart::LoginError;
 use rocket::figment::Figment;
 use rocket::http::Status;
+use rocket::request::{FromRequest, Outcome};
 use rocket::response::status::Custom;
 use rocket::serde::json::{self, json, Json, Value};
 use rocket::{catch, catchers, delete, get, post, routes, Build, Request, Rocket};
 
+/// The client's `User-Agent`, the label of the session a login makes.
+struct UserAgent(Option<String>);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for UserAgent {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        let agent = request.headers().get_one("User-Agent").map(str::to_owned);
+        Outcome::Success(Self(agent))
+    }
+}
+
 #[post("/login", data = "<body>")]
 async fn login(
     jwt: &JwtManager,
+    agent: UserAgent,
     body: Json<Value>,
 ) -> Result<Result<Json<TokenPair>, Custom<Value>>, LoginError> {
     let field = |name: &str| body[name].as_str().unwrap_or_default().to_owned();
@@ -30,7 +54,32 @@ async fn login(
         let refused = json!({ "msg": "Bad username or password" });
         return Ok(Err(Custom(Status::Unauthorized, refused)));
     }
-    Ok(Ok(Json(jwt.create_token_pair(field("username"), true)?)))
+    // One session: both tokens carry its id through every refresh and rotation.
+    let mut login = jwt.login(field("username")).fresh(true);
+    if let UserAgent(Some(agent)) = agent {
+        login = login.label(agent);
+    }
+    Ok(Ok(Json(login.create().await?)))
+}
+
+#[jwt_required]
+#[get("/sessions")]
+async fn sessions(jwt: &JwtManager, token: Jwt) -> Result<Value, SessionError> {
+    Ok(json!({ "sessions": jwt.sessions(&token).await? }))
+}
+
+#[jwt_required]
+#[delete("/sessions/<id>")]
+async fn end_session(jwt: &JwtManager, token: Jwt, id: &str) -> Result<Value, SessionError> {
+    jwt.end_session(&token, id).await?;
+    Ok(json!({ "msg": "Session ended" }))
+}
+
+#[jwt_required]
+#[post("/logout-everywhere")]
+async fn logout_everywhere(jwt: &JwtManager, token: Jwt) -> Result<Value, SessionError> {
+    jwt.logout_everywhere(&token).await?;
+    Ok(json!({ "msg": "Logged out everywhere" }))
 }
 
 #[jwt_required]
@@ -87,7 +136,19 @@ pub fn rocket_with(figment: Figment) -> Rocket<Build> {
         .join(("jwt_sliding_refresh_window", 86_400));
     rocket::custom(figment)
         .attach(JwtManager::fairing())
-        .mount("/", routes![login, protected, refresh, logout, exchange])
+        .mount(
+            "/",
+            routes![
+                login,
+                protected,
+                refresh,
+                logout,
+                exchange,
+                sessions,
+                end_session,
+                logout_everywhere
+            ],
+        )
         .register("/", catchers![json_error])
 }
 

@@ -71,6 +71,7 @@ impl fmt::Debug for Config {
             redis_key_prefix,
             blocklist_max_entries,
             blocklist_max_entries_per_identity,
+            sessions_max_per_identity,
             refresh_token_rotation,
             refresh_token_reuse_grace,
             sliding_refresh_window,
@@ -160,6 +161,7 @@ impl fmt::Debug for Config {
                 "blocklist_max_entries_per_identity",
                 blocklist_max_entries_per_identity,
             )
+            .field("sessions_max_per_identity", sessions_max_per_identity)
             .field("refresh_token_rotation", refresh_token_rotation)
             .field("refresh_token_reuse_grace", refresh_token_reuse_grace)
             .field("sliding_refresh_window", sliding_refresh_window)

@@ -405,6 +405,12 @@ settings! {
         key "jwt_blocklist_max_entries_per_identity", read read_count,
         set(usize) |v| v,
         table "`10000`", "live entries one identity's revocations may hold there (429 past it)";
+    /// Sessions one identity keeps (`jwt_sessions_max_per_identity`): a login past it ends the
+    /// identity's oldest. _Default:_ `100`.
+    sessions_max_per_identity: usize = 100,
+        key "jwt_sessions_max_per_identity", read read_count,
+        set(usize) |v| v,
+        table "`100`", "logins one identity keeps; a login past it ends the oldest";
     /// Rotate refresh tokens (`jwt_refresh_token_rotation`): each refresh returns a new
     /// refresh token too, the old one stops working, and presenting a rotated-out one revokes
     /// every token of its login (RFC 9700 §4.14.2). _Default:_ `false`.

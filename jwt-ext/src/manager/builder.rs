@@ -56,6 +56,9 @@ pub struct TokenBuilder<'a, K> {
     /// The additional claims loader's answer, when [`create_async`](Self::create_async)
     /// awaited it.
     loaded_claims: Option<Map<String, Value>>,
+    /// Claims carried over from the token this one succeeds: under the loaders' and this
+    /// token's own.
+    carried: Map<String, Value>,
     kind: PhantomData<K>,
 }
 
@@ -80,6 +83,7 @@ impl<'a, K> TokenBuilder<'a, K> {
             headers: Ok(Map::new()),
             ends_by: None,
             loaded_claims: None,
+            carried: Map::new(),
             kind: PhantomData,
         }
     }
@@ -122,6 +126,13 @@ impl<'a, K> TokenBuilder<'a, K> {
     /// Makes the token expire by `end` (UNIX seconds) at the latest, when given.
     pub(crate) fn ends_by(mut self, end: Option<i64>) -> Self {
         self.ends_by = end;
+        self
+    }
+
+    /// Carries `claims` over from the token this one succeeds; the additional claims loader's
+    /// and this token's own claims win over them.
+    pub(crate) fn carrying(mut self, claims: Map<String, Value>) -> Self {
+        self.carried = claims;
         self
     }
 
@@ -215,15 +226,16 @@ impl TokenBuilder<'_, kind::Refresh> {
     pub fn create(mut self) -> Result<String, EncodeError> {
         let config = self.manager.config();
         let lifetime = self.lifetime.unwrap_or(config.refresh_token_expires);
-        // With rotation, each login starts a family: its id, and when the family ends.
+        // With rotation, a refresh token belongs to a login: created alone, the login's access
+        // token would survive reuse detection.
         let has = |claim: &str| {
             self.claims
                 .as_ref()
                 .is_ok_and(|claims| claims.contains_key(claim))
         };
         let (has_family, has_end) = (has("fam"), has("fam_exp"));
-        if config.refresh_token_rotation && !has_family {
-            self = self.claim("fam", uuid::Uuid::new_v4().to_string());
+        if config.refresh_token_rotation && !has_family && self.claims.is_ok() {
+            return Err(EncodeError::UnboundRefreshToken);
         }
         if config.refresh_token_rotation && !has_end {
             if let Some(duration) = lifetime.duration() {
@@ -259,10 +271,11 @@ impl<K> TokenBuilder<'_, K> {
             .as_ref()
             .and_then(|loader| loader(&identity));
         // The loaders' claims and headers first, so that this token's own win (as in Flask).
-        let mut additional_claims = match self.loaded_claims {
+        let mut additional_claims = self.carried;
+        additional_claims.extend(match self.loaded_claims {
             Some(loaded) => loaded,
             None => loaders.claims_now(&identity)?,
-        };
+        });
         additional_claims.extend(self.claims?);
         let mut additional_headers = Loaders::extra(
             loaders.additional_headers.as_ref(),

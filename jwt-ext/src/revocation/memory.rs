@@ -3,9 +3,10 @@
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use super::memory_entries::{later, now, put, Entries, Kind, Room, Succession};
+use super::memory_sessions::Identities;
 use super::{
-    keep_until, owner, replaced_in_chain, revocation, Blocklist, Exchange, Revocation, Rotation,
-    RotationOutcome, StoreError,
+    keep_until, logged_out_by, owner, replaced_in_chain, revocation, Blocklist, Exchange,
+    Revocation, Rotation, RotationOutcome, Session, StoreError,
 };
 use crate::token::claims::DecodedToken;
 
@@ -45,6 +46,8 @@ pub struct MemoryBlocklist {
     max_entries: usize,
     max_per_identity: usize,
     entries: RwLock<Entries>,
+    /// Sessions and log-outs everywhere, at most `max_entries` of them.
+    identities: RwLock<Identities>,
 }
 
 impl MemoryBlocklist {
@@ -56,6 +59,7 @@ impl MemoryBlocklist {
             max_entries,
             max_per_identity: DEFAULT_MAX_ENTRIES_PER_IDENTITY.min(max_entries),
             entries: RwLock::new(Entries::default()),
+            identities: RwLock::new(Identities::default()),
         }
     }
 
@@ -105,6 +109,48 @@ impl MemoryBlocklist {
         self.entries.write().unwrap_or_else(PoisonError::into_inner)
     }
 
+    fn identities(&self) -> RwLockWriteGuard<'_, Identities> {
+        self.identities
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Whether `token`'s identity logged out everywhere after its login was made.
+    fn logged_out(&self, token: &DecodedToken) -> bool {
+        let identities = self
+            .identities
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        let before = match token.identity() {
+            serde_json::Value::String(identity) => identities.logged_out_before(identity, now()),
+            other => identities.logged_out_before(&other.to_string(), now()),
+        };
+        before.is_some_and(|before| logged_out_by(token, before))
+    }
+
+    /// Revokes every token of the login `family`, owned by `owner`, until `until`.
+    fn revoke_login(
+        &self,
+        family: &str,
+        owner: &str,
+        until: Option<i64>,
+    ) -> Result<(), StoreError> {
+        let now = now();
+        if until.is_some_and(|until| until < now) {
+            return Ok(());
+        }
+        let mut entries = self.lock();
+        let (new, until) = match entries.families.get(family) {
+            Some(slot) => (0, later(slot.until, until)),
+            None => (1, until),
+        };
+        self.make_room(&mut entries, &Room { owner, new }, now)?;
+        put(&mut entries, Kind::Family, family, (), until, owner, |e| {
+            &mut e.families
+        });
+        Ok(())
+    }
+
     /// Checks that `room` fits, after purging what expired.
     fn make_room(
         &self,
@@ -130,6 +176,9 @@ impl MemoryBlocklist {
 #[rocket::async_trait]
 impl Blocklist for MemoryBlocklist {
     async fn is_revoked(&self, token: &DecodedToken) -> Result<bool, StoreError> {
+        if self.logged_out(token) {
+            return Ok(true);
+        }
         let entries = self.read();
         let jti = token.jti();
         // The clock is read only when an entry depends on it.
@@ -223,21 +272,7 @@ impl Blocklist for MemoryBlocklist {
         let Some(family) = token.family() else {
             return self.revoke_until(token, until).await;
         };
-        let now = now();
-        if until.is_some_and(|until| until < now) {
-            return Ok(());
-        }
-        let owner = owner(token);
-        let mut entries = self.lock();
-        let (new, until) = match entries.families.get(family) {
-            Some(slot) => (0, later(slot.until, until)),
-            None => (1, until),
-        };
-        self.make_room(&mut entries, &Room { owner: &owner, new }, now)?;
-        put(&mut entries, Kind::Family, family, (), until, &owner, |e| {
-            &mut e.families
-        });
-        Ok(())
+        self.revoke_login(family, &owner(token), until)
     }
 
     async fn rotate(&self, rotation: &Rotation<'_>) -> Result<RotationOutcome, StoreError> {
@@ -370,5 +405,57 @@ impl Blocklist for MemoryBlocklist {
             );
         }
         Ok(true)
+    }
+
+    async fn record_session(
+        &self,
+        identity: &str,
+        session: &Session,
+        max_per_identity: usize,
+        until: Option<i64>,
+    ) -> Result<Vec<String>, StoreError> {
+        let dropped = self.identities().record(
+            identity,
+            session,
+            max_per_identity,
+            self.max_entries,
+            now(),
+        )?;
+        for id in &dropped {
+            self.revoke_login(id, identity, until)?;
+        }
+        Ok(dropped)
+    }
+
+    async fn sessions(&self, identity: &str) -> Result<Vec<Session>, StoreError> {
+        Ok(self.identities().list(identity, now()))
+    }
+
+    async fn touch_session(&self, identity: &str, id: &str, at: i64) -> Result<(), StoreError> {
+        self.identities().touch(identity, id, at);
+        Ok(())
+    }
+
+    async fn end_session(
+        &self,
+        identity: &str,
+        id: &str,
+        until: Option<i64>,
+    ) -> Result<bool, StoreError> {
+        let Some(session) = self.identities().remove(identity, id, now()) else {
+            return Ok(false);
+        };
+        self.revoke_login(&session.id, identity, until)?;
+        Ok(true)
+    }
+
+    async fn logout_everywhere(
+        &self,
+        identity: &str,
+        before: i64,
+        until: Option<i64>,
+    ) -> Result<(), StoreError> {
+        self.identities()
+            .log_out(identity, before, until, self.max_entries, now())
     }
 }

@@ -12,7 +12,10 @@
 //! - a revoked login (the `fam` claim shared by a login's tokens), until the last token of the
 //!   login could be used;
 //! - the rotation state of a login's refresh tokens, and the state of an exchange chain, one
-//!   entry each however many times the login refreshes or exchanges.
+//!   entry each however many times the login refreshes or exchanges;
+//! - an identity's logins ([`Session`]s, bounded per identity, each dropped when it ends), and
+//!   the instant it last logged out everywhere, until every token issued before could be
+//!   used.
 //!
 //! Fail closed: when the store cannot answer, protected routes answer
 //! `503 {"msg": "Token revocation store unavailable"}`, never 200.
@@ -23,8 +26,10 @@ mod entry;
 mod error;
 mod memory;
 mod memory_entries;
+mod memory_sessions;
 #[cfg(feature = "redis")]
 mod redis;
+mod session;
 mod store;
 
 pub(crate) use entry::{exp_seconds, keep_until, owner, replaced_in_chain, revocation, Revocation};
@@ -32,4 +37,6 @@ pub use error::{RevokeError, StoreError};
 pub use memory::MemoryBlocklist;
 #[cfg(feature = "redis")]
 pub use redis::RedisBlocklist;
+pub(crate) use session::logged_out_by;
+pub use session::Session;
 pub use store::{Blocklist, Exchange, Rotation, RotationOutcome};

@@ -2,6 +2,7 @@
 //! steps take and give.
 
 use super::error::StoreError;
+use super::session::Session;
 use crate::token::claims::DecodedToken;
 
 /// Where revoked tokens are recorded: Flask's `token_in_blocklist_loader`, as a store.
@@ -11,8 +12,9 @@ use crate::token::claims::DecodedToken;
 /// ([`revoke_until`](Self::revoke_until)), after which the token is refused anyway. The other
 /// methods have defaults that work on those two; override them to revoke whole logins
 /// ([`revoke_family`](Self::revoke_family)), to rotate refresh tokens
-/// ([`rotate`](Self::rotate)) and to keep an exchange chain in one entry
-/// ([`exchange`](Self::exchange)).
+/// ([`rotate`](Self::rotate)), to keep an exchange chain in one entry
+/// ([`exchange`](Self::exchange)) and to keep sessions
+/// ([`record_session`](Self::record_session) and the methods after it).
 ///
 /// # Example
 ///
@@ -133,6 +135,82 @@ pub trait Blocklist: Send + Sync + 'static {
         self.revoke_once(exchange.token, exchange.presented_until)
             .await
     }
+
+    /// Records a new login of `identity`, keeping at most `max_per_identity` of its logins:
+    /// ended ones are dropped first, then the oldest are ended as by
+    /// [`end_session`](Self::end_session) (their tokens refused until `until`, UNIX seconds;
+    /// `None`: for good); their ids are returned. Used by
+    /// [`JwtManager::login`](crate::JwtManager::login).
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Unsupported`] by default; a [`StoreError`] when the store fails.
+    async fn record_session(
+        &self,
+        identity: &str,
+        session: &Session,
+        max_per_identity: usize,
+        until: Option<i64>,
+    ) -> Result<Vec<String>, StoreError> {
+        let _ = (identity, session, max_per_identity, until);
+        Err(StoreError::Unsupported("sessions"))
+    }
+
+    /// The logins of `identity` that have not ended, oldest first.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Unsupported`] by default; a [`StoreError`] when the store fails.
+    async fn sessions(&self, identity: &str) -> Result<Vec<Session>, StoreError> {
+        let _ = identity;
+        Err(StoreError::Unsupported("sessions"))
+    }
+
+    /// Notes that the login `id` of `identity` was refreshed at `at` (UNIX seconds); nothing
+    /// when it is not recorded. The default does nothing.
+    ///
+    /// # Errors
+    ///
+    /// A [`StoreError`] when the store fails.
+    async fn touch_session(&self, identity: &str, id: &str, at: i64) -> Result<(), StoreError> {
+        let _ = (identity, id, at);
+        Ok(())
+    }
+
+    /// Ends the login `id` of `identity`: every token of it is refused until `until` (UNIX
+    /// seconds; `None`: for good), and it leaves the list. `false` when `identity` has no such
+    /// login (nothing is revoked then).
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Unsupported`] by default; a [`StoreError`] when the store fails.
+    async fn end_session(
+        &self,
+        identity: &str,
+        id: &str,
+        until: Option<i64>,
+    ) -> Result<bool, StoreError> {
+        let _ = (identity, id, until);
+        Err(StoreError::Unsupported("sessions"))
+    }
+
+    /// Logs `identity` out everywhere: every token of a login made until `before`
+    /// (microseconds since the UNIX epoch) is refused, until `until` (UNIX seconds; `None`:
+    /// for good), and its logins leave the list. [`is_revoked`](Self::is_revoked) answers it
+    /// in the same lookup as the token's own entries.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Unsupported`] by default; a [`StoreError`] when the store fails.
+    async fn logout_everywhere(
+        &self,
+        identity: &str,
+        before: i64,
+        until: Option<i64>,
+    ) -> Result<(), StoreError> {
+        let _ = (identity, before, until);
+        Err(StoreError::Unsupported("logging out everywhere"))
+    }
 }
 
 /// A shared store: the application keeps an `Arc` of its store (to inspect it, or to hand it
@@ -177,6 +255,44 @@ impl<B: Blocklist + ?Sized> Blocklist for std::sync::Arc<B> {
 
     async fn exchange(&self, exchange: &Exchange<'_>) -> Result<bool, StoreError> {
         (**self).exchange(exchange).await
+    }
+
+    async fn record_session(
+        &self,
+        identity: &str,
+        session: &Session,
+        max_per_identity: usize,
+        until: Option<i64>,
+    ) -> Result<Vec<String>, StoreError> {
+        (**self)
+            .record_session(identity, session, max_per_identity, until)
+            .await
+    }
+
+    async fn sessions(&self, identity: &str) -> Result<Vec<Session>, StoreError> {
+        (**self).sessions(identity).await
+    }
+
+    async fn touch_session(&self, identity: &str, id: &str, at: i64) -> Result<(), StoreError> {
+        (**self).touch_session(identity, id, at).await
+    }
+
+    async fn end_session(
+        &self,
+        identity: &str,
+        id: &str,
+        until: Option<i64>,
+    ) -> Result<bool, StoreError> {
+        (**self).end_session(identity, id, until).await
+    }
+
+    async fn logout_everywhere(
+        &self,
+        identity: &str,
+        before: i64,
+        until: Option<i64>,
+    ) -> Result<(), StoreError> {
+        (**self).logout_everywhere(identity, before, until).await
     }
 }
 

@@ -53,6 +53,15 @@ pub enum EncodeError {
          (or `create_token_pair_async`) instead of `.create()`"
     )]
     AsyncClaimsLoader,
+    /// A refresh token created alone while `jwt_refresh_token_rotation` is on: reuse detection
+    /// would revoke it but not the access token created beside it, so it is not created. A
+    /// server-side bug, answered 500.
+    #[error(
+        "with `jwt_refresh_token_rotation` on, a login's tokens are created together, so that \
+         reuse detection revokes its access tokens too: `jwt.login(identity).create().await` or \
+         `jwt.create_token_pair(identity, fresh)` instead of `create_refresh_token`"
+    )]
+    UnboundRefreshToken,
 }
 
 pub(crate) fn merge(

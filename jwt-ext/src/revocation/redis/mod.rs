@@ -6,9 +6,11 @@ mod check;
 mod connection;
 mod link;
 mod near_cache;
+mod open;
 mod push;
 mod scripts;
 mod sentinel;
+mod sessions;
 mod store;
 
 pub use store::RedisBlocklist;

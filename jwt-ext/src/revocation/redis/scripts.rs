@@ -83,3 +83,62 @@ if ARGV[6] == '1' then
 end
 return 1
 ";
+
+/// Records a login in its identity's hash of sessions: drops the ended ones, then the oldest
+/// past the bound (returned, to be revoked), and keeps the hash as long as its longest login.
+/// KEYS: the hash. ARGV: id, the session's JSON, most logins, now, ttl (0: none).
+pub(super) const SESSION_RECORD: &str = r"
+local now = tonumber(ARGV[4])
+local all = redis.call('HGETALL', KEYS[1])
+local live = {}
+for i = 1, #all, 2 do
+  local ok, session = pcall(cjson.decode, all[i + 1])
+  if not ok or (type(session.expires_at) == 'number' and session.expires_at < now) then
+    redis.call('HDEL', KEYS[1], all[i])
+  elseif all[i] ~= ARGV[1] then
+    table.insert(live, {all[i], tonumber(session.created_at) or 0})
+  end
+end
+table.sort(live, function(a, b) return a[2] < b[2] end)
+local dropped = {}
+for i = 1, #live + 1 - tonumber(ARGV[3]) do
+  redis.call('HDEL', KEYS[1], live[i][1])
+  table.insert(dropped, live[i][1])
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+local ttl = tonumber(ARGV[5])
+if ttl > 0 then
+  -- -1 (no expiry yet) is less too.
+  if redis.call('TTL', KEYS[1]) < ttl then redis.call('EXPIRE', KEYS[1], ttl) end
+else
+  redis.call('PERSIST', KEYS[1])
+end
+return dropped
+";
+
+/// Notes a refresh of a recorded login. KEYS: the identity's hash. ARGV: id, UNIX second.
+pub(super) const SESSION_TOUCH: &str = r"
+local value = redis.call('HGET', KEYS[1], ARGV[1])
+if not value then return 0 end
+local session = cjson.decode(value)
+session.last_refreshed_at = tonumber(ARGV[2])
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(session))
+return 1
+";
+
+/// Logs an identity out everywhere: keeps the later of the stored and the given instant,
+/// empties its list of logins, and pushes the key. KEYS: the logged-out key, the sessions
+/// hash. ARGV: the instant (microseconds), ttl (0: none), channel.
+pub(super) const LOGOUT_EVERYWHERE: &str = r"
+local current = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
+if tonumber(ARGV[1]) > current then
+  if tonumber(ARGV[2]) > 0 then
+    redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+  else
+    redis.call('SET', KEYS[1], ARGV[1])
+  end
+end
+redis.call('DEL', KEYS[2])
+redis.call('PUBLISH', ARGV[3], KEYS[1])
+return 1
+";

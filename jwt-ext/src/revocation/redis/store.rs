@@ -4,17 +4,14 @@
 use rocket::time::OffsetDateTime;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use super::check::refused;
-use super::connection::{ConnectError, Target};
 use super::link::Link;
 use super::near_cache::NearCache;
-use super::push::revocations_channel;
 use super::scripts::{EXCHANGE, REVOKE, ROTATE};
-use crate::config::DEFAULT_NEAR_CACHE_SIZE;
 use crate::revocation::{
-    keep_until, revocation, Blocklist, Exchange, Revocation, Rotation, RotationOutcome, StoreError,
+    keep_until, owner, revocation, Blocklist, Exchange, Revocation, Rotation, RotationOutcome,
+    Session, StoreError,
 };
 use crate::token::claims::DecodedToken;
 
@@ -29,9 +26,10 @@ const MAX_TTL: u64 = 100 * 366 * 24 * 3600;
 /// A stable part of the store: another application (a Flask app migrating route by route, an
 /// admin script) may read and write the same keys. `<prefix>` is `jwt_redis_key_prefix`;
 /// `<login>` is the token's `fam` claim (the login it belongs to), or its own `jti` when it was
-/// issued alone ([`login_of`](Self::login_of)). Every key of a login carries `{<login>}` as its
-/// Redis Cluster hash tag, so that the multi-key steps (the revocation check, rotation,
-/// exchange) stay in one slot; a single node reads the same keys.
+/// issued alone ([`login_of`](Self::login_of)); `<identity>` is the token's identity (as JSON
+/// when it is not a string). Every key of a login carries `{<login>}` as its Redis Cluster
+/// hash tag, so that rotation and exchange stay in one slot; an identity's keys carry
+/// `{<identity>}`. A single node reads the same keys.
 ///
 /// | key | value | expires |
 /// |---|---|---|
@@ -39,6 +37,8 @@ const MAX_TTL: u64 = 100 * 366 * 24 * 3600;
 /// | `<prefix>{<login>}:family-revoked` | `1`: every token of the login is refused | when the login's last token can no longer be used |
 /// | `<prefix>{<login>}:family` | hash `current`, `previous`, `previous_until`: refresh-token rotation state | with the login's refresh tokens |
 /// | `<prefix>{<login>}:chain:<orig_jti>` | JSON `[current, previous, previous_until]`: the exchange chain's state | with the chain's last token |
+/// | `<prefix>user:{<identity>}:logged-out` | the instant (microseconds) the identity last logged out everywhere: tokens of logins made until then are refused | when the last of those tokens can no longer be used |
+/// | `<prefix>user:{<identity>}:sessions` | hash: login id → [`Session`] as JSON | with the identity's longest login |
 ///
 /// Every write to one of those keys but `family` is followed, atomically, by a `PUBLISH` of
 /// the key's name on `<prefix>revocations`: the push that keeps every instance's near-cache
@@ -74,13 +74,13 @@ const MAX_TTL: u64 = 100 * 366 * 24 * 3600;
 /// ```
 #[derive(Clone)]
 pub struct RedisBlocklist {
-    link: Arc<Link>,
+    pub(super) link: Arc<Link>,
     /// How many replicas must have each revocation before it counts as stored.
-    replica_acks: usize,
-    prefix: String,
+    pub(super) replica_acks: usize,
+    pub(super) prefix: String,
     /// The channel each write's push goes to.
-    channel: String,
-    near: Option<Arc<NearCache>>,
+    pub(super) channel: String,
+    pub(super) near: Option<Arc<NearCache>>,
 }
 
 impl std::fmt::Debug for RedisBlocklist {
@@ -93,128 +93,6 @@ impl std::fmt::Debug for RedisBlocklist {
 }
 
 impl RedisBlocklist {
-    /// Connects to `url` (`redis://[user:password@]host:port/db`, `rediss://…` for TLS with
-    /// the system's trusted roots, `valkey(s)://…`, `unix:///path`); keys start with `prefix`.
-    /// The near-cache is on, with its default size and bound.
-    ///
-    /// # Errors
-    ///
-    /// [`StoreError::Unavailable`] when the URL is invalid or the server does not answer (the
-    /// reason: connection refused, the certificate does not verify, authentication failed).
-    pub async fn connect(url: &str, prefix: &str) -> Result<Self, StoreError> {
-        let target = Target::Node {
-            url: url.to_owned(),
-            ca: None,
-        };
-        let link = Link::open(target.clone(), probe_key(prefix)).await?;
-        let near = (DEFAULT_NEAR_CACHE_SIZE, Duration::from_secs(1));
-        Ok(Self::on(link, target, prefix, 0, Some(near)))
-    }
-
-    /// Connects as the settings say: `jwt_redis_url`, `jwt_redis_cluster_urls` or
-    /// `jwt_redis_sentinel_urls` with `jwt_redis_sentinel_master`,
-    /// `jwt_redis_key_prefix` and, for a private CA, `jwt_redis_tls_ca_file`. What the fairing
-    /// does at ignite. With `jwt_redis_required_at_launch = false`, a store that cannot be
-    /// reached *yet* (refused, timed out) gives a store that connects on first use and answers
-    /// 503 until then; what can never work (a certificate that does not verify, a wrong
-    /// password) is still an error.
-    ///
-    /// # Errors
-    ///
-    /// As for [`connect`](Self::connect); [`StoreError::Unavailable`] also when none of the
-    /// URL settings is set or the CA file cannot be read.
-    pub async fn from_config(config: &crate::Config) -> Result<Self, StoreError> {
-        let ca = match &config.redis_tls_ca_file {
-            Some(path) => Some(std::fs::read(path).map_err(|error| {
-                StoreError::Unavailable(format!(
-                    "`jwt_redis_tls_ca_file` ({}) cannot be read: {error}",
-                    path.display()
-                ))
-            })?),
-            None => None,
-        };
-        let cluster = !config.redis_cluster_urls.is_empty();
-        let sentinel = !config.redis_sentinel_urls.is_empty();
-        // Replicas are what a Cluster's or Sentinel's failover promotes.
-        let replica_acks = config
-            .redis_replica_acks
-            .unwrap_or(usize::from(cluster || sentinel));
-        let target = if cluster {
-            Target::Cluster {
-                seeds: config.redis_cluster_urls.clone(),
-                ca,
-            }
-        } else if sentinel {
-            let master = config.redis_sentinel_master.clone().ok_or_else(|| {
-                StoreError::Unavailable("`jwt_redis_sentinel_master` is not set".into())
-            })?;
-            Target::Sentinel {
-                sentinels: config.redis_sentinel_urls.clone(),
-                master,
-                ca,
-            }
-        } else {
-            let url = config.redis_url.clone().ok_or_else(|| {
-                StoreError::Unavailable(
-                    "none of `jwt_redis_url`, `jwt_redis_cluster_urls` and \
-                     `jwt_redis_sentinel_urls` is set"
-                        .into(),
-                )
-            })?;
-            Target::Node { url, ca }
-        };
-        let probe = probe_key(&config.redis_key_prefix);
-        let link = match Link::open(target.clone(), probe.clone()).await {
-            Ok(link) => link,
-            Err(ConnectError {
-                transient: true,
-                error,
-            }) if !config.redis_required_at_launch => {
-                log::warn!(
-                    "jwt-ext: the revocation store cannot be reached ({error}); starting \
-                     fail-closed: protected routes answer 503 until it answers"
-                );
-                Link::later(target.clone(), probe, error.to_string())
-            }
-            Err(error) => return Err(error.into()),
-        };
-        let near = (config.redis_near_cache_size > 0).then(|| {
-            let max_stale = Duration::from_millis(config.redis_near_cache_max_stale_ms);
-            (config.redis_near_cache_size, max_stale)
-        });
-        Ok(Self::on(
-            link,
-            target,
-            &config.redis_key_prefix,
-            replica_acks,
-            near,
-        ))
-    }
-
-    /// The store on `link`, with a near-cache of `near` (capacity, bound) kept current by
-    /// pushes from `target`.
-    fn on(
-        link: Link,
-        target: Target,
-        prefix: &str,
-        replica_acks: usize,
-        near: Option<(usize, Duration)>,
-    ) -> Self {
-        let link = Arc::new(link);
-        let near = near.map(|(capacity, max_stale)| {
-            let cache = Arc::new(NearCache::new(capacity, max_stale));
-            super::push::start(&cache, Arc::clone(&link), target, prefix);
-            cache
-        });
-        Self {
-            link,
-            prefix: prefix.to_owned(),
-            channel: revocations_channel(prefix),
-            replica_acks,
-            near,
-        }
-    }
-
     /// The key of a revoked `jti` of `login` (see [`login_of`](Self::login_of)).
     #[must_use]
     pub fn revoked_key(&self, login: &str, jti: &str) -> String {
@@ -250,7 +128,7 @@ impl RedisBlocklist {
     /// The values of `keys` (one login's, so one slot): one `MGET`. While a Cluster moves
     /// their slot, Redis answers a multi-key read with `TRYAGAIN` until the move ends; single
     /// keys follow the `ASK` redirect, so the keys are then read one by one.
-    async fn read(&self, keys: &[String]) -> Result<Vec<Option<String>>, StoreError> {
+    pub(super) async fn read(&self, keys: &[String]) -> Result<Vec<Option<String>>, StoreError> {
         let connection = self.link.connection().await?;
         let mut command = redis::cmd("MGET");
         command.arg(keys);
@@ -273,7 +151,7 @@ impl RedisBlocklist {
     /// Sends a script that stores a revocation and publishes the keys it wrote, and waits until
     /// `replica_acks` replicas have it: a failover right after it then keeps it. This
     /// instance's copies of `keys` are dropped at once, without waiting for the push.
-    async fn write<T: redis::FromRedisValue>(
+    pub(super) async fn write<T: redis::FromRedisValue>(
         &self,
         command: &redis::Cmd,
         keys: &[&str],
@@ -295,7 +173,7 @@ impl RedisBlocklist {
 
     /// Stores `value` at `key` (for `ttl` seconds; `None`: for good) and publishes its name;
     /// with `only_if_absent`, only when the key does not exist. `true` when it was set.
-    async fn revoke_key(
+    pub(super) async fn revoke_key(
         &self,
         key: &str,
         value: impl redis::ToRedisArgs,
@@ -319,7 +197,7 @@ impl RedisBlocklist {
 /// Seconds from now until `until`, at least 1 (an instant already past still gives a key that
 /// disappears by itself); `None` for "no expiry", also when `until` is further away than
 /// [`MAX_TTL`].
-fn ttl_until(until: Option<i64>, now: i64) -> Option<u64> {
+pub(super) fn ttl_until(until: Option<i64>, now: i64) -> Option<u64> {
     let seconds = u64::try_from(until?.saturating_sub(now))
         .unwrap_or(0)
         .max(1);
@@ -327,34 +205,32 @@ fn ttl_until(until: Option<i64>, now: i64) -> Option<u64> {
 }
 
 /// The key the launch reads to prove the store usable: under the prefix, never written.
-fn probe_key(prefix: &str) -> String {
+pub(super) fn probe_key(prefix: &str) -> String {
     format!("{prefix}{{launch-check}}:revoked:launch-check")
 }
 
-fn now() -> i64 {
+pub(super) fn now() -> i64 {
     OffsetDateTime::now_utc().unix_timestamp()
 }
 
 #[rocket::async_trait]
 impl Blocklist for RedisBlocklist {
     async fn is_revoked(&self, token: &DecodedToken) -> Result<bool, StoreError> {
-        let Some(login) = Self::login_of(token) else {
-            return Ok(false); // Neither `jti` nor `fam`: nothing of it can be revoked.
-        };
-        // One slot on a Cluster: every key carries the login's hash tag.
-        let mut keys = Vec::with_capacity(3);
-        if let Some(jti) = token.jti() {
-            keys.push(self.revoked_key(login, jti));
+        // The login's keys share its hash tag; the identity's log-out everywhere has the
+        // identity's. On a Cluster the `MGET` is split by slot.
+        let mut keys = Vec::with_capacity(4);
+        if let Some(login) = Self::login_of(token) {
+            if let Some(jti) = token.jti() {
+                keys.push(self.revoked_key(login, jti));
+            }
+            if let Some(family) = token.family() {
+                keys.push(self.family_revoked_key(family));
+            }
+            if let Some(chain) = token.chain() {
+                keys.push(self.chain_key(login, chain));
+            }
         }
-        if let Some(family) = token.family() {
-            keys.push(self.family_revoked_key(family));
-        }
-        if let Some(chain) = token.chain() {
-            keys.push(self.chain_key(login, chain));
-        }
-        if keys.is_empty() {
-            return Ok(false);
-        }
+        keys.push(self.logged_out_key(&owner(token)));
         if let Some(near) = &self.near {
             if let Some(values) = near.lookup(&keys) {
                 return Ok(refused(token, values.iter().map(Option::as_deref), now()));
@@ -483,5 +359,42 @@ impl Blocklist for RedisBlocklist {
             .arg(&self.channel);
         let exchanged: i64 = self.write(&command, &[&chain, &presented, &first]).await?;
         Ok(exchanged == 1)
+    }
+
+    async fn record_session(
+        &self,
+        identity: &str,
+        session: &Session,
+        max_per_identity: usize,
+        until: Option<i64>,
+    ) -> Result<Vec<String>, StoreError> {
+        self.record(identity, session, max_per_identity, until)
+            .await
+    }
+
+    async fn sessions(&self, identity: &str) -> Result<Vec<Session>, StoreError> {
+        self.list(identity).await
+    }
+
+    async fn touch_session(&self, identity: &str, id: &str, at: i64) -> Result<(), StoreError> {
+        self.touch(identity, id, at).await
+    }
+
+    async fn end_session(
+        &self,
+        identity: &str,
+        id: &str,
+        until: Option<i64>,
+    ) -> Result<bool, StoreError> {
+        self.end(identity, id, until).await
+    }
+
+    async fn logout_everywhere(
+        &self,
+        identity: &str,
+        before: i64,
+        until: Option<i64>,
+    ) -> Result<(), StoreError> {
+        self.log_out_everywhere(identity, before, until).await
     }
 }
