@@ -25,8 +25,8 @@ The keys are jwt-ext's (see `RedisBlocklist` in its documentation), with the sam
 
 where <login> is the token's `fam` claim, or its own `jti` when it has none (Flask's tokens):
 the braces are Redis Cluster's hash tag, which keeps a login's keys in one slot. Each write
-is followed, in the same transaction, by a PUBLISH of the key's name on `<prefix>revocations`:
-the push that tells every Rocket instance's near-cache to read the key again.
+is followed, in the same transaction, by a PUBLISH of its <login> on `<prefix>revocations`:
+the push that tells every Rocket instance's near-cache to read that login's keys again.
 
 Needs the `redis` package (redis-py).
 """
@@ -92,7 +92,7 @@ class JwtExtBlocklist:
             raise ValueError("the token has no jti claim and cannot be revoked")
         now = int(time.time())
         login = payload.get("fam") or jti
-        self._write(self._key(login, "revoked:" + jti), now, self._ttl(self._token_end(payload), now))
+        self._write(login, "revoked:" + jti, now, self._ttl(self._token_end(payload), now))
 
     def revoke_login(self, payload):
         """Revokes every token of the token's login (its `fam` claim), or the token alone."""
@@ -105,13 +105,13 @@ class JwtExtBlocklist:
         if end is not None:
             end = end + (self.window or 0) + self._access_lifetime(payload) + self.leeway
             end = max(end, self._token_end(payload) or end)
-        self._write(self._key(family, "family-revoked"), 1, self._ttl(end, now))
+        self._write(family, "family-revoked", 1, self._ttl(end, now))
 
-    def _write(self, key, value, ttl):
+    def _write(self, login, rest, value, ttl):
         # MULTI/EXEC: the key and its push, or neither.
         pipeline = self.redis.pipeline(transaction=True)
-        pipeline.set(key, value, ex=ttl)
-        pipeline.publish(self.prefix + "revocations", key)
+        pipeline.set(self._key(login, rest), value, ex=ttl)
+        pipeline.publish(self.prefix + "revocations", login)
         pipeline.execute()
 
     def _key(self, login, rest):

@@ -121,6 +121,9 @@ impl MemoryBlocklist {
             .identities
             .read()
             .unwrap_or_else(PoisonError::into_inner);
+        if !identities.any_logged_out() {
+            return false;
+        }
         let before = match token.identity() {
             serde_json::Value::String(identity) => identities.logged_out_before(identity, now()),
             other => identities.logged_out_before(&other.to_string(), now()),

@@ -165,12 +165,14 @@ impl Identities {
         Ok(())
     }
 
+    /// Whether any identity logged out everywhere: when none, the check looks no further.
+    pub(super) fn any_logged_out(&self) -> bool {
+        self.logged_out != 0
+    }
+
     /// The instant (microseconds) before which `identity`'s logins are refused, if it logged
     /// out everywhere and that still matters at `now`.
     pub(super) fn logged_out_before(&self, identity: &str, now: i64) -> Option<i64> {
-        if self.logged_out == 0 {
-            return None;
-        }
         let (before, until) = self.by_identity.get(identity)?.logged_out?;
         until.is_none_or(|until| until >= now).then_some(before)
     }

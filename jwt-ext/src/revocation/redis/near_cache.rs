@@ -1,12 +1,13 @@
-//! The near-cache: each instance's copy of the revocation keys it read from Redis, so that
+//! The near-cache: each instance's copy of what the revocation check read from Redis, so that
 //! the check of a token seen before costs a hash lookup instead of a round trip.
 //!
 //! # Why pub/sub
 //!
 //! Every write jwt-ext makes to a key the check reads (a logout, a revoked login, reuse
-//! detection, an exchange) is a Lua script that also `PUBLISH`es the key's name on
-//! `<prefix>revocations`, in the same atomic step; every instance subscribes and drops its copy
-//! of that key. Classic pub/sub was chosen over the alternatives:
+//! detection, an exchange, a session ended, a log-out everywhere) is a Lua script that also
+//! `PUBLISH`es, on `<prefix>revocations` and in the same atomic step, the login or identity
+//! whose key it wrote; every instance subscribes and stops trusting what it holds for it.
+//! Classic pub/sub was chosen over the alternatives:
 //! - it works unchanged on a single node, over TLS, behind Sentinel (a replica gets the
 //!   master's messages too) and on a Cluster, where a `PUBLISH` reaches every node, so one
 //!   subscription to any node hears all slots; sharded pub/sub (`SSUBSCRIBE`) would need one
@@ -29,12 +30,15 @@
 //! which bounds how long a write made without its push (another application writing the keys
 //! without publishing) goes unseen.
 //!
-//! # Races
+//! # What is kept, and races
 //!
-//! A read that started before a push and ends after it must not store what it read. Each key
-//! hashes to one of [`SHARDS`] counters, bumped by every push for a key of that shard; a read
-//! takes the counters of its keys before asking Redis ([`NearCache::ticket`]) and stores its
-//! answer only if they have not moved, checked again after storing.
+//! One entry per token (by `jti`): the values of its keys as Redis gave them. Every key
+//! carries a login's or an identity's hash tag, and a push names that tag (the login or the
+//! identity whose key was written). Each tag hashes to one of [`SHARDS`] counters, bumped by
+//! every push for it; an entry records the counters of its token's login and identity when its
+//! read began, and answers only while both are unchanged. So a push makes every entry of its
+//! login or identity stale at once, without finding them, and a read that a push overtook
+//! stores nothing that could answer.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -45,28 +49,40 @@ use quick_cache::sync::Cache;
 /// How long a copy is used before it is read from Redis again, whatever the pushes say.
 pub(super) const MAX_AGE: Duration = Duration::from_secs(60);
 
-/// Counters that tell a read whether a push for one of its keys arrived meanwhile.
-const SHARDS: usize = 256;
+/// Counters that tell an entry whether a push for its login or identity arrived since.
+const SHARDS: usize = 4096;
 
-/// One key's value, as Redis gave it, and when it was read (milliseconds since
-/// [`NearCache::origin`]).
-#[derive(Clone)]
-struct Copy {
-    value: Option<Arc<str>>,
+/// What a token's check read: its keys' values, and what made them current.
+pub(super) struct Entry {
+    values: Box<[Option<Box<str>>]>,
+    login: Box<str>,
+    identity: Box<str>,
+    ticket: Ticket,
+    /// When the read began (milliseconds since [`NearCache::origin`]).
     read_at: u64,
 }
 
-/// What a read saw before it asked Redis: the cache's generation and its keys' counters.
+impl Entry {
+    /// The keys' values, in the order the check read them.
+    pub(super) fn values(&self) -> impl DoubleEndedIterator<Item = Option<&str>> {
+        self.values.iter().map(Option::as_deref)
+    }
+}
+
+/// What a read saw before it asked Redis: the cache's generation and the counters of its
+/// token's login and identity.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) struct Ticket {
     generation: u64,
-    epochs: Vec<u64>,
+    login: u64,
+    identity: u64,
 }
 
 /// One instance's copies of revocation keys, trusted only while the push channel is heard.
 pub(super) struct NearCache {
-    copies: Cache<Box<str>, Copy>,
+    entries: Cache<Box<str>, Arc<Entry>>,
     epochs: Box<[AtomicU64]>,
-    /// Bumped when the cache is emptied: a read that began before cannot store.
+    /// Bumped when the cache is emptied: what was read before answers no more.
     generation: AtomicU64,
     /// Whether the subscription is up.
     subscribed: AtomicBool,
@@ -78,11 +94,11 @@ pub(super) struct NearCache {
 }
 
 impl NearCache {
-    /// A cache of at most `capacity` keys, trusted for `max_stale` after the push channel was
-    /// last heard. Untrusted until the subscription is made.
+    /// A cache of at most `capacity` tokens, trusted for `max_stale` after the push channel
+    /// was last heard. Untrusted until the subscription is made.
     pub(super) fn new(capacity: usize, max_stale: Duration) -> Self {
         Self {
-            copies: Cache::new(capacity),
+            entries: Cache::new(capacity),
             epochs: (0..SHARDS).map(|_| AtomicU64::new(0)).collect(),
             generation: AtomicU64::new(0),
             subscribed: AtomicBool::new(false),
@@ -101,12 +117,15 @@ impl NearCache {
         u64::try_from(self.origin.elapsed().as_millis()).unwrap_or(u64::MAX)
     }
 
-    /// Whether copies may answer: subscribed, and heard from within the bound.
-    pub(super) fn trusted(&self) -> bool {
-        let silent = self
-            .now()
-            .saturating_sub(self.heard_at.load(Ordering::SeqCst));
-        self.subscribed.load(Ordering::SeqCst) && u128::from(silent) <= self.max_stale.as_millis()
+    /// How long the push channel has been silent, at `now`.
+    fn silent_for(&self, now: u64) -> u64 {
+        now.saturating_sub(self.heard_at.load(Ordering::SeqCst))
+    }
+
+    /// Whether copies may answer at `now`: subscribed, and heard from within the bound.
+    fn trusted_at(&self, now: u64) -> bool {
+        self.subscribed.load(Ordering::SeqCst)
+            && u128::from(self.silent_for(now)) <= self.max_stale.as_millis()
     }
 
     /// The push channel was heard from (a heartbeat or a push).
@@ -116,10 +135,7 @@ impl NearCache {
 
     /// How long the push channel has been silent.
     pub(super) fn silence(&self) -> Duration {
-        let silent = self
-            .now()
-            .saturating_sub(self.heard_at.load(Ordering::SeqCst));
-        Duration::from_millis(silent)
+        Duration::from_millis(self.silent_for(self.now()))
     }
 
     /// The subscription was made: the cache is emptied, then trusted.
@@ -137,83 +153,75 @@ impl NearCache {
 
     fn empty(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
-        self.copies.clear();
+        self.entries.clear();
     }
 
-    fn shard(key: &str) -> usize {
+    fn epoch(&self, tag: &str) -> &AtomicU64 {
         use std::hash::BuildHasher;
-        let hash = foldhash::fast::FixedState::with_seed(0).hash_one(key);
-        // The low bits of the hash; the table's length is a power of two.
-        usize::try_from(hash % SHARDS as u64).unwrap_or(0)
+        let hash = foldhash::fast::FixedState::with_seed(0).hash_one(tag);
+        // SHARDS is a power of two: the low bits pick the counter.
+        let index = usize::try_from(hash & (SHARDS as u64 - 1)).unwrap_or(0);
+        &self.epochs[index]
     }
 
-    /// The values of `keys`, when every one has a live copy and the cache is trusted.
-    pub(super) fn lookup(&self, keys: &[String]) -> Option<Vec<Option<Arc<str>>>> {
-        if !self.trusted() {
-            return None;
-        }
-        let oldest = self
-            .now()
-            .saturating_sub(u64::try_from(MAX_AGE.as_millis()).unwrap_or(u64::MAX));
-        keys.iter()
-            .map(|key| {
-                let copy = self.copies.get(key.as_str())?;
-                (copy.read_at >= oldest).then_some(copy.value)
-            })
-            .collect()
-    }
-
-    /// What a read of `keys` must see unchanged to store its answer.
-    pub(super) fn ticket(&self, keys: &[String]) -> Ticket {
+    /// What a read of the keys of a token of `login` and `identity` must see unchanged to
+    /// store its answer.
+    pub(super) fn ticket(&self, login: &str, identity: &str) -> Ticket {
         Ticket {
             generation: self.generation.load(Ordering::SeqCst),
-            epochs: keys
-                .iter()
-                .map(|key| self.epochs[Self::shard(key)].load(Ordering::SeqCst))
-                .collect(),
+            login: self.epoch(login).load(Ordering::SeqCst),
+            identity: self.epoch(identity).load(Ordering::SeqCst),
         }
     }
 
-    fn unchanged(&self, keys: &[String], ticket: &Ticket) -> bool {
-        self.generation.load(Ordering::SeqCst) == ticket.generation
-            && keys
-                .iter()
-                .zip(&ticket.epochs)
-                .all(|(key, epoch)| self.epochs[Self::shard(key)].load(Ordering::SeqCst) == *epoch)
+    /// The values of the keys of the token `jti` (of `login` and `identity`), while they are
+    /// current and the cache is trusted.
+    pub(super) fn lookup(&self, jti: &str, login: &str, identity: &str) -> Option<Arc<Entry>> {
+        let now = self.now();
+        if !self.trusted_at(now) {
+            return None;
+        }
+        let entry = self.entries.get(jti)?;
+        let oldest = now.saturating_sub(u64::try_from(MAX_AGE.as_millis()).unwrap_or(u64::MAX));
+        let current = entry.read_at >= oldest
+            && *entry.login == *login
+            && *entry.identity == *identity
+            && entry.ticket == self.ticket(login, identity);
+        current.then_some(entry)
     }
 
-    /// Keeps what Redis answered for `keys`, unless a push for one of them (or a resync)
-    /// arrived since `ticket` was taken, or the cache is not trusted.
-    pub(super) fn store(&self, keys: &[String], values: &[Option<String>], ticket: &Ticket) {
-        let read_at = self.now();
-        if !self.trusted() || !self.unchanged(keys, ticket) {
+    /// Keeps what Redis answered for the token `jti`, unless a push for its login or identity
+    /// (or a resync) arrived since `ticket` was taken, or the cache is not trusted.
+    pub(super) fn store(
+        &self,
+        jti: &str,
+        login: &str,
+        identity: &str,
+        values: &[Option<String>],
+        ticket: Ticket,
+    ) {
+        let now = self.now();
+        if !self.trusted_at(now) || self.ticket(login, identity) != ticket {
             return;
         }
-        for (key, value) in keys.iter().zip(values) {
-            let copy = Copy {
-                value: value.as_deref().map(Arc::from),
-                read_at,
-            };
-            self.copies.insert(key.as_str().into(), copy);
-        }
-        // A push that arrived between the check and the inserts may have removed nothing.
-        if !self.unchanged(keys, ticket) {
-            for key in keys {
-                self.copies.remove(key.as_str());
-            }
-        }
+        let entry = Entry {
+            values: values
+                .iter()
+                .map(|value| value.as_deref().map(Box::from))
+                .collect(),
+            login: login.into(),
+            identity: identity.into(),
+            ticket,
+            read_at: now,
+        };
+        // A push after this point changes the counters, and the entry answers no more.
+        self.entries.insert(jti.into(), Arc::new(entry));
     }
 
-    /// Drops the copy of `key`, which was just written: by a push, or by this instance.
-    pub(super) fn invalidate(&self, key: &str) {
-        self.epochs[Self::shard(key)].fetch_add(1, Ordering::SeqCst);
-        self.copies.remove(key);
-    }
-
-    /// How many keys it holds.
-    #[cfg(test)]
-    pub(super) fn len(&self) -> usize {
-        self.copies.len()
+    /// A key of `tag` (a login or an identity) was just written, by a push or by this
+    /// instance: every entry of it is stale.
+    pub(super) fn invalidate(&self, tag: &str) {
+        self.epoch(tag).fetch_add(1, Ordering::SeqCst);
     }
 }
 
@@ -221,75 +229,81 @@ impl NearCache {
 mod tests {
     use super::*;
 
-    fn keys(names: &[&str]) -> Vec<String> {
-        names.iter().map(|name| (*name).to_owned()).collect()
-    }
-
     fn trusted_cache() -> NearCache {
         let cache = NearCache::new(100, Duration::from_secs(5));
         cache.subscribed();
         cache
     }
 
-    #[test]
-    fn an_untrusted_cache_neither_answers_nor_stores() {
-        let cache = NearCache::new(100, Duration::from_secs(5));
-        let keys = keys(&["a"]);
-        let ticket = cache.ticket(&keys);
-        cache.store(&keys, &[None], &ticket);
-        assert_eq!(cache.len(), 0);
-        assert!(cache.lookup(&keys).is_none());
+    fn stored(cache: &NearCache, jti: &str) {
+        let ticket = cache.ticket("login", "alice");
+        cache.store(jti, "login", "alice", &[None, Some("1".into())], ticket);
     }
 
     #[test]
-    fn a_stored_answer_is_returned_until_its_key_is_pushed() {
+    fn an_untrusted_cache_neither_answers_nor_stores() {
+        let cache = NearCache::new(100, Duration::from_secs(5));
+        stored(&cache, "a");
+        cache.subscribed();
+        assert!(cache.lookup("a", "login", "alice").is_none());
+    }
+
+    #[test]
+    fn a_stored_answer_is_returned_until_its_login_or_identity_is_pushed() {
         let cache = trusted_cache();
-        let keys = keys(&["a", "b"]);
-        let ticket = cache.ticket(&keys);
-        cache.store(&keys, &[None, Some("1".into())], &ticket);
-        let values = cache.lookup(&keys).expect("both copied");
-        assert_eq!(values[0], None);
-        assert_eq!(values[1].as_deref(), Some("1"));
-        cache.invalidate("a");
-        assert!(cache.lookup(&keys).is_none());
+        stored(&cache, "a");
+        let entry = cache.lookup("a", "login", "alice").expect("stored");
+        assert_eq!(entry.values().collect::<Vec<_>>(), [None, Some("1")]);
+        cache.invalidate("login");
+        assert!(cache.lookup("a", "login", "alice").is_none());
+        stored(&cache, "a");
+        cache.invalidate("alice");
+        assert!(cache.lookup("a", "login", "alice").is_none());
+        // Another token's login and identity leave it alone.
+        stored(&cache, "a");
+        cache.invalidate("someone-else");
+        assert!(cache.lookup("a", "login", "alice").is_some());
+    }
+
+    #[test]
+    fn an_entry_answers_only_for_the_token_it_was_read_for() {
+        let cache = trusted_cache();
+        stored(&cache, "a");
+        assert!(cache.lookup("a", "other-login", "alice").is_none());
+        assert!(cache.lookup("a", "login", "bob").is_none());
     }
 
     #[test]
     fn a_read_overtaken_by_a_push_stores_nothing() {
         let cache = trusted_cache();
-        let keys = keys(&["a"]);
-        let ticket = cache.ticket(&keys);
-        cache.invalidate("a"); // The push arrives while the read is in flight.
-        cache.store(&keys, &[None], &ticket);
-        assert!(cache.lookup(&keys).is_none());
+        let ticket = cache.ticket("login", "alice");
+        cache.invalidate("login"); // The push arrives while the read is in flight.
+        cache.store("a", "login", "alice", &[None], ticket);
+        assert!(cache.lookup("a", "login", "alice").is_none());
     }
 
     #[test]
     fn a_resubscription_empties_the_cache_and_voids_reads_in_flight() {
         let cache = trusted_cache();
-        let keys = keys(&["a"]);
-        let ticket = cache.ticket(&keys);
-        cache.store(&keys, &[None], &ticket);
-        let in_flight = cache.ticket(&keys);
+        stored(&cache, "a");
+        let in_flight = cache.ticket("login", "alice");
         cache.unsubscribed();
-        assert!(cache.lookup(&keys).is_none());
+        assert!(cache.lookup("a", "login", "alice").is_none());
         cache.subscribed();
-        assert!(cache.lookup(&keys).is_none());
-        cache.store(&keys, &[None], &in_flight);
-        assert!(cache.lookup(&keys).is_none());
+        assert!(cache.lookup("a", "login", "alice").is_none());
+        cache.store("a", "login", "alice", &[None], in_flight);
+        assert!(cache.lookup("a", "login", "alice").is_none());
     }
 
     #[test]
     fn silence_past_the_bound_stops_answers() {
         let cache = NearCache::new(100, Duration::from_millis(20));
         cache.subscribed();
-        let keys = keys(&["a"]);
-        let ticket = cache.ticket(&keys);
-        cache.store(&keys, &[None], &ticket);
-        assert!(cache.lookup(&keys).is_some());
+        stored(&cache, "a");
+        assert!(cache.lookup("a", "login", "alice").is_some());
         std::thread::sleep(Duration::from_millis(40));
-        assert!(cache.lookup(&keys).is_none());
+        assert!(cache.lookup("a", "login", "alice").is_none());
         cache.heard();
-        assert!(cache.lookup(&keys).is_some());
+        assert!(cache.lookup("a", "login", "alice").is_some());
     }
 }

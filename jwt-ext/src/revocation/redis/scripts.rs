@@ -1,10 +1,10 @@
 //! The Lua scripts of every write the revocation check can see: each writes its keys and
-//! publishes their names on the revocations channel (the last `ARGV`) in one atomic step, so
-//! that no instance's near-cache misses a write that was made. Every key a script touches
+//! publishes the login or identity they belong to (their hash tag) on the revocations channel
+//! in one atomic step, so that no instance's near-cache misses a write that was made. Every key a script touches
 //! carries one login's hash tag, so each runs on one Cluster slot (`PUBLISH` has no key).
 
 /// One revocation key set, and its push. KEYS: the key. ARGV: value, ttl (0: none), only if
-/// absent (1/0), channel. Returns 1 when it was set.
+/// absent (1/0), channel, the key's login or identity. Returns 1 when it was set.
 pub(super) const REVOKE: &str = r"
 local set
 if tonumber(ARGV[2]) > 0 then
@@ -13,14 +13,14 @@ if tonumber(ARGV[2]) > 0 then
 elseif ARGV[3] == '1' then set = redis.call('SET', KEYS[1], ARGV[1], 'NX')
 else set = redis.call('SET', KEYS[1], ARGV[1]) end
 if not set then return 0 end
-redis.call('PUBLISH', ARGV[4], KEYS[1])
+redis.call('PUBLISH', ARGV[4], ARGV[5])
 return 1
 ";
 
 /// One rotation step, atomically: the current token rotates, the previous one within the grace
 /// period replays the successor, anything else revokes the family.
 /// KEYS: state hash, revoked marker. ARGV: presented, next, now, grace, state ttl, revoked ttl
-/// (ttls: 0 for none), channel.
+/// (ttls: 0 for none), channel, the family.
 pub(super) const ROTATE: &str = r"
 if redis.call('EXISTS', KEYS[2]) == 1 then return {'reused'} end
 local current = redis.call('HGET', KEYS[1], 'current')
@@ -40,7 +40,7 @@ if tonumber(ARGV[6]) > 0 then
 else
   redis.call('SET', KEYS[2], 1)
 end
-redis.call('PUBLISH', ARGV[7], KEYS[2])
+redis.call('PUBLISH', ARGV[7], ARGV[8])
 return {'reused'}
 ";
 
@@ -48,7 +48,7 @@ return {'reused'}
 /// first exchange, its first token) is replaced by its successor; a revoked login or token is
 /// refused. KEYS: chain state, presented token's revoked key, family's revoked marker, the
 /// chain's first token's revoked key. ARGV: presented, next, now, grace, chain ttl, first
-/// (1/0), presented ttl (ttls: 0 for none), chain id, channel.
+/// (1/0), presented ttl (ttls: 0 for none), chain id, channel, the login.
 pub(super) const EXCHANGE: &str = r"
 if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
 local now = tonumber(ARGV[3])
@@ -62,7 +62,6 @@ if state then
   local first = redis.call('GET', KEYS[4])
   if decoded[2] == ARGV[8] and first and tonumber(first) > now then
     redis.call('SET', KEYS[4], now, 'KEEPTTL')
-    redis.call('PUBLISH', ARGV[9], KEYS[4])
   end
 end
 local grace_end = now + tonumber(ARGV[4])
@@ -72,15 +71,14 @@ if tonumber(ARGV[5]) > 0 then
 else
   redis.call('SET', KEYS[1], value)
 end
-redis.call('PUBLISH', ARGV[9], KEYS[1])
 if ARGV[6] == '1' then
   if tonumber(ARGV[7]) > 0 then
     redis.call('SET', KEYS[2], grace_end, 'EX', ARGV[7])
   else
     redis.call('SET', KEYS[2], grace_end)
   end
-  redis.call('PUBLISH', ARGV[9], KEYS[2])
 end
+redis.call('PUBLISH', ARGV[9], ARGV[10])
 return 1
 ";
 
@@ -127,8 +125,8 @@ return 1
 ";
 
 /// Logs an identity out everywhere: keeps the later of the stored and the given instant,
-/// empties its list of logins, and pushes the key. KEYS: the logged-out key, the sessions
-/// hash. ARGV: the instant (microseconds), ttl (0: none), channel.
+/// empties its list of logins, and pushes the identity. KEYS: the logged-out key, the sessions
+/// hash. ARGV: the instant (microseconds), ttl (0: none), channel, the identity.
 pub(super) const LOGOUT_EVERYWHERE: &str = r"
 local current = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
 if tonumber(ARGV[1]) > current then
@@ -139,6 +137,6 @@ if tonumber(ARGV[1]) > current then
   end
 end
 redis.call('DEL', KEYS[2])
-redis.call('PUBLISH', ARGV[3], KEYS[1])
+redis.call('PUBLISH', ARGV[3], ARGV[4])
 return 1
 ";

@@ -40,7 +40,7 @@ impl RedisBlocklist {
             .arg(most.max(1))
             .arg(now)
             .arg(ttl_until(session.expires_at, now).unwrap_or(0));
-        let dropped: Vec<String> = self.write(&command, &[]).await?;
+        let dropped: Vec<String> = self.write(&command, None).await?;
         for id in &dropped {
             self.revoke_login(id, until).await?;
         }
@@ -54,7 +54,7 @@ impl RedisBlocklist {
             return Ok(());
         }
         let key = self.family_revoked_key(id);
-        self.revoke_key(&key, 1, ttl_until(until, now), false)
+        self.revoke_key((&key, id), 1, ttl_until(until, now), false)
             .await
             .map(|_| ())
     }
@@ -123,8 +123,9 @@ impl RedisBlocklist {
             .arg(self.sessions_key(identity))
             .arg(before)
             .arg(ttl_until(until, now()).unwrap_or(0))
-            .arg(&self.channel);
-        let _: i64 = self.write(&command, &[&key]).await?;
+            .arg(&self.channel)
+            .arg(identity);
+        let _: i64 = self.write(&command, Some(identity)).await?;
         Ok(())
     }
 }

@@ -40,17 +40,17 @@ const MAX_TTL: u64 = 100 * 366 * 24 * 3600;
 /// | `<prefix>user:{<identity>}:logged-out` | the instant (microseconds) the identity last logged out everywhere: tokens of logins made until then are refused | when the last of those tokens can no longer be used |
 /// | `<prefix>user:{<identity>}:sessions` | hash: login id → [`Session`] as JSON | with the identity's longest login |
 ///
-/// Every write to one of those keys but `family` is followed, atomically, by a `PUBLISH` of
-/// the key's name on `<prefix>revocations`: the push that keeps every instance's near-cache
-/// current. Another application writing them must publish too, or its writes go unseen by
+/// Every write to one of those keys but `family` and `sessions` is followed, atomically, by a
+/// `PUBLISH` on `<prefix>revocations` of the key's `<login>` or `<identity>`: the push that
+/// keeps every instance's near-cache current. Another application writing them must publish too, or its writes go unseen by
 /// the near-caches for up to a minute. The Redis user needs the channels `<prefix>*` as well as
 /// the keys (`ACL SETUSER app ~jwt-ext:* &jwt-ext:* …`).
 ///
 /// # Near-cache
 ///
-/// Unless `jwt_redis_near_cache_size` is `0`, each instance keeps the values it read in memory,
-/// answers the check of a token it saw before without a round trip, and drops a copy when its
-/// key's push arrives: a revocation on any instance is refused by all of them as soon as the
+/// Unless `jwt_redis_near_cache_size` is `0`, each instance keeps what each token's check read,
+/// answers the check of a token it saw before without a round trip, and stops trusting what it
+/// holds for a login or an identity when its push arrives: a revocation on any instance is refused by all of them as soon as the
 /// push arrives (a millisecond on a local network). When the push channel breaks or falls
 /// silent, the copies stop answering within `jwt_redis_near_cache_max_stale_ms` and checks go
 /// to Redis; the cache is emptied when the channel is back.
@@ -148,13 +148,14 @@ impl RedisBlocklist {
         }
     }
 
-    /// Sends a script that stores a revocation and publishes the keys it wrote, and waits until
-    /// `replica_acks` replicas have it: a failover right after it then keeps it. This
-    /// instance's copies of `keys` are dropped at once, without waiting for the push.
+    /// Sends a script that stores a revocation and publishes the login or identity it wrote
+    /// for (`tag`), and waits until `replica_acks` replicas have it: a failover right after it
+    /// then keeps it. This instance's near-cache drops what it holds for `tag` at once,
+    /// without waiting for the push.
     pub(super) async fn write<T: redis::FromRedisValue>(
         &self,
         command: &redis::Cmd,
-        keys: &[&str],
+        tag: Option<&str>,
     ) -> Result<T, StoreError> {
         let written = self
             .link
@@ -163,19 +164,18 @@ impl RedisBlocklist {
             .write(command, self.replica_acks)
             .await;
         // Also after an error: the script may have run before the reply was lost.
-        if let Some(near) = &self.near {
-            for key in keys {
-                near.invalidate(key);
-            }
+        if let (Some(near), Some(tag)) = (&self.near, tag) {
+            near.invalidate(tag);
         }
         written
     }
 
-    /// Stores `value` at `key` (for `ttl` seconds; `None`: for good) and publishes its name;
-    /// with `only_if_absent`, only when the key does not exist. `true` when it was set.
+    /// Stores `value` at `key` of `tag` (its login or identity; for `ttl` seconds, `None`: for
+    /// good) and publishes `tag`; with `only_if_absent`, only when the key does not exist.
+    /// `true` when it was set.
     pub(super) async fn revoke_key(
         &self,
-        key: &str,
+        (key, tag): (&str, &str),
         value: impl redis::ToRedisArgs,
         ttl: Option<u64>,
         only_if_absent: bool,
@@ -188,8 +188,9 @@ impl RedisBlocklist {
             .arg(value)
             .arg(ttl.unwrap_or(0))
             .arg(u8::from(only_if_absent))
-            .arg(&self.channel);
-        let set: i64 = self.write(&command, &[key]).await?;
+            .arg(&self.channel)
+            .arg(tag);
+        let set: i64 = self.write(&command, Some(tag)).await?;
         Ok(set == 1)
     }
 }
@@ -209,6 +210,14 @@ pub(super) fn probe_key(prefix: &str) -> String {
     format!("{prefix}{{launch-check}}:revoked:launch-check")
 }
 
+/// The identity of `token` as its keys name it: a string as is, anything else as JSON.
+pub(super) fn identity_tag(token: &DecodedToken) -> std::borrow::Cow<'_, str> {
+    match token.identity() {
+        serde_json::Value::String(identity) => std::borrow::Cow::Borrowed(identity),
+        _ => std::borrow::Cow::Owned(owner(token)),
+    }
+}
+
 pub(super) fn now() -> i64 {
     OffsetDateTime::now_utc().unix_timestamp()
 }
@@ -218,8 +227,19 @@ impl Blocklist for RedisBlocklist {
     async fn is_revoked(&self, token: &DecodedToken) -> Result<bool, StoreError> {
         // The login's keys share its hash tag; the identity's log-out everywhere has the
         // identity's. On a Cluster the `MGET` is split by slot.
+        let login = Self::login_of(token);
+        let identity = identity_tag(token);
+        let cached = match (&self.near, token.jti(), login) {
+            (Some(near), Some(jti), Some(login)) => {
+                if let Some(entry) = near.lookup(jti, login, &identity) {
+                    return Ok(refused(token, entry.values(), now()));
+                }
+                Some((near, jti, login, near.ticket(login, &identity)))
+            }
+            _ => None,
+        };
         let mut keys = Vec::with_capacity(4);
-        if let Some(login) = Self::login_of(token) {
+        if let Some(login) = login {
             if let Some(jti) = token.jti() {
                 keys.push(self.revoked_key(login, jti));
             }
@@ -230,17 +250,11 @@ impl Blocklist for RedisBlocklist {
                 keys.push(self.chain_key(login, chain));
             }
         }
-        keys.push(self.logged_out_key(&owner(token)));
-        if let Some(near) = &self.near {
-            if let Some(values) = near.lookup(&keys) {
-                return Ok(refused(token, values.iter().map(Option::as_deref), now()));
-            }
-            let ticket = near.ticket(&keys);
-            let values = self.read(&keys).await?;
-            near.store(&keys, &values, &ticket);
-            return Ok(refused(token, values.iter().map(Option::as_deref), now()));
-        }
+        keys.push(self.logged_out_key(&identity));
         let values = self.read(&keys).await?;
+        if let Some((near, jti, login, ticket)) = cached {
+            near.store(jti, login, &identity, &values, ticket);
+        }
         Ok(refused(token, values.iter().map(Option::as_deref), now()))
     }
 
@@ -260,7 +274,7 @@ impl Blocklist for RedisBlocklist {
         // grace); its expiry is the same as the exchange gave it.
         let login = Self::login_of(token).unwrap_or(jti);
         let key = self.revoked_key(login, jti);
-        self.revoke_key(&key, now, ttl_until(until, now), false)
+        self.revoke_key((&key, login), now, ttl_until(until, now), false)
             .await
             .map(|_| ())
     }
@@ -276,7 +290,7 @@ impl Blocklist for RedisBlocklist {
         // SET NX: only the first of concurrent revocations succeeds.
         let login = Self::login_of(token).unwrap_or(jti);
         let key = self.revoked_key(login, jti);
-        self.revoke_key(&key, now, ttl_until(until, now), true)
+        self.revoke_key((&key, login), now, ttl_until(until, now), true)
             .await
     }
 
@@ -293,7 +307,7 @@ impl Blocklist for RedisBlocklist {
             return Ok(());
         }
         let key = self.family_revoked_key(family);
-        self.revoke_key(&key, 1, ttl_until(until, now), false)
+        self.revoke_key((&key, family), 1, ttl_until(until, now), false)
             .await
             .map(|_| ())
     }
@@ -314,8 +328,9 @@ impl Blocklist for RedisBlocklist {
             .arg(rotation.grace)
             .arg(state_ttl)
             .arg(revoked_ttl)
-            .arg(&self.channel);
-        let reply: Vec<String> = self.write(&command, &[&revoked]).await?;
+            .arg(&self.channel)
+            .arg(rotation.family);
+        let reply: Vec<String> = self.write(&command, Some(rotation.family)).await?;
         match reply.as_slice() {
             [outcome] if outcome == "rotated" => Ok(RotationOutcome::Rotated),
             [outcome, successor] if outcome == "replayed" => Ok(RotationOutcome::Replayed {
@@ -356,8 +371,9 @@ impl Blocklist for RedisBlocklist {
             .arg(if token.chain().is_none() { "1" } else { "0" })
             .arg(presented_ttl)
             .arg(exchange.chain)
-            .arg(&self.channel);
-        let exchanged: i64 = self.write(&command, &[&chain, &presented, &first]).await?;
+            .arg(&self.channel)
+            .arg(login);
+        let exchanged: i64 = self.write(&command, Some(login)).await?;
         Ok(exchanged == 1)
     }
 
