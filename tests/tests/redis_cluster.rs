@@ -1,7 +1,8 @@
 //! The revocation store on a real Redis Cluster (three masters, three replicas) the test starts
 //! on loopback: logouts and rotation shared by two instances of `examples/revocation`, keys
-//! spread over the cluster's slots, and a master killed while requests run — seconds of 503s,
-//! never a 200 for a revoked token, and recovery without restarting the apps.
+//! spread over the cluster's slots, sessions and log-outs everywhere (whose keys live in the
+//! identity's slot, not the login's), and a master killed while requests run — seconds of
+//! 503s, never a 200 for a revoked token, and recovery without restarting the apps.
 
 mod common;
 
@@ -72,6 +73,44 @@ fn logouts_and_rotation_are_shared_across_instances_and_slots() {
     assert_eq!(send(&one, "POST", "/refresh", Some(&second)).0, Status::Ok);
     assert_eq!(send(&one, "POST", "/refresh", Some(&first)), revoked());
     refused_within_bound(&other, &access);
+}
+
+#[test]
+fn sessions_and_logging_out_everywhere_work_across_slots() {
+    let cluster = RedisCluster::start();
+    let one = instance(&cluster);
+    let other = instance(&cluster);
+    // Logins whose keys land on several masters; the identity's keys on its own.
+    let logins: Vec<(String, String)> = (0..6).map(|_| login(&one)).collect();
+    for (access, _) in &logins {
+        assert_eq!(
+            send(&other, "GET", "/protected", Some(access)).0,
+            Status::Ok
+        );
+    }
+    let (status, body) = send(&other, "GET", "/sessions", Some(&logins[0].0));
+    assert_eq!(status, Status::Ok, "{body}");
+    assert_eq!(body["sessions"].as_array().unwrap().len(), 6);
+
+    // One session ended from the other instance, by a token of another session.
+    let id = body["sessions"][1]["id"].as_str().unwrap().to_owned();
+    let (ended, caller): (Vec<_>, Vec<_>) = logins
+        .iter()
+        .partition(|(access, _)| login_key(&one, access).contains(&id));
+    let caller = &caller[0].0;
+    let path = format!("/sessions/{id}");
+    assert_eq!(send(&other, "DELETE", &path, Some(caller)).0, Status::Ok);
+    refused_within_bound(&one, &ended[0].0);
+
+    // Then every login at once, whichever master holds it.
+    let (status, _) = send(&one, "POST", "/logout-everywhere", Some(caller));
+    assert_eq!(status, Status::Ok);
+    for (access, refresh) in &logins {
+        refused_within_bound(&other, access);
+        assert_eq!(send(&other, "POST", "/refresh", Some(refresh)), revoked());
+    }
+    let (after, _) = login(&other);
+    assert_eq!(send(&one, "GET", "/protected", Some(&after)).0, Status::Ok);
 }
 
 #[test]
