@@ -112,7 +112,12 @@ fn logged_out_token_stays_out(client: &Client) {
     assert_eq!(logout_with(client, &token), Status::Ok);
     std::thread::sleep(std::time::Duration::from_millis(2100));
     // Another revocation meanwhile: the memory store drops what it no longer needs then.
-    let other = jwt(client).create_access_token("bob").unwrap();
+    // Longer-lived than the test's one-second tokens, which a slow request could outlive.
+    let other = jwt(client)
+        .access_token("bob")
+        .expires_in(Duration::minutes(5))
+        .create()
+        .unwrap();
     assert_eq!(logout_with(client, &other), Status::Ok);
     assert_eq!(get(client, &token), expired());
     assert_eq!(exchange_token(client, &token), Err(revoked()));
