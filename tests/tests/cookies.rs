@@ -299,6 +299,62 @@ fn logout_expires_every_cookie_with_its_path_and_domain() {
     assert_eq!(names, ["access_token_cookie", "csrf_access_token"]);
 }
 
+#[test]
+fn partitioned_cookies_are_written_set_and_unset_and_need_secure() {
+    let client = client(config().cookie_partitioned(true).cookie_secure(true));
+    let response = client.post("/login").dispatch();
+    assert_eq!(response.status(), Status::Ok);
+    let set = set_cookies(&response);
+    assert_eq!(set.len(), 4, "{set:?}");
+    for cookie in &set {
+        assert_eq!(cookie.partitioned(), Some(true), "{cookie}");
+        assert_eq!(cookie.secure(), Some(true), "{cookie}");
+    }
+    let token = jwt(&client).create_access_token("alice").unwrap();
+    let response = client
+        .post("/logout")
+        .cookie(Cookie::new("access_token_cookie", token.clone()))
+        .header(Header::new(
+            "X-CSRF-TOKEN",
+            jwt(&client).csrf_token(&token).unwrap(),
+        ))
+        .dispatch();
+    let unset = set_cookies(&response);
+    assert_eq!(unset.len(), 4, "{unset:?}");
+    for cookie in &unset {
+        assert_eq!(cookie.partitioned(), Some(true), "{cookie}");
+        assert_eq!(cookie.max_age(), Some(Duration::ZERO), "{cookie}");
+    }
+    // Off by default: the attribute is not written.
+    let plain = client_default_partition();
+    for cookie in &plain {
+        assert_ne!(cookie.partitioned(), Some(true), "{cookie}");
+    }
+
+    assert!(launch_problems(config().cookie_partitioned(true)).is_some());
+    let messages = config()
+        .cookie_partitioned(true)
+        .validate(true)
+        .unwrap_err();
+    let problem = messages
+        .problems
+        .iter()
+        .find(|problem| problem.key == "jwt_cookie_partitioned")
+        .expect("the setting is named");
+    assert!(
+        problem.message.contains("jwt_cookie_secure = true"),
+        "{}",
+        problem.message
+    );
+}
+
+/// The cookies of a login with the default settings.
+fn client_default_partition() -> Vec<Cookie<'static>> {
+    let client = client(config());
+    let response = client.post("/login").dispatch();
+    set_cookies(&response)
+}
+
 fn launch_problems(config: Config) -> Option<String> {
     match Client::untracked(rocket(config)) {
         Ok(_) => None,

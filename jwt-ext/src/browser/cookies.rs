@@ -250,6 +250,9 @@ pub(crate) fn token_cookies(
             .http_only(http_only)
             .secure(config.cookie_secure)
             .same_site(config.cookie_samesite.unwrap_or(SameSite::Lax));
+        if config.cookie_partitioned {
+            cookie = cookie.partitioned(true);
+        }
         if let Some(domain) = domain {
             cookie = cookie.domain(domain.to_owned());
         }
@@ -295,6 +298,10 @@ pub(crate) fn removal_cookies(
             .same_site(config.cookie_samesite.unwrap_or(SameSite::Lax))
             .max_age(Duration::ZERO)
             .expires(OffsetDateTime::UNIX_EPOCH);
+        // A partitioned cookie is only replaced by one of the same partition.
+        if config.cookie_partitioned {
+            cookie = cookie.partitioned(true);
+        }
         if let Some(domain) = domain {
             cookie = cookie.domain(domain.to_owned());
         }

@@ -55,6 +55,13 @@ impl Config {
                 );
             }
         }
+        if self.cookie_partitioned && !self.cookie_secure {
+            problems.add(
+                "jwt_cookie_partitioned",
+                "is true, but browsers ignore `Partitioned` on a cookie that is not `Secure`: \
+                 set `jwt_cookie_secure = true`",
+            );
+        }
         if self.cookie_samesite == Some(SameSite::None) && !self.cookie_secure {
             problems.add(
                 "jwt_cookie_samesite",

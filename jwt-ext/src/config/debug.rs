@@ -36,6 +36,7 @@ impl fmt::Debug for Config {
             access_cookie_path,
             refresh_cookie_path,
             cookie_secure,
+            cookie_partitioned,
             cookie_domain,
             cookie_samesite,
             session_cookie,
@@ -108,6 +109,7 @@ impl fmt::Debug for Config {
             .field("access_cookie_path", access_cookie_path)
             .field("refresh_cookie_path", refresh_cookie_path)
             .field("cookie_secure", cookie_secure)
+            .field("cookie_partitioned", cookie_partitioned)
             .field("cookie_domain", cookie_domain)
             .field("cookie_samesite", cookie_samesite)
             .field("session_cookie", session_cookie)

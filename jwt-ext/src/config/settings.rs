@@ -178,6 +178,12 @@ settings! {
         key "jwt_cookie_secure", read read_bool,
         set(bool) |v| v,
         table "`false`", "`Secure` on every cookie";
+    /// `Partitioned` on every cookie (`jwt_cookie_partitioned`, CHIPS): a third-party embed
+    /// keeps its cookies per top-level site. Needs `jwt_cookie_secure`. _Default:_ `false`.
+    cookie_partitioned: bool = false,
+        key "jwt_cookie_partitioned", read read_bool,
+        set(bool) |v| v,
+        table "`false`", "`Partitioned` on every cookie (CHIPS; needs `Secure`)";
     /// `Domain` of the cookies (`jwt_cookie_domain`); `false` or absent for none (host-only
     /// cookies). _Default:_ none.
     cookie_domain: Option<String> = None,
@@ -370,14 +376,12 @@ settings! {
         key "jwt_redis_tls_ca_file", read |value| Ok(Some(read_string(value)?.into())),
         set(impl Into<std::path::PathBuf>) |v: _| Some(Into::into(v)),
         table "none", "PEM CA bundle for a TLS Redis with a private CA; none: the system roots";
-    /// Redis keys each instance copies in memory (`jwt_redis_near_cache_size`; `0` turns the
-    /// near-cache off): a token's revocation check is then answered locally, and every write
-    /// of a key is pushed to every instance. _Default:_
-    /// [`DEFAULT_NEAR_CACHE_SIZE`](crate::DEFAULT_NEAR_CACHE_SIZE).
+    /// Tokens whose revocation check each instance answers from memory, pushes keeping them
+    /// current (`jwt_redis_near_cache_size`; `0`: off). _Default:_ [`DEFAULT_NEAR_CACHE_SIZE`](crate::DEFAULT_NEAR_CACHE_SIZE).
     redis_near_cache_size: usize = DEFAULT_NEAR_CACHE_SIZE,
         key "jwt_redis_near_cache_size", read read_count,
         set(usize) |v| v,
-        table "`100000`", "Redis keys each instance keeps in memory, pushes keeping them current; `0` turns the near-cache off";
+        table "`100000`", "tokens whose Redis revocation check each instance answers from memory, pushes keeping them current; `0` turns the near-cache off";
     /// How long the near-cache may answer after its push channel was last heard
     /// (`jwt_redis_near_cache_max_stale_ms`, 50 to 60000): the bound on a missed revocation
     /// when pushes are lost. _Default:_ `1000`.
@@ -443,12 +447,9 @@ settings! {
         key "jwt_sliding_refresh_grace", read read_seconds,
         set(u64) |v| v,
         table "`0`", "seconds a token just exchanged still passes protected routes (at most 300)";
-    /// Verified tokens remembered so that the next request with the same token skips the
-    /// signature check (`jwt_token_cache_size`; `0` turns the cache off). `exp`/`nbf` and
-    /// revocation are still checked on every request. Each thread also keeps references to
-    /// its 8 most recent hits, so that worker threads do not contend for the shared cache;
-    /// those entries stay alive until the thread replaces them. _Default:_
-    /// [`DEFAULT_CACHE_SIZE`](crate::DEFAULT_CACHE_SIZE).
+    /// Verified tokens remembered so that the same token skips the signature check next time
+    /// (`jwt_token_cache_size`; `0`: off); `exp`/`nbf` and revocation are checked every time.
+    /// Each thread also keeps its 8 latest hits. _Default:_ [`DEFAULT_CACHE_SIZE`](crate::DEFAULT_CACHE_SIZE).
     token_cache_size: usize = DEFAULT_CACHE_SIZE,
         key "jwt_token_cache_size", read read_count,
         set(usize) |v| v,
