@@ -97,7 +97,10 @@ pub enum JwtError {
 pub type LoaderError = Box<dyn std::error::Error + Send + Sync>;
 
 /// The header and claims of a token that was verified but refused (expired, not fresh).
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Its `Debug` shows the token's `jti` alone: it is what Rocket logs when a guard refuses, and a
+/// log must not hold the token's claims (its identity, its CSRF value).
+#[derive(Clone, PartialEq)]
 pub struct RefusedToken {
     /// The token's JOSE header.
     pub header: Map<String, Value>,
@@ -105,6 +108,15 @@ pub struct RefusedToken {
     pub claims: Map<String, Value>,
     /// The value of the identity claim (`Null` if the token has none).
     pub identity: Value,
+}
+
+impl std::fmt::Debug for RefusedToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let jti = self.claims.get("jti").and_then(Value::as_str);
+        f.debug_struct("RefusedToken")
+            .field("jti", &jti)
+            .finish_non_exhaustive()
+    }
 }
 
 impl RefusedToken {

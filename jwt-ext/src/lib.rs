@@ -139,6 +139,7 @@
 
 mod any_error;
 mod browser;
+mod catchers;
 mod clock;
 mod config;
 mod error;
@@ -167,6 +168,7 @@ pub mod __private;
 pub use any_error::Error;
 pub use browser::cookies::{CookieError, JwtCookies, PERSISTENT_COOKIE_MAX_AGE};
 pub use browser::implicit_refresh::ImplicitRefresh;
+pub use catchers::json_catchers;
 pub use config::{
     Config, ConfigError, ConfigProblem, KeyEntry, Lifetime, OneOrMany, SecretKey,
     DEFAULT_CACHE_SIZE, DEFAULT_JWKS_MIN_REFETCH_INTERVAL, DEFAULT_JWKS_REFRESH_INTERVAL,

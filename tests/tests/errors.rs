@@ -153,3 +153,62 @@ fn a_refused_token_and_a_token_that_cannot_be_made_answer_as_their_own_errors() 
     assert_eq!(body["msg"], "Could not create the token");
     assert_eq!(mint(&valid, json!("bob")).0, Status::Ok);
 }
+
+#[derive(rocket::serde::Deserialize)]
+#[serde(crate = "rocket::serde")]
+struct Note {
+    #[allow(dead_code)]
+    text: String,
+}
+
+#[post("/notes", format = "json", data = "<note>")]
+fn notes(_token: AccessJwt, note: rocket::serde::json::Json<Note>) -> Value {
+    let _ = note;
+    json!({ "ok": true })
+}
+
+#[test]
+fn json_catchers_answer_rockets_own_errors_in_json_and_leave_jwt_exts_messages() {
+    let rocket = common::rocket_with(config().error_message_key("error"))
+        .mount("/", routes![notes])
+        .register("/", jwt_ext::json_catchers());
+    let client = Client::tracked(rocket).unwrap();
+    let token = common::manager(config())
+        .create_access_token("alice")
+        .unwrap();
+    let post = |body: &str| {
+        let response = client
+            .post("/notes")
+            .header(rocket::http::ContentType::JSON)
+            .header(Header::new("Authorization", format!("Bearer {token}")))
+            .body(body)
+            .dispatch();
+        let status = response.status();
+        let content_type = response.content_type();
+        (status, content_type, response.into_json::<Value>())
+    };
+    // A body Rocket cannot parse: its 422, in JSON with the app's message key.
+    let (status, content_type, body) = post(r#"{"text": 7}"#);
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert_eq!(content_type, Some(rocket::http::ContentType::JSON));
+    assert_eq!(body, Some(json!({ "error": "Unprocessable Entity" })));
+    assert_eq!(post(r#"{"text": "hi"}"#).0, Status::Ok);
+    // A route that does not exist.
+    let response = client.get("/nowhere").dispatch();
+    assert_eq!(response.status(), Status::NotFound);
+    assert_eq!(
+        response.into_json::<Value>(),
+        Some(json!({ "error": "Not Found" }))
+    );
+    // jwt-ext's own refusal keeps its Flask message.
+    let response = client
+        .post("/notes")
+        .header(rocket::http::ContentType::JSON)
+        .body(r#"{"text": "hi"}"#)
+        .dispatch();
+    assert_eq!(response.status(), Status::Unauthorized);
+    assert_eq!(
+        response.into_json::<Value>(),
+        Some(json!({ "error": "Missing Authorization Header" }))
+    );
+}

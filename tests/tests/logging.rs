@@ -50,26 +50,41 @@ fn refusals_and_settings_are_logged_without_secrets() {
     get_with_token(&client, "/refresh", &expired);
     get_with_token(&client, "/protected", "a.b\nc");
 
-    let lines = jwt_lines();
-    let refused: Vec<&String> = lines
+    // One line per refusal at the normal level: Rocket's, with the reason and at most the
+    // `jti`; never the claims (the identity, the CSRF value).
+    let all = LINES.lock().unwrap().clone();
+    let refused: Vec<&String> = all
         .iter()
-        .filter(|line| line.contains("refused"))
+        .filter(|line| line.contains("failed") || line.contains("refused"))
         .collect();
-    assert_eq!(refused.len(), 3, "{lines:#?}");
+    assert_eq!(refused.len(), 3, "{all:#?}");
     assert_eq!(
         refused[0],
-        "INFO jwt-ext: GET /protected refused with 401: Missing Authorization Header"
+        "WARN Request guard `AccessJwt` failed: NoAuthorization(\"Missing Authorization Header\")."
     );
+    let jti = manager(config())
+        .decode_token_allow_expired(&expired)
+        .unwrap()
+        .jti()
+        .unwrap()
+        .to_owned();
     assert_eq!(
         refused[1],
-        "INFO jwt-ext: GET /refresh refused with 401: Token has expired"
+        &format!("WARN Request guard `RefreshJwt` failed: Expired(RefusedToken {{ jti: Some(\"{jti}\"), .. }}).")
     );
-    assert!(
-        refused[2].starts_with("INFO jwt-ext: GET /protected refused with 422"),
-        "{}",
-        refused[2]
-    );
+    assert!(refused[2].contains("InvalidHeader"), "{}", refused[2]);
+    for line in &all {
+        assert!(!line.contains("csrf"), "claims logged: {line}");
+        assert!(!line.contains("alice"), "identity logged: {line}");
+    }
 
+    let lines = jwt_lines();
+    assert!(
+        lines.iter().any(|line| line
+            == "INFO jwt-ext: revocation store in memory: this process only, not shared with \
+                other instances, lost on restart; refresh-token rotation off"),
+        "{lines:#?}"
+    );
     assert!(
         lines
             .iter()
@@ -80,4 +95,19 @@ fn refusals_and_settings_are_logged_without_secrets() {
         assert!(!line.contains(&expired), "token logged: {line}");
         assert!(!line.contains(SECRET), "secret logged: {line}");
     }
+
+    // With `json_catchers`, Rocket has a catcher for jwt-ext's refusals: no warning that it
+    // has none, and the refusal still answers Flask's message.
+    LINES.lock().unwrap().clear();
+    let client = rocket::local::blocking::Client::tracked(
+        common::rocket_with(config()).register("/", jwt_ext::json_catchers()),
+    )
+    .unwrap();
+    let answer = get(&client, "/protected", None);
+    assert_eq!(answer.msg(), "Missing Authorization Header");
+    let all = LINES.lock().unwrap().clone();
+    assert!(
+        !all.iter().any(|line| line.contains("catcher registered")),
+        "{all:#?}"
+    );
 }

@@ -111,6 +111,29 @@ impl Fairing for JwtFairing {
             config.decode_leeway,
             config.identity_claim,
         );
+        let store = if self.blocklist.is_some() {
+            "the application's own".to_owned()
+        } else if let Some((_, place)) = super::setup::redis_place(config) {
+            let near = match config.redis_near_cache_size {
+                0 => "near-cache off".to_owned(),
+                size => format!(
+                    "near-cache of {size} tokens, trusted {} ms past its last push",
+                    config.redis_near_cache_max_stale_ms
+                ),
+            };
+            format!("Redis, {place}, shared by every instance using it; {near}")
+        } else {
+            "in memory: this process only, not shared with other instances, lost on restart"
+                .to_owned()
+        };
+        log::info!(
+            "jwt-ext: revocation store {store}; refresh-token rotation {}",
+            if config.refresh_token_rotation {
+                "on"
+            } else {
+                "off"
+            }
+        );
     }
 
     async fn on_request(&self, request: &mut Request<'_>, data: &mut Data<'_>) {

@@ -74,31 +74,8 @@ impl JwtFairing {
         if let Some(store) = &self.blocklist {
             return Ok(Some(Arc::clone(store)));
         }
-        let redacted = crate::config::RedactedUrl;
-        let (key, place) = match (
-            &config.redis_url,
-            config.redis_cluster_urls.as_slice(),
-            config.redis_sentinel_urls.as_slice(),
-        ) {
-            (_, [first, rest @ ..], _) => (
-                "jwt_redis_cluster_urls",
-                format!(
-                    "the Cluster of {} (and {} more seeds)",
-                    redacted(first),
-                    rest.len()
-                ),
-            ),
-            (_, [], [first, rest @ ..]) => (
-                "jwt_redis_sentinel_urls",
-                format!(
-                    "the master `{}` of the sentinels {} (and {} more)",
-                    config.redis_sentinel_master.as_deref().unwrap_or_default(),
-                    redacted(first),
-                    rest.len()
-                ),
-            ),
-            (Some(url), [], []) => ("jwt_redis_url", redacted(url).to_string()),
-            (None, [], []) => return Ok(None),
+        let Some((key, place)) = redis_place(config) else {
+            return Ok(None);
         };
         #[cfg(feature = "redis")]
         {
@@ -151,4 +128,37 @@ thread_local! {
     pub(crate) static BUILT_WITH: std::cell::RefCell<Option<Config>> = const {
         std::cell::RefCell::new(None)
     };
+}
+
+/// The Redis deployment the settings name, as the log shows it (passwords redacted), and the
+/// setting that names it; `None`: no Redis.
+pub(super) fn redis_place(config: &Config) -> Option<(&'static str, String)> {
+    let redacted = crate::config::RedactedUrl;
+    Some(
+        match (
+            &config.redis_url,
+            config.redis_cluster_urls.as_slice(),
+            config.redis_sentinel_urls.as_slice(),
+        ) {
+            (_, [first, rest @ ..], _) => (
+                "jwt_redis_cluster_urls",
+                format!(
+                    "the Cluster of {} (and {} more seeds)",
+                    redacted(first),
+                    rest.len()
+                ),
+            ),
+            (_, [], [first, rest @ ..]) => (
+                "jwt_redis_sentinel_urls",
+                format!(
+                    "the master `{}` of the sentinels {} (and {} more)",
+                    config.redis_sentinel_master.as_deref().unwrap_or_default(),
+                    redacted(first),
+                    rest.len()
+                ),
+            ),
+            (Some(url), [], []) => ("jwt_redis_url", redacted(url).to_string()),
+            (None, [], []) => return None,
+        },
+    )
 }

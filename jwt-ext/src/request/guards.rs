@@ -249,9 +249,11 @@ pub(crate) fn fail<T>(request: &Request<'_>, error: JwtError) -> Outcome<T, JwtE
 /// Logs a refusal and records it for the fairing to write out; the guard's error outcome.
 pub(crate) fn refusal(request: &Request<'_>, error: JwtError) -> (Status, JwtError) {
     let status: Status = error.status();
-    // One line per refused request: the reason and the route, never the token. Messages can
-    // quote attacker-chosen claim names, so control characters are escaped.
-    log::info!(
+    // Rocket logs the guard's failure itself (one line at its normal level, with the error's
+    // `Debug`: the reason and at most the `jti`); this line, with the route and the status,
+    // is for debugging. Never the token. Messages can quote attacker-chosen claim names, so
+    // control characters are escaped.
+    log::debug!(
         "jwt-ext: {} {} refused with {}: {}",
         request.method(),
         request.route().map_or_else(
