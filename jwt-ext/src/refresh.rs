@@ -307,7 +307,7 @@ impl JwtManager {
     /// ones jwt-ext sets (`jti`, `iat`, `nbf`, `exp`, `iss`, `aud`), the identity, `type`,
     /// `fresh` and `csrf`. So a `role` given at login survives every refresh; the additional
     /// claims loader's claims win over carried ones.
-    fn carried_claims(&self, token: &DecodedToken) -> serde_json::Map<String, Value> {
+    pub(crate) fn carried_claims(&self, token: &DecodedToken) -> serde_json::Map<String, Value> {
         let mut claims = token.claims().clone();
         for managed in [
             "jti", "iat", "nbf", "exp", "iss", "aud", "type", "fresh", "csrf",

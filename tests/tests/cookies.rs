@@ -765,3 +765,30 @@ fn cookies_are_read_as_flask_reads_them() {
         Some(json!({ "identity": "alice" }))
     );
 }
+
+#[test]
+fn an_implicitly_renewed_cookie_keeps_the_logins_claims() {
+    let client = refreshing_client(Duration::minutes(10));
+    let token = jwt(&client)
+        .access_token("alice")
+        .claim("fam", "family-2")
+        .claim("fam_iat", 1_700_000_000_123_456_i64)
+        .additional_claims(json!({ "role": "admin" }))
+        .expires_in(Duration::minutes(2))
+        .create()
+        .unwrap();
+    let renewed = renewed(&client, &token).expect("renewed close to its expiry");
+    let claims = jwt(&client)
+        .decode_token(&renewed)
+        .unwrap()
+        .claims()
+        .clone();
+    assert_eq!(claims["role"], "admin");
+    assert_eq!(claims["fam"], "family-2");
+    assert_eq!(claims["fam_iat"], 1_700_000_000_123_456_i64);
+    assert_eq!(claims["fresh"], false);
+    assert_ne!(
+        claims["jti"],
+        jwt(&client).decode_token(&token).unwrap().claims()["jti"]
+    );
+}

@@ -20,7 +20,8 @@ use crate::request::guards::cookie_access_token;
 /// itself, so a logout stays a logout (Flask's issue #454). An expired token is refused by
 /// the guard before this fairing sees it, so it is never revived. The new token carries the
 /// same identity (through the identity loader and additional-claims loader, as in Flask's
-/// example) and the login's `fam`, and is not fresh.
+/// example), the login's `fam` and the token's own claims as a refresh carries them over (a
+/// `role` given at login stays), and is not fresh.
 ///
 /// Renewal is bounded by the login, which Flask's recipe is not: a stolen access cookie
 /// cannot keep itself alive for ever. The new token never outlives the login's end (`fam_exp`
@@ -148,7 +149,7 @@ impl Fairing for ImplicitRefresh {
 
 /// The renewed access token of `token`'s login, or `None` when the login has ended: never past
 /// the login's end (`fam_exp`, else a refresh lifetime after `orig_iat` / `iat`), with the
-/// same `fam`, `fam_exp` and `orig_iat`.
+/// same `fam`, `fam_exp`, `fam_iat` and `orig_iat`, and the claims a refresh carries over.
 fn renewal<'m>(
     manager: &'m JwtManager,
     token: &crate::DecodedToken,
@@ -165,6 +166,7 @@ fn renewal<'m>(
     Some(
         manager
             .access_token(token.identity())
+            .carrying(manager.carried_claims(token))
             .claim_if_some("fam", token.family())
             .claim_if_some("fam_exp", crate::token::claims::int_claim(token, "fam_exp"))
             .claim_if_some("orig_iat", login)
