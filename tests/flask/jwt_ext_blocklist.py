@@ -23,7 +23,10 @@ The keys are jwt-ext's (see `RedisBlocklist` in its documentation), with the sam
     <prefix>{<login>}:family-revoked        every token of the login is refused
     <prefix>{<login>}:chain:<orig_jti>      JSON [current, previous, previous_until] of a chain
 
-where <login> is the token's `fam` claim, or its own `jti` when it has none (Flask's tokens):
+    <prefix>user:{<identity>}:logged-out    microseconds: logins made until then are refused
+
+where <login> is the token's `fam` claim, or its own `jti` when it has none (Flask's tokens),
+and <identity> the token's `sub` (as compact JSON when it is not a string):
 the braces are Redis Cluster's hash tag, which keeps a login's keys in one slot. Each write
 is followed, in the same transaction, by a PUBLISH of its <login> on `<prefix>revocations`:
 the push that tells every Rocket instance's near-cache to read that login's keys again.
@@ -50,7 +53,10 @@ class JwtExtBlocklist:
 
     def is_revoked(self, payload):
         """Whether jwt-ext or this side revoked the token, its login, or replaced it in an
-        exchange chain: Flask's `token_in_blocklist_loader`."""
+        exchange chain, or jwt-ext logged its identity out everywhere after the login was
+        made: Flask's `token_in_blocklist_loader`."""
+        if self._logged_out_everywhere(payload):
+            return True
         jti, family, chain = payload.get("jti"), payload.get("fam"), payload.get("orig_jti")
         login = family or jti
         keys = []
@@ -113,6 +119,24 @@ class JwtExtBlocklist:
         pipeline.set(self._key(login, rest), value, ex=ttl)
         pipeline.publish(self.prefix + "revocations", login)
         pipeline.execute()
+
+    def _logged_out_everywhere(self, payload, identity_claim="sub"):
+        # jwt-ext's `<prefix>user:{<identity>}:logged-out`: the instant (microseconds) before
+        # which the identity's logins are refused. A login's tokens carry when it was made in
+        # `fam_iat` (microseconds); others only `iat`, taken at the start of its second.
+        identity = payload.get(identity_claim)
+        if not isinstance(identity, str):
+            identity = json.dumps(identity, separators=(",", ":"))
+        before = self.redis.get(self.prefix + "user:{" + identity + "}:logged-out")
+        if before is None:
+            return False
+        made = payload.get("fam_iat")
+        if made is None and payload.get("iat") is not None:
+            made = math.floor(payload["iat"]) * 1_000_000
+        try:
+            return made is None or int(made) <= int(before)
+        except ValueError:
+            return True
 
     def _key(self, login, rest):
         return self.prefix + "{" + login + "}:" + rest

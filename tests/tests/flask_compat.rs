@@ -419,4 +419,22 @@ fn a_flask_app_and_a_jwt_ext_app_share_one_revocation_store_on_redis() {
             .unwrap();
         assert!(ttl > 0, "{key} expires: {ttl}");
     }
+
+    // Logged out everywhere on the Rocket side: Flask refuses the identity's earlier tokens,
+    // a login made afterwards works on both sides.
+    let before = jwt.create_token_pair("carol", false).unwrap();
+    assert_eq!(
+        flask_on_redis(&redis, "/protected", &before.access_token).0,
+        200
+    );
+    rocket::execute(jwt.logout_everywhere_of("carol")).unwrap();
+    assert_eq!(
+        flask_on_redis(&redis, "/protected", &before.access_token),
+        revoked
+    );
+    let after = jwt.create_token_pair("carol", false).unwrap();
+    assert_eq!(
+        flask_on_redis(&redis, "/protected", &after.access_token).0,
+        200
+    );
 }
