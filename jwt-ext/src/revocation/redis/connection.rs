@@ -238,6 +238,11 @@ impl Connection {
         Ok(answer)
     }
 
+    /// Whether it is a Redis Cluster's.
+    pub(super) fn is_cluster(&self) -> bool {
+        matches!(self, Self::Cluster(_))
+    }
+
     /// Sends `command`; any failure is the store being unavailable.
     pub(super) async fn query<T: redis::FromRedisValue>(
         &self,

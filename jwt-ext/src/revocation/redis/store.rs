@@ -125,11 +125,34 @@ impl RedisBlocklist {
         token.family().or_else(|| token.jti())
     }
 
-    /// The values of `keys` (one login's, so one slot): one `MGET`. While a Cluster moves
-    /// their slot, Redis answers a multi-key read with `TRYAGAIN` until the move ends; single
-    /// keys follow the `ASK` redirect, so the keys are then read one by one.
+    /// The values of a check's `keys`: its login's (one slot), then its identity's last. One
+    /// `MGET` on a node or behind Sentinel; on a Cluster one command per slot, sent together:
+    /// the cluster client splits a multi-slot command itself, but a part that fails does not
+    /// make it refresh its slot map, so the check would not follow that slot's failover.
     pub(super) async fn read(&self, keys: &[String]) -> Result<Vec<Option<String>>, StoreError> {
         let connection = self.link.connection().await?;
+        match keys.split_last() {
+            Some((identity, login)) if connection.is_cluster() && !login.is_empty() => {
+                let (login, identity) = rocket::futures::future::join(
+                    Self::read_slot(connection, login),
+                    Self::read_slot(connection, std::slice::from_ref(identity)),
+                )
+                .await;
+                let mut values = login?;
+                values.extend(identity?);
+                Ok(values)
+            }
+            _ => Self::read_slot(connection, keys).await,
+        }
+    }
+
+    /// The values of `keys`, all of one slot: one `MGET`. While a Cluster moves their slot,
+    /// Redis answers a multi-key read with `TRYAGAIN` until the move ends; single keys follow
+    /// the `ASK` redirect, so the keys are then read one by one.
+    async fn read_slot(
+        connection: &super::connection::Connection,
+        keys: &[String],
+    ) -> Result<Vec<Option<String>>, StoreError> {
         let mut command = redis::cmd("MGET");
         command.arg(keys);
         match connection.query_redis(&command).await {
@@ -226,7 +249,7 @@ pub(super) fn now() -> i64 {
 impl Blocklist for RedisBlocklist {
     async fn is_revoked(&self, token: &DecodedToken) -> Result<bool, StoreError> {
         // The login's keys share its hash tag; the identity's log-out everywhere has the
-        // identity's. On a Cluster the `MGET` is split by slot.
+        // identity's (on a Cluster, a second command sent with the first).
         let login = Self::login_of(token);
         let identity = identity_tag(token);
         let cached = match (&self.near, token.jti(), login) {
