@@ -252,6 +252,19 @@ fn a_token_without_csrf_claim_cannot_be_set_with_a_csrf_cookie() {
     assert!(matches!(error, CookieError::Csrf(_)), "{error}");
 }
 
+/// `POST /logout` with a new access cookie and its CSRF header.
+fn logout_with_access_cookie(client: &Client) -> rocket::local::blocking::LocalResponse<'_> {
+    let token = jwt(client).create_access_token("alice").unwrap();
+    client
+        .post("/logout")
+        .cookie(Cookie::new("access_token_cookie", token.clone()))
+        .header(Header::new(
+            "X-CSRF-TOKEN",
+            jwt(client).csrf_token(&token).unwrap(),
+        ))
+        .dispatch()
+}
+
 #[test]
 fn logout_expires_every_cookie_with_its_path_and_domain() {
     let client = client(
@@ -259,15 +272,7 @@ fn logout_expires_every_cookie_with_its_path_and_domain() {
             .refresh_cookie_path("/refresh")
             .cookie_domain("example.com"),
     );
-    let token = jwt(&client).create_access_token("alice").unwrap();
-    let response = client
-        .post("/logout")
-        .cookie(Cookie::new("access_token_cookie", token.clone()))
-        .header(Header::new(
-            "X-CSRF-TOKEN",
-            jwt(&client).csrf_token(&token).unwrap(),
-        ))
-        .dispatch();
+    let response = logout_with_access_cookie(&client);
     assert_eq!(response.status(), Status::Ok);
     let cookies = set_cookies(&response);
     assert_eq!(cookies.len(), 4, "{cookies:?}");
@@ -310,15 +315,7 @@ fn partitioned_cookies_are_written_set_and_unset_and_need_secure() {
         assert_eq!(cookie.partitioned(), Some(true), "{cookie}");
         assert_eq!(cookie.secure(), Some(true), "{cookie}");
     }
-    let token = jwt(&client).create_access_token("alice").unwrap();
-    let response = client
-        .post("/logout")
-        .cookie(Cookie::new("access_token_cookie", token.clone()))
-        .header(Header::new(
-            "X-CSRF-TOKEN",
-            jwt(&client).csrf_token(&token).unwrap(),
-        ))
-        .dispatch();
+    let response = logout_with_access_cookie(&client);
     let unset = set_cookies(&response);
     assert_eq!(unset.len(), 4, "{unset:?}");
     for cookie in &unset {

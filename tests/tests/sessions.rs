@@ -289,3 +289,65 @@ fn an_identity_keeps_its_newest_sessions_and_the_oldest_ends() {
     assert_eq!(labels.len(), 2);
     assert!(!labels.contains(&json!("one")), "{labels:?}");
 }
+
+/// An application's own store that keeps no sessions: only the two methods a store needs.
+struct Plain;
+
+#[rocket::async_trait]
+impl jwt_ext::Blocklist for Plain {
+    async fn is_revoked(&self, _: &jwt_ext::DecodedToken) -> Result<bool, jwt_ext::StoreError> {
+        Ok(false)
+    }
+
+    async fn revoke(&self, _: &jwt_ext::DecodedToken) -> Result<(), jwt_ext::StoreError> {
+        Ok(())
+    }
+}
+
+#[rocket::async_test]
+async fn a_store_that_keeps_no_sessions_still_logs_in_and_answers_503_for_the_list() {
+    let rocket = rocket::build()
+        .attach(JwtManager::fairing_with(Config::default().secret_key(SECRET)).blocklist(Plain));
+    let rocket = rocket.ignite().await.unwrap();
+    let jwt = rocket.state::<JwtManager>().unwrap();
+    let pair = jwt
+        .login("alice")
+        .create()
+        .await
+        .expect("tokens all the same");
+    let token = jwt.decode_token(&pair.access_token).unwrap();
+    assert!(token.family().is_some());
+    let error = jwt.sessions(&token).await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            jwt_ext::SessionError::Store(jwt_ext::StoreError::Unsupported(_))
+        ),
+        "{error:?}"
+    );
+    let client = rocket::local::asynchronous::Client::tracked(
+        rocket::build()
+            .attach(JwtManager::fairing_with(Config::default().secret_key(SECRET)).blocklist(Plain))
+            .mount("/", rocket::routes![list]),
+    )
+    .await
+    .unwrap();
+    let response = client
+        .get("/list")
+        .header(Header::new(
+            "Authorization",
+            format!("Bearer {}", pair.access_token),
+        ))
+        .dispatch()
+        .await;
+    assert_eq!(response.status(), Status::ServiceUnavailable);
+    assert_eq!(
+        response.into_json::<Value>().await,
+        Some(json!({ "msg": "Token revocation store unavailable" }))
+    );
+}
+
+#[rocket::get("/list")]
+async fn list(jwt: &JwtManager, token: jwt_ext::AccessJwt) -> Result<Value, jwt_ext::SessionError> {
+    Ok(json!({ "sessions": jwt.sessions(&token).await? }))
+}

@@ -152,13 +152,12 @@ impl JwtManager {
     pub(crate) fn family_until(&self, token: &DecodedToken) -> Option<i64> {
         let config = &self.config;
         let access = config.access_token_expires.duration()?.whole_seconds();
-        let window = config
-            .sliding_refresh_window
-            .map_or(0, |window| i64::try_from(window).unwrap_or(i64::MAX));
         let now = OffsetDateTime::now_utc().unix_timestamp();
         let bound = if token.chain().is_some() && token.chain() == token.family() {
             // A login that exchanges alone: its chain ends with the window.
-            self.exchange_window_end(token)?.saturating_add(access)
+            self.exchange_window_end(token)?
+                .saturating_add(access)
+                .saturating_add(self.leeway_seconds())
         } else {
             let end = match int_claim(token, "fam_exp") {
                 Some(end) => end,
@@ -166,10 +165,25 @@ impl JwtManager {
                     now.saturating_add(config.refresh_token_expires.duration()?.whole_seconds())
                 }
             };
-            end.saturating_add(window).saturating_add(access)
+            self.login_until(Some(end))?
         };
-        let own = self.usable_until(token)?;
-        Some(bound.saturating_add(self.leeway_seconds()).max(own))
+        Some(bound.max(self.usable_until(token)?))
+    }
+
+    /// Until when the tokens of a login ending at `end` (UNIX seconds) can be used: an access
+    /// token issued at its end lives an access lifetime, may be exchanged for a window, and
+    /// the leeway. `None`: never ends.
+    pub(crate) fn login_until(&self, end: Option<i64>) -> Option<i64> {
+        let config = self.config();
+        let access = config.access_token_expires.duration()?.whole_seconds();
+        let window = config
+            .sliding_refresh_window
+            .map_or(0, |window| i64::try_from(window).unwrap_or(i64::MAX));
+        Some(
+            end?.saturating_add(access)
+                .saturating_add(window)
+                .saturating_add(self.leeway_seconds()),
+        )
     }
 
     fn leeway_seconds(&self) -> i64 {

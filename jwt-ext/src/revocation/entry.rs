@@ -63,8 +63,13 @@ pub(crate) fn replaced_in_chain(
 
 /// Who an entry counts against: the token's identity, as text.
 pub(crate) fn owner(token: &DecodedToken) -> String {
-    match token.identity() {
-        serde_json::Value::String(identity) => identity.clone(),
-        other => other.to_string(),
+    identity_text(token.identity()).into_owned()
+}
+
+/// An identity as the stores name it: a string as is, anything else as JSON.
+pub(crate) fn identity_text(identity: &serde_json::Value) -> std::borrow::Cow<'_, str> {
+    match identity {
+        serde_json::Value::String(identity) => std::borrow::Cow::Borrowed(identity),
+        other => std::borrow::Cow::Owned(other.to_string()),
     }
 }

@@ -1,12 +1,13 @@
 //! [`MemoryBlocklist`]: the default store, in the process's memory.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use super::memory_entries::{later, now, put, Entries, Kind, Room, Succession};
 use super::memory_sessions::Identities;
 use super::{
-    keep_until, logged_out_by, owner, replaced_in_chain, revocation, Blocklist, Exchange,
-    Revocation, Rotation, RotationOutcome, Session, StoreError,
+    identity_text, keep_until, logged_out_by, owner, replaced_in_chain, revocation, Blocklist,
+    Exchange, Revocation, Rotation, RotationOutcome, Session, StoreError,
 };
 use crate::token::claims::DecodedToken;
 
@@ -48,6 +49,9 @@ pub struct MemoryBlocklist {
     entries: RwLock<Entries>,
     /// Sessions and log-outs everywhere, at most `max_entries` of them.
     identities: RwLock<Identities>,
+    /// Whether any identity ever logged out everywhere: until one does, the check does not
+    /// take the identities' lock.
+    any_logged_out: AtomicBool,
 }
 
 impl MemoryBlocklist {
@@ -60,6 +64,7 @@ impl MemoryBlocklist {
             max_per_identity: DEFAULT_MAX_ENTRIES_PER_IDENTITY.min(max_entries),
             entries: RwLock::new(Entries::default()),
             identities: RwLock::new(Identities::default()),
+            any_logged_out: AtomicBool::new(false),
         }
     }
 
@@ -117,18 +122,16 @@ impl MemoryBlocklist {
 
     /// Whether `token`'s identity logged out everywhere after its login was made.
     fn logged_out(&self, token: &DecodedToken) -> bool {
+        if !self.any_logged_out.load(Ordering::SeqCst) {
+            return false;
+        }
         let identities = self
             .identities
             .read()
             .unwrap_or_else(PoisonError::into_inner);
-        if !identities.any_logged_out() {
-            return false;
-        }
-        let before = match token.identity() {
-            serde_json::Value::String(identity) => identities.logged_out_before(identity, now()),
-            other => identities.logged_out_before(&other.to_string(), now()),
-        };
-        before.is_some_and(|before| logged_out_by(token, before))
+        identities
+            .logged_out_before(&identity_text(token.identity()), now())
+            .is_some_and(|before| logged_out_by(token, before))
     }
 
     /// Revokes every token of the login `family`, owned by `owner`, until `until`.
@@ -458,6 +461,8 @@ impl Blocklist for MemoryBlocklist {
         before: i64,
         until: Option<i64>,
     ) -> Result<(), StoreError> {
+        // Before the entry, so that a check that could see the entry sees the flag.
+        self.any_logged_out.store(true, Ordering::SeqCst);
         self.identities()
             .log_out(identity, before, until, self.max_entries, now())
     }

@@ -12,8 +12,6 @@ pub(super) struct Identities {
     by_identity: HashMap<String, Identity>,
     /// Sessions and log-outs held in all: bounded like the store's entries.
     held: usize,
-    /// Identities with a log-out everywhere in force: when none, the check skips the lookup.
-    logged_out: usize,
 }
 
 #[derive(Debug, Default)]
@@ -43,7 +41,6 @@ impl Identities {
             .is_some_and(|(_, until)| until.is_some_and(|until| until < now))
         {
             entry.logged_out = None;
-            self.logged_out -= 1;
         }
         self.held -= before - entry.held();
         if entry.held() == 0 {
@@ -158,16 +155,10 @@ impl Identities {
             )
         } else {
             self.held += 1;
-            self.logged_out += 1;
             (before, until)
         };
         entry.logged_out = Some(logged_out);
         Ok(())
-    }
-
-    /// Whether any identity logged out everywhere: when none, the check looks no further.
-    pub(super) fn any_logged_out(&self) -> bool {
-        self.logged_out != 0
     }
 
     /// The instant (microseconds) before which `identity`'s logins are refused, if it logged

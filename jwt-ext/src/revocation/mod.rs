@@ -32,7 +32,9 @@ mod redis;
 mod session;
 mod store;
 
-pub(crate) use entry::{exp_seconds, keep_until, owner, replaced_in_chain, revocation, Revocation};
+pub(crate) use entry::{
+    exp_seconds, identity_text, keep_until, owner, replaced_in_chain, revocation, Revocation,
+};
 pub use error::{RevokeError, StoreError};
 pub use memory::MemoryBlocklist;
 #[cfg(feature = "redis")]

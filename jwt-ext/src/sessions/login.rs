@@ -114,7 +114,7 @@ impl LoginBuilder<'_> {
             access_token: access.additional_claims(&claims).create_async().await?,
             refresh_token: refresh.additional_claims(&claims).create_async().await?,
         };
-        let owner = super::manage::identity_text(&identity);
+        let owner = crate::revocation::identity_text(&identity);
         let most = manager.config().sessions_max_per_identity;
         let until = manager.login_until(session.expires_at);
         match manager

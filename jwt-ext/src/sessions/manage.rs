@@ -2,7 +2,6 @@
 
 use rocket::time::OffsetDateTime;
 use serde::Serialize;
-use serde_json::Value;
 
 use super::error::SessionError;
 use crate::manager::JwtManager;
@@ -11,37 +10,12 @@ use crate::revocation::Session;
 use crate::token::claims::DecodedToken;
 use crate::token::encode::EncodeError;
 
-/// An identity as the store names it: a string as is, anything else as JSON.
-pub(super) fn identity_text(identity: &Value) -> String {
-    match identity {
-        Value::String(identity) => identity.clone(),
-        other => other.to_string(),
-    }
-}
-
 fn identity_of(identity: impl Serialize) -> Result<String, SessionError> {
     let identity = serde_json::to_value(identity).map_err(EncodeError::Serialize)?;
-    Ok(identity_text(&identity))
+    Ok(crate::revocation::identity_text(&identity).into_owned())
 }
 
 impl JwtManager {
-    /// Until when the tokens of a login ending at `end` (UNIX seconds) can be used: an access
-    /// token issued at its end lives an access lifetime, may be exchanged for a window, and
-    /// the leeway. `None`: never ends.
-    pub(crate) fn login_until(&self, end: Option<i64>) -> Option<i64> {
-        let config = self.config();
-        let access = config.access_token_expires.duration()?.whole_seconds();
-        let window = config
-            .sliding_refresh_window
-            .map_or(0, |window| i64::try_from(window).unwrap_or(i64::MAX));
-        let leeway = i64::try_from(config.decode_leeway).unwrap_or(i64::MAX);
-        Some(
-            end?.saturating_add(access)
-                .saturating_add(window)
-                .saturating_add(leeway),
-        )
-    }
-
     /// The sessions of `token`'s identity that have not ended, oldest first; the one `token`
     /// belongs to is marked [`current`](Session::current).
     ///

@@ -10,8 +10,8 @@ use super::link::Link;
 use super::near_cache::NearCache;
 use super::scripts::{EXCHANGE, REVOKE, ROTATE};
 use crate::revocation::{
-    keep_until, owner, revocation, Blocklist, Exchange, Revocation, Rotation, RotationOutcome,
-    Session, StoreError,
+    identity_text, keep_until, revocation, Blocklist, Exchange, Revocation, Rotation,
+    RotationOutcome, Session, StoreError,
 };
 use crate::token::claims::DecodedToken;
 
@@ -233,14 +233,6 @@ pub(super) fn probe_key(prefix: &str) -> String {
     format!("{prefix}{{launch-check}}:revoked:launch-check")
 }
 
-/// The identity of `token` as its keys name it: a string as is, anything else as JSON.
-pub(super) fn identity_tag(token: &DecodedToken) -> std::borrow::Cow<'_, str> {
-    match token.identity() {
-        serde_json::Value::String(identity) => std::borrow::Cow::Borrowed(identity),
-        _ => std::borrow::Cow::Owned(owner(token)),
-    }
-}
-
 pub(super) fn now() -> i64 {
     OffsetDateTime::now_utc().unix_timestamp()
 }
@@ -251,7 +243,7 @@ impl Blocklist for RedisBlocklist {
         // The login's keys share its hash tag; the identity's log-out everywhere has the
         // identity's (on a Cluster, a second command sent with the first).
         let login = Self::login_of(token);
-        let identity = identity_tag(token);
+        let identity = identity_text(token.identity());
         let cached = match (&self.near, token.jti(), login) {
             (Some(near), Some(jti), Some(login)) => {
                 if let Some(entry) = near.lookup(jti, login, &identity) {
