@@ -16,36 +16,8 @@ CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 SECRET=a-benchmark-secret-that-is-at-least-32-bytes-long
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
-wait_for() { # url
-  for _ in $(seq 1 100); do curl -fs -o /dev/null "$1" && return 0; sleep 0.1; done
-  echo "server at $1 did not start" >&2; return 1
-}
-
-token_from() { # base url
-  curl -fs -X POST "$1/login" -H 'Content-Type: application/json' \
-    -d '{"username": "test", "password": "test"}' |
-    python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])'
-}
-
-# "<requests/s> <p99>" of one wrk run.
-load() { # url [header]
-  local out
-  if [ $# -gt 1 ]; then
-    out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "$2" "$1")
-  else
-    out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$1")
-  fi
-  local rps p99
-  rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
-  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-  local non2xx
-  non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
-  [ -z "$non2xx" ] || { echo "non-2xx answers during the run: $non2xx" >&2; exit 1; }
-  echo "$rps $p99"
-}
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 
 cargo build --release -q -p quickstart
 port=$(free_port)
@@ -92,18 +64,9 @@ done
 kill $rocket_pid; wait $rocket_pid 2>/dev/null || true
 [ -z "$flask" ] || { kill $flask_pid; wait $flask_pid 2>/dev/null || true; }
 
-# The median of "<requests/s> <p99>" pairs, by requests/s.
-median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $0 } END { print a[int((NR + 1) / 2)] }'; }
 read -r public_rps public_p99 < <(median "${public[@]}")
 read -r public_hdr_rps public_hdr_p99 < <(median "${public_hdr[@]}")
 read -r protected_rps protected_p99 < <(median "${protected[@]}")
-# Per-round ratios of a route to a baseline, then their median.
-ratios() { # route array name, baseline array name
-  local -n route=$1 base=$2
-  for i in "${!route[@]}"; do
-    python3 -c "print(${route[$i]% *} / ${base[$i]% *})"
-  done | sort -n | awk '{ a[NR] = $0 } END { printf "%.3f (rounds: %.3f to %.3f)", a[int((NR + 1) / 2)], a[1], a[NR] }'
-}
 
 printf '\n%-48s %12s %10s\n' "median of $ROUNDS rounds ($CONNECTIONS connections, $DURATION)" "requests/s" "p99"
 printf '%-48s %12s %10s\n' "jwt-ext quickstart, GET /public" "$public_rps" "$public_p99"

@@ -20,30 +20,8 @@ SECRET=a-benchmark-secret-that-is-at-least-32-bytes-long
 for tool in wrk redis-server curl python3; do
   command -v "$tool" >/dev/null || { echo "$tool is needed (apt-get install wrk redis-server curl python3)" >&2; exit 1; }
 done
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
-wait_for() { # url
-  for _ in $(seq 1 100); do curl -fs -o /dev/null "$1" && return 0; sleep 0.1; done
-  echo "server at $1 did not start" >&2; return 1
-}
-
-token_from() { # base url
-  curl -fs -X POST "$1/login" -H 'Content-Type: application/json' \
-    -d '{"username": "test", "password": "test"}' |
-    python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])'
-}
-
-# "<requests/s> <p99>" of one wrk run.
-load() { # url header
-  local out rps p99 non2xx
-  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "$2" "$1")
-  rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
-  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-  non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
-  [ -z "$non2xx" ] || { echo "non-2xx answers during the run: $non2xx" >&2; exit 1; }
-  echo "$rps $p99"
-}
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
@@ -86,13 +64,6 @@ for round in $(seq 1 "$ROUNDS"); do
   echo "round $round/$ROUNDS: memory ${memory_rows[-1]% *}, Redis + near-cache ${near_rows[-1]% *}, Redis alone ${direct_rows[-1]% *} requests/s" >&2
 done
 
-median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $0 } END { print a[int((NR + 1) / 2)] }'; }
-ratios() { # route array name, baseline array name
-  local -n route=$1 base=$2
-  for i in "${!route[@]}"; do
-    python3 -c "print(${route[$i]% *} / ${base[$i]% *})"
-  done | sort -n | awk '{ a[NR] = $0 } END { printf "%.3f (rounds: %.3f to %.3f)", a[int((NR + 1) / 2)], a[1], a[NR] }'
-}
 redis_calls() { redis-cli -p "$redis_port" info commandstats | awk -F'[=,:]' '/^cmdstat_mget/ {print $3}'; }
 
 printf '\n%-52s %12s %10s\n' "median of $ROUNDS rounds ($CONNECTIONS connections, $DURATION)" "requests/s" "p99"
