@@ -31,6 +31,16 @@ load() { # url [header]
   echo "$rps $p99"
 }
 
+# One `load` of `GET /protected` on the server at loopback `port`, with a token of a new
+# login, appended to the array named `rows`.
+load_protected() { # port, rows
+  local token result
+  token=$(token_from "http://127.0.0.1:$1")
+  result=$(load "http://127.0.0.1:$1/protected" "Authorization: Bearer $token")
+  local -n into=$2
+  into+=("$result")
+}
+
 # The median of "<requests/s> <p99>" pairs, by requests/s.
 median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $0 } END { print a[int((NR + 1) / 2)] }'; }
 # Per-round ratios of a route to a baseline, then their median.

@@ -54,12 +54,7 @@ done
 memory_rows=() near_rows=() direct_rows=()
 for round in $(seq 1 "$ROUNDS"); do
   for kind in memory near direct; do
-    port=${!kind}
-    token=$(token_from "http://127.0.0.1:$port")
-    read -r rps p99 < <(load "http://127.0.0.1:$port/protected" "Authorization: Bearer $token")
-    declare -n rows="${kind}_rows"
-    rows+=("$rps $p99")
-    unset -n rows
+    load_protected "${!kind}" "${kind}_rows"
   done
   echo "round $round/$ROUNDS: memory ${memory_rows[-1]% *}, Redis + near-cache ${near_rows[-1]% *}, Redis alone ${direct_rows[-1]% *} requests/s" >&2
 done

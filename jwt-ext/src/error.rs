@@ -130,6 +130,27 @@ impl RefusedToken {
 }
 
 impl JwtError {
+    /// The `reason` label of [`REQUESTS_REFUSED`](crate::telemetry::REQUESTS_REFUSED).
+    #[cfg_attr(not(feature = "metrics"), allow(dead_code))]
+    pub(crate) fn reason(&self) -> &'static str {
+        match self {
+            Self::NoAuthorization(_) => "missing",
+            Self::InvalidHeader(_) | Self::InvalidQueryParam(_) | Self::Invalid(_) => "invalid",
+            Self::Csrf(_) => "csrf",
+            Self::WrongTokenType { .. } => "wrong_type",
+            Self::Expired(_) => "expired",
+            Self::FreshRequired(_) => "needs_fresh",
+            Self::Revoked(_) => "revoked",
+            Self::StoreUnavailable(_) => "store_unavailable",
+            Self::RevocationQuota => "revocation_quota",
+            Self::ClaimsVerificationFailed(_) => "claims_verification_failed",
+            Self::VerificationUnavailable(_) => "verification_unavailable",
+            Self::UserLookupFailed(_) => "user_lookup_failed",
+            Self::Forbidden(_) => "forbidden",
+            Self::Misconfigured(_) | Self::NotConfigured => "misconfigured",
+        }
+    }
+
     /// The HTTP status Flask-JWT-Extended answers for this error.
     ///
     /// # Example

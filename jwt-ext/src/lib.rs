@@ -112,6 +112,9 @@
 //! - `#[jwt_required(claims = has_role("admin"))]` and [`Authorized`] add authorisation
 //!   ([`ClaimsRequirement`]): 403 for a valid token without the role.
 //! - The `testing` feature adds `jwt_ext::testing`, helpers for an application's own tests.
+//! - The `metrics` feature reports accepted and refused requests (by reason), tokens created,
+//!   rotations, reuse detections, revocations and the stores' and caches' timings and sizes to
+//!   the `metrics` facade: the [`telemetry`] module names every series.
 //! - The `okapi` feature makes the guards declare their security schemes to `rocket_okapi`
 //!   (the `openapi` module): the OpenAPI spec and Swagger UI show which route needs which token.
 //!
@@ -157,6 +160,7 @@ mod request;
 mod response;
 mod revocation;
 mod sessions;
+pub mod telemetry;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;

@@ -27,6 +27,7 @@ use serde_json::Value;
 use crate::error::JwtError;
 use crate::manager::JwtManager;
 use crate::revocation::{Exchange, Rotation, RotationOutcome, StoreError};
+use crate::telemetry::record;
 use crate::token::claims::DecodedToken;
 use crate::token::claims::{int_claim, login_time};
 use crate::token::encode::EncodeError;
@@ -267,9 +268,16 @@ impl JwtManager {
             revoked_until: self.family_until(token),
         };
         let successor = match self.blocklist().rotate(&rotation).await? {
-            RotationOutcome::Rotated => next,
-            RotationOutcome::Replayed { successor } => successor,
+            RotationOutcome::Rotated => {
+                record::refresh_rotated(false);
+                next
+            }
+            RotationOutcome::Replayed { successor } => {
+                record::refresh_rotated(true);
+                successor
+            }
             RotationOutcome::Reused => {
+                record::refresh_reuse_detected();
                 log::warn!(
                     "jwt-ext: refresh token reuse detected; revoked family {family} of {identity}"
                 );

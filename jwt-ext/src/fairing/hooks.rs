@@ -14,6 +14,7 @@ use crate::manager::JwtManager;
 use crate::request::csrf::FormCsrf;
 use crate::request::guards::take_refusal;
 use crate::response::write_error;
+use crate::telemetry::record;
 
 use super::JwtFairing;
 
@@ -67,7 +68,8 @@ impl Fairing for JwtFairing {
             }
         }
         match self.store(manager.config()).await {
-            Ok(Some(store)) => manager.set_blocklist(store),
+            // The application's own store is timed around; Redis times its round trips.
+            Ok(Some(store)) => manager.set_blocklist(store, self.blocklist.is_some()),
             Ok(None) => {}
             Err(message) => {
                 log::error!("jwt-ext cannot start: {message}");
@@ -81,6 +83,7 @@ impl Fairing for JwtFairing {
         let Some(manager) = rocket.state::<JwtManager>() else {
             return;
         };
+        record::register_hot();
         if let Some(remote) = manager.remote() {
             log::info!(
                 "jwt-ext: verifying with the JWKS at {}, refreshed every {}s",
@@ -147,10 +150,18 @@ impl Fairing for JwtFairing {
         // Only a response to a request a guard refused, with the status the guard gave; a
         // guard never refuses with a success status, so those skip the lookup.
         let class = response.status().class();
-        if !(class.is_client_error() || class.is_server_error()) {
-            return;
+        let failed = class.is_client_error() || class.is_server_error();
+        let refusal = if failed { take_refusal(request) } else { None };
+        #[cfg(feature = "metrics")]
+        match &refusal {
+            Some(refusal) => record::request_refused(refusal.reason()),
+            None => {
+                if let Some(refresh) = crate::request::guards::accepted_token(request) {
+                    record::request_accepted(refresh);
+                }
+            }
         }
-        let Some(refusal) = take_refusal(request) else {
+        let Some(refusal) = refusal else {
             return;
         };
         if response.status() == refusal.status() {

@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 
 use crate::config::Lifetime;
 use crate::loaders::Loaders;
+use crate::telemetry::record;
 use crate::token::claims::{Freshness, TokenType};
 use crate::token::encode::{
     build_claims, build_header, encode_header, merge, sign, EncodeError, Signer,
@@ -330,6 +331,8 @@ impl<K> TokenBuilder<'_, K> {
                 ),
             },
         };
-        sign(&header, &claims, &signer)
+        let token = sign(&header, &claims, &signer)?;
+        record::token_created(matches!(token_type, TokenType::Refresh));
+        Ok(token)
     }
 }

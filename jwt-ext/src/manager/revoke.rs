@@ -4,6 +4,7 @@ use crate::revocation::{Blocklist, RevokeError, StoreError};
 use rocket::time::OffsetDateTime;
 
 use crate::error::JwtError;
+use crate::telemetry::record;
 use crate::token::claims::{int_claim, login_time, DecodedToken};
 
 use super::JwtManager;
@@ -22,7 +23,9 @@ impl JwtManager {
     pub async fn revoke(&self, token: &DecodedToken) -> Result<(), StoreError> {
         self.blocklist
             .revoke_until(token, self.usable_until(token))
-            .await
+            .await?;
+        record::token_revoked();
+        Ok(())
     }
 
     /// Revokes every token of `token`'s login: through its `fam` claim when it has one (the
@@ -44,7 +47,9 @@ impl JwtManager {
                 _ => Ok(()),
             };
         }
-        self.revoke_family_or_token(token).await
+        self.revoke_family_or_token(token).await?;
+        record::session_revoked("logout");
+        Ok(())
     }
 
     /// Revokes `token`'s family, or the token alone where the store cannot revoke families.

@@ -43,6 +43,8 @@ pub struct JwtManager {
     pub(super) verifier: Arc<Verifier>,
     pub(super) loaders: Loaders,
     pub(super) blocklist: Arc<dyn Blocklist>,
+    /// Whether the checks are timed around the store (see [`Self::set_blocklist`]).
+    pub(super) times_checks: bool,
     pub(super) cache: Arc<TokenCache>,
     /// The HMAC key of the signing secret, set up once (HS* only).
     pub(super) hmac_signer: Option<aws_lc_rs::hmac::Key>,
@@ -135,6 +137,7 @@ impl JwtManager {
                 MemoryBlocklist::new(config.blocklist_max_entries)
                     .with_identity_quota(config.blocklist_max_entries_per_identity),
             ),
+            times_checks: false,
             cache,
             encoded_headers: Default::default(),
             remote,
@@ -148,8 +151,16 @@ impl JwtManager {
         Ok((manager, warnings))
     }
 
-    pub(crate) fn set_blocklist(&mut self, blocklist: Arc<dyn Blocklist>) {
+    /// Uses `blocklist`; `timed`: the checks' durations are measured around it (an
+    /// application's own store), not inside it.
+    pub(crate) fn set_blocklist(&mut self, blocklist: Arc<dyn Blocklist>, timed: bool) {
         self.blocklist = blocklist;
+        self.times_checks = timed;
+    }
+
+    /// Whether the revocation checks are timed around the store.
+    pub(crate) fn times_checks(&self) -> bool {
+        self.times_checks
     }
 
     /// The revocation store: the in-memory one, Redis (`jwt_redis_url`), or the application's

@@ -17,6 +17,7 @@ use crate::location::{self, Location, LocationSet};
 use crate::manager::{fairing_missing, JwtManager};
 use crate::request::search::{find_again, find_once};
 use crate::request::state::{Found, LoadedUser, RequestState};
+use crate::telemetry::record::{self, Timer};
 use crate::token::claims::DecodedToken;
 use crate::token::decode::is_unknown_kid;
 use crate::token::requirement::Requirement;
@@ -236,6 +237,15 @@ impl<K: Kind, L: LocationSet> Sentinel for OptionalJwt<K, L> {
     }
 }
 
+/// Whether a token of this request passed every check: `Some(is_refresh)` of the first.
+#[cfg(feature = "metrics")]
+pub(crate) fn accepted_token(request: &Request<'_>) -> Option<bool> {
+    let verified = RequestState::of(request).verified.lock().ok()?;
+    verified
+        .find(|_| true)
+        .map(|found| found.token.is_refresh())
+}
+
 /// Takes the refusal that stopped this request, for the response fairing to write out.
 pub(crate) fn take_refusal(request: &Request<'_>) -> Option<JwtError> {
     let slot = &RequestState::of(request).refusal;
@@ -335,11 +345,18 @@ pub(crate) async fn check(
         let revoked = if let Some(answer) = answers.get(token) {
             answer
         } else {
+            // The in-memory store answers in nanoseconds and is not timed; Redis times its
+            // own round trips (not its near-cache's answers).
+            let timer = manager.times_checks().then(Timer::start);
             let answer = manager
                 .blocklist()
                 .is_revoked(token)
                 .await
                 .map_err(|error| error.to_string());
+            if let Some(timer) = timer {
+                timer.revocation_checked(answer.as_ref().ok().copied());
+            }
+            record::store_answered(answer.is_ok());
             answers.put(token, answer.clone());
             answer
         };

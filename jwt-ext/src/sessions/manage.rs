@@ -7,6 +7,7 @@ use super::error::SessionError;
 use crate::manager::JwtManager;
 use crate::refresh::now_micros;
 use crate::revocation::Session;
+use crate::telemetry::record;
 use crate::token::claims::DecodedToken;
 use crate::token::encode::EncodeError;
 
@@ -74,6 +75,7 @@ impl JwtManager {
         // The session's own end is not known here: the longest a login can last.
         let until = self.login_until(self.longest_login_end());
         if self.blocklist().end_session(identity, id, until).await? {
+            record::session_revoked("end_session");
             Ok(())
         } else {
             Err(SessionError::NotFound)
@@ -107,6 +109,7 @@ impl JwtManager {
         self.blocklist()
             .logout_everywhere(identity, now_micros(), until)
             .await?;
+        record::session_revoked("logout_everywhere");
         Ok(())
     }
 

@@ -23,6 +23,7 @@ use std::sync::Arc;
 use quick_cache::sync::Cache;
 use serde_json::Value;
 
+use crate::telemetry::record;
 use crate::token::claims::DecodedToken;
 
 #[cfg(doc)]
@@ -78,6 +79,17 @@ impl TokenCache {
     /// The token, if it was verified before and is still within its `nbf`/`exp`.
     pub(crate) fn get(&self, encoded: &str, now: f64) -> Option<Arc<DecodedToken>> {
         let entries = self.entries.as_ref()?;
+        let token = self.lookup(entries, encoded, now);
+        record::token_cache_lookup(token.is_some());
+        token
+    }
+
+    fn lookup(
+        &self,
+        entries: &Cache<Box<str>, Arc<Entry>>,
+        encoded: &str,
+        now: f64,
+    ) -> Option<Arc<DecodedToken>> {
         // Read before the shared cache: a slot filled from an entry that `clear` removed
         // then carries the older generation.
         let generation = self.generation.load(Ordering::Acquire);
@@ -119,6 +131,7 @@ impl TokenCache {
             nbf: time("nbf"),
         };
         entries.insert(encoded.into(), Arc::new(entry));
+        record::token_cache_size(|| entries.len());
     }
 
     /// Forgets every verified token: the verification keys changed.

@@ -2,7 +2,7 @@
 //! JWTs, the keys that sign and verify them, the verified-token cache and the remote JWK Set.
 //!
 //! May use: the leaves ([`error`](crate::error), [`clock`](crate::clock),
-//! [`location`](crate::location)) and [`config`](crate::config). Nothing here knows about
+//! [`location`](crate::location), [`telemetry`](crate::telemetry)) and [`config`](crate::config). Nothing here knows about
 //! requests, stores or the manager.
 
 pub(crate) mod cache;

@@ -11,6 +11,7 @@ use jsonwebtoken::{Algorithm, AlgorithmFamily, DecodingKey};
 use rocket::tokio::sync::Mutex;
 
 use crate::config::Config;
+use crate::telemetry::record::Timer;
 use crate::token::cache::TokenCache;
 use crate::token::decode::Verifier;
 use crate::token::keys::VerifyingKey;
@@ -74,7 +75,10 @@ impl RemoteJwks {
 
     /// Fetches the set and installs its keys; on failure the current keys stay.
     pub(crate) async fn refresh(&self) -> Result<usize, String> {
-        let (keys, key_set) = self.fetch().await?;
+        let timer = Timer::start();
+        let fetched = self.fetch().await;
+        timer.jwks_fetched(fetched.is_ok());
+        let (keys, key_set) = fetched?;
         let count = keys.len();
         let before = self.verifier.key_ids();
         let after: Vec<Option<String>> = keys.iter().map(|(kid, _)| kid.clone()).collect();

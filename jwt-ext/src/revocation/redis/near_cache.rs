@@ -50,6 +50,8 @@ use std::time::{Duration, Instant};
 
 use quick_cache::sync::Cache;
 
+use crate::telemetry::record;
+
 /// How long a copy is used before it is read from Redis again, whatever the pushes say.
 pub(super) const MAX_AGE: Duration = Duration::from_secs(60);
 
@@ -187,8 +189,15 @@ impl NearCache {
     pub(super) fn lookup(&self, jti: &str, login: &str, identity: &str) -> Option<Arc<Entry>> {
         let now = self.now();
         if !self.trusted_at(now) {
+            record::near_cache_lookup(None);
             return None;
         }
+        let found = self.current(jti, login, identity, now);
+        record::near_cache_lookup(Some(found.is_some()));
+        found
+    }
+
+    fn current(&self, jti: &str, login: &str, identity: &str, now: u64) -> Option<Arc<Entry>> {
         let entry = self.entries.get(jti)?;
         let oldest = now.saturating_sub(u64::try_from(MAX_AGE.as_millis()).unwrap_or(u64::MAX));
         let current = entry.read_at >= oldest
@@ -224,6 +233,7 @@ impl NearCache {
         };
         // A push after this point changes the counters, and the entry answers no more.
         self.entries.insert(jti.into(), Arc::new(entry));
+        record::near_cache_size(|| self.entries.len());
     }
 
     /// A key of `tag` (a login or an identity) was just written, by a push or by this

@@ -13,6 +13,7 @@ use crate::revocation::{
     identity_text, keep_until, revocation, Blocklist, Exchange, Revocation, Rotation,
     RotationOutcome, Session, StoreError,
 };
+use crate::telemetry::record::Timer;
 use crate::token::claims::DecodedToken;
 
 /// The longest expiry jwt-ext gives a key (100 years); an entry that must live longer is kept
@@ -266,11 +267,18 @@ impl Blocklist for RedisBlocklist {
             }
         }
         keys.push(self.logged_out_key(&identity));
-        let values = self.read(&keys).await?;
+        let timer = Timer::start();
+        let read = self.read(&keys).await;
+        let verdict = read
+            .as_ref()
+            .ok()
+            .map(|values| refused(token, values.iter().map(Option::as_deref), now()));
+        timer.revocation_checked(verdict);
+        let values = read?;
         if let Some((near, jti, login, ticket)) = cached {
             near.store(jti, login, &identity, &values, ticket);
         }
-        Ok(refused(token, values.iter().map(Option::as_deref), now()))
+        Ok(verdict.unwrap_or(true))
     }
 
     async fn revoke(&self, token: &DecodedToken) -> Result<(), StoreError> {
