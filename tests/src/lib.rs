@@ -2,6 +2,8 @@
 //! wire compatibility with Flask-JWT-Extended, and the compile-fail UI cases. This library
 //! holds what several test files share.
 
+#[path = "../needs.rs"]
+mod needs;
 pub mod proxy;
 pub mod redis_variants;
 
@@ -15,6 +17,23 @@ pub struct RedisServer {
     /// The port it listens on.
     pub port: u16,
     child: Option<Child>,
+}
+
+/// The one-line message of a test that could not start `program`: for a program that is not
+/// installed, the package to install and the command that installs everything the tests need.
+#[must_use]
+pub fn cannot_run(program: &str, error: &std::io::Error) -> String {
+    if error.kind() == std::io::ErrorKind::NotFound {
+        needs::install_hint(program)
+    } else {
+        format!("cannot run `{program}`: {error}")
+    }
+}
+
+/// [`cannot_run`]'s message for a program that is not installed.
+#[must_use]
+pub fn install_hint(program: &str) -> String {
+    needs::install_hint(program)
 }
 
 /// A loopback port nothing listens on right now.
@@ -99,7 +118,7 @@ impl RedisServer {
             .args(["--save", "", "--appendonly", "no"])
             .stdout(Stdio::null())
             .spawn()
-            .expect("redis-server must be installed (Debian package redis-server)");
+            .unwrap_or_else(|error| panic!("{}", cannot_run("redis-server", &error)));
         self.child = Some(child);
         wait_for_port(self.port, "redis-server");
     }

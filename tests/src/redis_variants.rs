@@ -50,7 +50,7 @@ fn openssl(dir: &Path, args: &str, more: &[&str]) {
         .args(more)
         .current_dir(dir)
         .output()
-        .expect("openssl must be installed (Debian package openssl)");
+        .unwrap_or_else(|error| panic!("{}", crate::cannot_run("openssl", &error)));
     assert!(
         output.status.success(),
         "openssl {args:?}: {}",
@@ -144,7 +144,7 @@ impl TlsRedisServer {
             .args(["--save", "", "--appendonly", "no"])
             .stdout(Stdio::null())
             .spawn()
-            .expect("redis-server must be installed (Debian package redis-server)");
+            .unwrap_or_else(|error| panic!("{}", crate::cannot_run("redis-server", &error)));
         wait_for_port(port, "redis-server (TLS)");
         Self { port, child }
     }
@@ -194,7 +194,7 @@ impl UnixRedisServer {
             ])
             .stdout(Stdio::null())
             .spawn()
-            .expect("redis-server must be installed (Debian package redis-server)");
+            .unwrap_or_else(|error| panic!("{}", crate::cannot_run("redis-server", &error)));
         let deadline = Instant::now() + StdDuration::from_secs(20);
         while std::os::unix::net::UnixStream::connect(&socket).is_err() {
             assert!(Instant::now() < deadline, "redis-server made no socket");
@@ -259,7 +259,9 @@ impl RedisCluster {
                     .args(["--save", "", "--appendonly", "no"])
                     .stdout(Stdio::null())
                     .spawn()
-                    .expect("redis-server must be installed (Debian package redis-server)");
+                    .unwrap_or_else(|error| {
+                        panic!("{}", crate::cannot_run("redis-server", &error))
+                    });
                 Some(child)
             })
             .collect();
@@ -276,7 +278,7 @@ impl RedisCluster {
             .args(&nodes)
             .args(["--cluster-replicas", "1", "--cluster-yes"])
             .output()
-            .expect("redis-cli must be installed (Debian package redis-tools)");
+            .unwrap_or_else(|error| panic!("{}", crate::cannot_run("redis-cli", &error)));
         assert!(
             output.status.success(),
             "redis-cli --cluster create: {}",
@@ -517,7 +519,7 @@ impl SentinelSet {
             command
                 .stdout(Stdio::null())
                 .spawn()
-                .expect("redis-server must be installed (Debian package redis-server)")
+                .unwrap_or_else(|error| panic!("{}", crate::cannot_run("redis-server", &error)))
         };
         let mut children = vec![
             (master, Some(server(master, None))),
@@ -544,7 +546,7 @@ impl SentinelSet {
                 .arg(&config)
                 .stdout(Stdio::null())
                 .spawn()
-                .expect("redis-sentinel must be installed (Debian package redis-sentinel)");
+                .unwrap_or_else(|error| panic!("{}", crate::cannot_run("redis-sentinel", &error)));
             children.push((*port, Some(child)));
         }
         for port in &sentinels {

@@ -6,7 +6,7 @@
 //! Needs Debian's `chromium` and `chromium-driver` (`/usr/bin/chromium`,
 //! `/usr/bin/chromedriver`); `CHROMIUM` and `CHROMEDRIVER` name other binaries.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -17,11 +17,11 @@ use serde_json::{json, Value};
 /// A binary named by `variable`, else the Debian path, else refuse with what to install.
 fn binary(variable: &str, default: &str) -> PathBuf {
     let path = std::env::var_os(variable).map_or_else(|| PathBuf::from(default), PathBuf::from);
+    let program = Path::new(default).file_name().unwrap().to_str().unwrap();
     assert!(
         path.exists(),
-        "the browser test needs {} (install Debian's `chromium` and `chromium-driver`: \
-         `apt-get install chromium chromium-driver`, or set {variable})",
-        path.display()
+        "{} (or set {variable} to another binary)",
+        jwt_ext_tests::install_hint(program)
     );
     path
 }

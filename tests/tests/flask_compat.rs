@@ -98,13 +98,20 @@ fn python() -> &'static Path {
 }
 
 fn run(command: &mut Command) {
+    let program = command.get_program().to_string_lossy().into_owned();
     let output = command
         .output()
-        .unwrap_or_else(|error| panic!("cannot run {command:?}: {error}"));
+        .unwrap_or_else(|error| panic!("{}", jwt_ext_tests::cannot_run(&program, &error)));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // Debian's python3 makes no virtualenv without its `python3-venv` package.
+    assert!(
+        output.status.success() || !stderr.contains("ensurepip"),
+        "python3 cannot make a virtualenv: `apt-get install python3-venv`, or run `cargo xtask \
+         test`, which installs what the tests need and runs them"
+    );
     assert!(
         output.status.success(),
-        "{command:?} failed (needs python3 and PyPI to install {FLASK_JWT_EXTENDED}):\n{}",
-        String::from_utf8_lossy(&output.stderr)
+        "{command:?} failed (needs python3 and PyPI to install {FLASK_JWT_EXTENDED}):\n{stderr}"
     );
 }
 
