@@ -10,8 +10,23 @@ use crate::args::{self, Flavor};
 use crate::errors::Errors;
 use crate::{exports, handler};
 
+/// Which crate's attribute this is: the hidden guard of `jwt_ext_okapi`'s attributes is
+/// wrapped in its `Documented`, which declares it to `rocket_okapi`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Guard {
+    /// `jwt_ext`'s attributes.
+    Plain,
+    /// `jwt_ext_okapi`'s.
+    Documented,
+}
+
 /// Expands `#[jwt_required(args)]` or `#[fresh_jwt_required(args)]` on `item`.
-pub(crate) fn expand(flavor: Flavor, args: TokenStream, item: TokenStream) -> TokenStream {
+pub(crate) fn expand(
+    flavor: Flavor,
+    guard_kind: Guard,
+    args: TokenStream,
+    item: TokenStream,
+) -> TokenStream {
     let parsed_item = match syn::parse2::<Item>(item.clone()) {
         Ok(parsed) => parsed,
         // Not even an item: let the compiler report the syntax error itself.
@@ -47,31 +62,39 @@ pub(crate) fn expand(flavor: Flavor, args: TokenStream, item: TokenStream) -> To
         args.verify_type,
         args.skip_revocation_check,
     );
-    let locations = locations(args.locations.as_deref());
+    let locations = locations(guard_kind, args.locations.as_deref());
     let (claims_type, claims_item) = match &args.claims {
-        Some(expr) => claims_check(&function, expr),
-        None => (exports::no_claims(), TokenStream::new()),
+        Some(expr) => claims_check(guard_kind, &function, expr),
+        None => (exports::no_claims(guard_kind), TokenStream::new()),
     };
-    let required = exports::required();
-    // `mixed_site` hygiene: the handler's body cannot name this parameter.
-    let guard = Ident::new("__jwt_ext_guard", Span::mixed_site());
-    let parameter: FnArg = syn::parse_quote! {
-        #guard: #required<
+    let required = exports::required(guard_kind);
+    let required = quote! {
+        #required<
             #refresh, #fresh, #optional, #verify_type, #skip_revocation_check, #locations,
             #claims_type
         >
     };
+    let required = match guard_kind {
+        Guard::Plain => required,
+        Guard::Documented => {
+            let documented = exports::documented();
+            quote!(#documented<#required>)
+        }
+    };
+    // `mixed_site` hygiene: the handler's body cannot name this parameter.
+    let guard = Ident::new("__jwt_ext_guard", Span::mixed_site());
+    let parameter: FnArg = syn::parse_quote! { #guard: #required };
     function.sig.inputs.insert(0, parameter);
     quote!(#claims_item #function)
 }
 
 /// The guard's `locations` const parameter: `0` without the argument, else the list packed by
 /// `jwt_ext` itself (the one definition of the packing, which its guards unpack).
-fn locations(locations: Option<&[String]>) -> TokenStream {
+fn locations(guard_kind: Guard, locations: Option<&[String]>) -> TokenStream {
     let Some(locations) = locations else {
         return quote!(0);
     };
-    let location = exports::location();
+    let location = exports::location(guard_kind);
     // The argument's names were checked against `args::LOCATIONS`.
     let variants = locations.iter().filter_map(|name| {
         let variant = match name.as_str() {
@@ -84,22 +107,26 @@ fn locations(locations: Option<&[String]>) -> TokenStream {
         let variant = Ident::new(variant, Span::call_site());
         Some(quote!(#location::#variant))
     });
-    let pack = exports::pack_locations();
+    let pack = exports::pack_locations(guard_kind);
     quote!({ #pack(&[#(#variants),*]) })
 }
 
 /// A hidden unit struct whose `ClaimsCheck` evaluates `expr`, named after the handler and as
 /// visible as it (a private type in a `pub fn` signature would be an error).
-fn claims_check(function: &syn::ItemFn, expr: &syn::Expr) -> (TokenStream, TokenStream) {
+fn claims_check(
+    guard_kind: Guard,
+    function: &syn::ItemFn,
+    expr: &syn::Expr,
+) -> (TokenStream, TokenStream) {
     let name = Ident::new(
         &format!("__jwt_ext_claims_{}", function.sig.ident),
         function.sig.ident.span(),
     );
     let vis = &function.vis;
     let (claims_requirement, claims_check, decoded_token) = (
-        respan(exports::claims_requirement(), expr.span()),
-        exports::claims_check(),
-        exports::decoded_token(),
+        respan(exports::claims_requirement(guard_kind), expr.span()),
+        exports::claims_check(guard_kind),
+        exports::decoded_token(guard_kind),
     );
     // `mixed_site` hygiene: the expression cannot name the token parameter (located at the
     // expression, so that errors about the call point there).

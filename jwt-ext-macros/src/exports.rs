@@ -1,15 +1,27 @@
 //! Every item of `jwt_ext` the generated code names, in one place. All of them live under
-//! `::jwt_ext::__private`, so the runtime crate can move its modules freely and a user's own
-//! items named like them never collide.
+//! `::jwt_ext::__private` (reached through `::jwt_ext_okapi::jwt_ext` by that crate's
+//! attributes, whose users need not depend on `jwt_ext` themselves), so the runtime crate can
+//! move its modules freely and a user's own items named like them never collide.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::expand::Guard;
+
+/// The path of `jwt_ext::__private` for the attributes of `guard`'s crate.
+fn private(guard: Guard) -> TokenStream {
+    match guard {
+        Guard::Plain => quote!(::jwt_ext::__private),
+        Guard::Documented => quote!(::jwt_ext_okapi::jwt_ext::__private),
+    }
+}
+
 macro_rules! exports {
     ($($(#[$doc:meta])* $name:ident => $item:ident;)*) => {$(
         $(#[$doc])*
-        pub(crate) fn $name() -> TokenStream {
-            quote!(::jwt_ext::__private::$item)
+        pub(crate) fn $name(guard: Guard) -> TokenStream {
+            let private = private(guard);
+            quote!(#private::$item)
         }
     )*};
 }
@@ -29,4 +41,10 @@ exports! {
     location => Location;
     /// Packs a list of locations into the guard's const parameter.
     pack_locations => pack_locations;
+}
+
+/// The wrapper of `jwt_ext_okapi`'s attributes' hidden guard (that crate's own item: only its
+/// attributes name it).
+pub(crate) fn documented() -> TokenStream {
+    quote!(::jwt_ext_okapi::Documented)
 }

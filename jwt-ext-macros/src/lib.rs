@@ -24,6 +24,8 @@ mod handler;
 
 use proc_macro::TokenStream;
 
+use expand::Guard;
+
 /// Requires a valid token before the handler runs: Flask-JWT-Extended's `@jwt_required()`.
 ///
 /// Put it **above** the route attribute. It adds a hidden request guard as the handler's first
@@ -89,7 +91,13 @@ use proc_macro::TokenStream;
 /// route attribute.
 #[proc_macro_attribute]
 pub fn jwt_required(args: TokenStream, item: TokenStream) -> TokenStream {
-    expand::expand(args::Flavor::JwtRequired, args.into(), item.into()).into()
+    expand::expand(
+        args::Flavor::JwtRequired,
+        Guard::Plain,
+        args.into(),
+        item.into(),
+    )
+    .into()
 }
 
 /// Requires a fresh access token: Flask-JWT-Extended's `@jwt_required(fresh=True)` (the 3.x
@@ -110,7 +118,13 @@ pub fn jwt_required(args: TokenStream, item: TokenStream) -> TokenStream {
 /// Takes the arguments of [`macro@jwt_required`] but `refresh` and `fresh`.
 #[proc_macro_attribute]
 pub fn fresh_jwt_required(args: TokenStream, item: TokenStream) -> TokenStream {
-    expand::expand(args::Flavor::FreshJwtRequired, args.into(), item.into()).into()
+    expand::expand(
+        args::Flavor::FreshJwtRequired,
+        Guard::Plain,
+        args.into(),
+        item.into(),
+    )
+    .into()
 }
 
 /// Requires a refresh token: Flask-JWT-Extended 3.x's and Quart-JWT-Extended's
@@ -136,6 +150,7 @@ pub fn fresh_jwt_required(args: TokenStream, item: TokenStream) -> TokenStream {
 pub fn jwt_refresh_token_required(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::expand(
         args::Flavor::JwtRefreshTokenRequired,
+        Guard::Plain,
         args.into(),
         item.into(),
     )
@@ -164,5 +179,36 @@ pub fn jwt_refresh_token_required(args: TokenStream, item: TokenStream) -> Token
 /// Takes the arguments of [`macro@jwt_required`] but `optional`.
 #[proc_macro_attribute]
 pub fn jwt_optional(args: TokenStream, item: TokenStream) -> TokenStream {
-    expand::expand(args::Flavor::JwtOptional, args.into(), item.into()).into()
+    expand::expand(
+        args::Flavor::JwtOptional,
+        Guard::Plain,
+        args.into(),
+        item.into(),
+    )
+    .into()
+}
+
+/// `jwt_ext_okapi`'s attributes: the same, with the hidden guard declared to `rocket_okapi`.
+/// Use them through `jwt_ext_okapi`, which re-exports them under the names above.
+macro_rules! documented {
+    ($($(#[$doc:meta])* $name:ident => $flavor:ident;)*) => {$(
+        $(#[$doc])*
+        #[doc(hidden)]
+        #[proc_macro_attribute]
+        pub fn $name(args: TokenStream, item: TokenStream) -> TokenStream {
+            expand::expand(args::Flavor::$flavor, Guard::Documented, args.into(), item.into())
+                .into()
+        }
+    )*};
+}
+
+documented! {
+    /// `jwt_ext_okapi::jwt_required`.
+    __documented_jwt_required => JwtRequired;
+    /// `jwt_ext_okapi::fresh_jwt_required`.
+    __documented_fresh_jwt_required => FreshJwtRequired;
+    /// `jwt_ext_okapi::jwt_refresh_token_required`.
+    __documented_jwt_refresh_token_required => JwtRefreshTokenRequired;
+    /// `jwt_ext_okapi::jwt_optional`.
+    __documented_jwt_optional => JwtOptional;
 }

@@ -1,7 +1,8 @@
-//! Support for the code `#[jwt_required]` generates. Not public API: names and shapes here
-//! change without notice.
+//! Support for the code `#[jwt_required]` generates, and for `jwt-ext-okapi` (released with
+//! this crate, at the same version). Not public API: names and shapes here change without
+//! notice.
 //!
-//! May use: anything; only the code the macros generate uses it.
+//! May use: anything; only the code the macros generate and `jwt-ext-okapi` use it.
 
 use std::marker::PhantomData;
 
@@ -20,6 +21,17 @@ pub use crate::location::Location;
 pub use crate::request::authz::ClaimsRequirement;
 pub use crate::token::claims::DecodedToken;
 pub use crate::token::requirement::Requirement;
+
+/// The configuration of the last [`JwtManager::fairing_with`](crate::JwtManager::fairing_with)
+/// built on this thread, if any: what an OpenAPI spec built afterwards describes.
+pub fn last_fairing_config() -> Option<crate::Config> {
+    crate::fairing::BUILT_WITH.with_borrow(Clone::clone)
+}
+
+/// Replaces [`last_fairing_config`], returning the previous one.
+pub fn replace_last_fairing_config(config: Option<crate::Config>) -> Option<crate::Config> {
+    crate::fairing::BUILT_WITH.replace(config)
+}
 
 /// Packs a route's `locations` argument into the guard's const parameter.
 #[must_use]

@@ -115,8 +115,8 @@
 //! - The `metrics` feature reports accepted and refused requests (by reason), tokens created,
 //!   rotations, reuse detections, revocations and the stores' and caches' timings and sizes to
 //!   the `metrics` facade: the [`telemetry`] module names every series.
-//! - The `okapi` feature makes the guards declare their security schemes to `rocket_okapi`
-//!   (the `openapi` module): the OpenAPI spec and Swagger UI show which route needs which token.
+//! - The `jwt-ext-okapi` crate makes the guards declare their security schemes to
+//!   `rocket_okapi`: the OpenAPI spec and Swagger UI show which route needs which token.
 //!
 //! ## Errors
 //!
@@ -152,9 +152,6 @@ mod jwks_route;
 mod loaders;
 pub mod location;
 mod manager;
-#[cfg(feature = "okapi")]
-#[cfg_attr(docsrs, doc(cfg(feature = "okapi")))]
-pub mod openapi;
 mod refresh;
 mod request;
 mod response;

@@ -8,5 +8,4 @@ mod hooks;
 mod setup;
 
 pub use setup::JwtFairing;
-#[cfg(feature = "okapi")]
 pub(crate) use setup::BUILT_WITH;

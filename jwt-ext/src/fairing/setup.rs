@@ -115,16 +115,14 @@ impl JwtManager {
     /// ```
     #[must_use]
     pub fn fairing_with(config: Config) -> JwtFairing {
-        #[cfg(feature = "okapi")]
         BUILT_WITH.set(Some(config.clone()));
         JwtFairing::with_config(config)
     }
 }
 
-#[cfg(feature = "okapi")]
 thread_local! {
     /// The settings of the last fairing built with [`JwtManager::fairing_with`] on this
-    /// thread: the configuration an OpenAPI spec built afterwards describes.
+    /// thread: the configuration an OpenAPI spec built afterwards describes (`jwt-ext-okapi`).
     pub(crate) static BUILT_WITH: std::cell::RefCell<Option<Config>> = const {
         std::cell::RefCell::new(None)
     };

@@ -4,12 +4,12 @@
 //! `jwt_refresh_header` on `/refresh`; Swagger UI (`/swagger-ui/`) takes both tokens in its
 //! *Authorize* dialog and sends each route the one it needs.
 
-use jwt_ext::{fresh_jwt_required, jwt_required, EncodeError, Jwt, JwtManager, OptionalJwt};
+use jwt_ext_okapi::{fresh_jwt_required, jwt_required, EncodeError, Jwt, JwtManager, OptionalJwt};
 use quickstart::{Busy, LoginError};
 use rocket::response::status::Unauthorized;
 use rocket::response::Responder;
 use rocket::serde::json::{Json, Value};
-use rocket::{get, post, Build, Request, Rocket};
+use rocket::{get, post, Build, Request, Rocket, State};
 use rocket_okapi::gen::OpenApiGenerator;
 use rocket_okapi::okapi::openapi3::{RefOr, Response, Responses};
 use rocket_okapi::response::OpenApiResponderInner;
@@ -60,8 +60,8 @@ impl From<Busy> for LoginUnavailable {
     }
 }
 
-impl From<EncodeError> for LoginUnavailable {
-    fn from(error: EncodeError) -> Self {
+impl From<jwt_ext_okapi::jwt_ext::EncodeError> for LoginUnavailable {
+    fn from(error: jwt_ext_okapi::jwt_ext::EncodeError) -> Self {
         Self(error.into())
     }
 }
@@ -94,7 +94,7 @@ impl OpenApiResponderInner for LoginUnavailable {
 #[openapi(tag = "Tokens")]
 #[post("/login", data = "<credentials>")]
 async fn login(
-    jwt: &JwtManager,
+    jwt: &State<JwtManager>,
     credentials: Json<Credentials>,
 ) -> Result<Result<Json<TokenPair>, Unauthorized<Json<Message>>>, LoginUnavailable> {
     let Credentials { username, password } = credentials.into_inner();
@@ -114,7 +114,7 @@ async fn login(
 #[jwt_required(refresh)]
 #[openapi(tag = "Tokens")]
 #[post("/refresh")]
-fn refresh(jwt: &JwtManager, token: Jwt) -> Result<Json<AccessToken>, EncodeError> {
+fn refresh(jwt: &State<JwtManager>, token: Jwt) -> Result<Json<AccessToken>, EncodeError> {
     Ok(Json(AccessToken {
         access_token: jwt.create_access_token(token.identity())?,
     }))

@@ -1,9 +1,9 @@
-//! The `okapi` feature: the OpenAPI spec `rocket_okapi` generates lists which route needs which
+//! jwt-ext-okapi: the OpenAPI spec `rocket_okapi` generates lists which route needs which
 //! token, in which location, and Flask's error answers; the openapi example serves it with
 //! Swagger UI, and a client following the spec gets in.
 
-use jwt_ext::location::{Cookies, QueryString};
-use jwt_ext::{
+use jwt_ext_okapi::location::{Cookies, QueryString};
+use jwt_ext_okapi::{
     jwt_required, kind, AccessJwt, Authorized, ClaimsRequirement, DecodedToken, Jwt, JwtCookies,
     JwtJson, JwtManager, OptionalJwt, RefreshJwt,
 };
@@ -233,7 +233,7 @@ fn admin(jwt: Authorized<Admin>) -> String {
     jwt.identity().to_string()
 }
 
-#[jwt_required(claims = jwt_ext::has_role("admin"))]
+#[jwt_required(claims = jwt_ext_okapi::has_role("admin"))]
 #[openapi]
 #[get("/role")]
 fn role() -> &'static str {
@@ -256,7 +256,7 @@ fn notes(note: JwtJson<Note>) -> String {
 
 #[openapi]
 #[get("/manager")]
-fn manager(jwt: &JwtManager) -> String {
+fn manager(jwt: &rocket::State<JwtManager>) -> String {
     jwt.config().header_name.clone()
 }
 
@@ -439,8 +439,8 @@ fn the_public_spec_names_no_credentials() {
 }
 
 /// Settings built in code, with cookies under a name of the app's own.
-fn cookie_config() -> jwt_ext::Config {
-    jwt_ext::Config::default()
+fn cookie_config() -> jwt_ext_okapi::Config {
+    jwt_ext_okapi::Config::default()
         .secret_key("a-test-secret-that-is-at-least-32-bytes-long")
         .token_location("cookies".parse().unwrap())
         .access_cookie_name("session")
@@ -473,8 +473,7 @@ fn the_spec_describes_the_configuration_given_in_code() {
 fn a_spec_built_before_the_fairing_names_its_configuration() {
     outside_jails(|| {
         let config = cookie_config().token_location("query_string".parse().unwrap());
-        let (routes, spec) =
-            jwt_ext::openapi::describing(&config, || openapi_get_routes_spec![plain]);
+        let (routes, spec) = jwt_ext_okapi::describing(&config, || openapi_get_routes_spec![plain]);
         let spec = serde_json::to_value(spec).unwrap();
         assert_eq!(
             security(&spec, "/plain", "get"),

@@ -1,11 +1,26 @@
-//! OpenAPI security schemes for the guards, with `rocket_okapi` (feature `okapi`).
+//! [jwt-ext](https://docs.rs/jwt-ext)'s guards in the OpenAPI spec that `rocket_okapi`
+//! generates.
 //!
-//! With the feature on, every jwt-ext request guard implements
-//! [`OpenApiFromRequest`], so a route under
-//! `#[openapi]` lists the token it needs in the generated spec, Swagger UI shows a lock on it,
-//! and its *Authorize* dialog takes an access and a refresh token separately: the refresh
-//! route is then tried with the refresh token, every other protected route with the access
-//! token. [`JwtJson`] documents its body like `Json<T>`.
+//! This crate is `jwt_ext` with the guards, attributes and error responders wrapped so that
+//! they implement `rocket_okapi`'s [`OpenApiFromRequest`] (and [`OpenApiFromData`],
+//! [`OpenApiResponderInner`]): a route under `#[openapi]` lists the token it needs in the
+//! generated spec, Swagger UI shows a lock on it, and its *Authorize* dialog takes an access
+//! and a refresh token separately: the refresh route is then tried with the refresh token,
+//! every other protected route with the access token. [`JwtJson`] documents its body like
+//! `Json<T>`.
+//!
+//! Import from `jwt_ext_okapi` what the documented routes use, instead of from `jwt_ext`:
+//! everything of `jwt_ext` is re-exported, and the names below are the documented versions
+//! ([`Documented`] around `jwt_ext`'s type, which it dereferences to): the attributes
+//! ([`jwt_required`], [`fresh_jwt_required`], [`jwt_refresh_token_required`],
+//! [`jwt_optional`]), the guards ([`Jwt`], [`AccessJwt`], [`RefreshJwt`], [`FreshJwt`],
+//! [`AnyJwt`], [`OptionalJwt`], [`CurrentUser`], [`OptionalCurrentUser`], [`Authorized`],
+//! [`JwtCookies`], [`JwtJson`]) and the 500 responders ([`EncodeError`], [`CookieError`]).
+//! A route under `#[openapi]` that needs the manager takes `&State<JwtManager>`, which
+//! `rocket_okapi` documents as needing no input.
+//!
+//! `rocket_okapi` 0.9 requires Rocket 0.5.1 exactly; jwt-ext itself takes any Rocket 0.5 from
+//! 0.5.1 on, so only an application that uses this crate is held at 0.5.1.
 //!
 //! # Schemes
 //!
@@ -30,7 +45,7 @@
 //! `#[jwt_required]` adds.
 //!
 //! ```
-//! use jwt_ext::jwt_required;
+//! use jwt_ext_okapi::jwt_required;
 //! use rocket::get;
 //! use rocket_okapi::openapi;
 //!
@@ -47,7 +62,7 @@
 //! # What the spec does not say
 //!
 //! - `jwt_token_location` and the names above are those of the configuration given to
-//!   [`JwtManager::fairing_with`] when the spec is built after it on the same thread, else
+//!   [`JwtManager::fairing_with`](jwt_ext::JwtManager::fairing_with) when the spec is built after it on the same thread, else
 //!   Rocket's default configuration (`Rocket.toml`, `ROCKET_*`: [`rocket::Config::figment`]);
 //!   [`describing`] names the configuration explicitly, e.g. for `rocket::custom(figment)`
 //!   or a spec built before the fairing.
@@ -62,6 +77,9 @@
 //!   data guards cannot declare one.
 //! - Swagger UI cannot try cookie schemes from a browser page (scripts cannot set `Cookie`).
 
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
 use std::cell::Cell;
 
 use rocket_okapi::gen::OpenApiGenerator;
@@ -73,15 +91,50 @@ use rocket_okapi::request::{OpenApiFromData, OpenApiFromRequest, RequestHeaderIn
 use rocket_okapi::response::OpenApiResponderInner;
 use serde::de::DeserializeOwned;
 
-use crate::__private::{ClaimsCheck, Required, Requirement};
-use crate::config::Config;
-use crate::location::{Configured, Location, LocationSet, Locations};
-use crate::request::authz::{Authorized, ClaimsRequirement};
-use crate::token::kind::{Kind, Route};
-use crate::{
-    CookieError, CurrentUser, EncodeError, Jwt, JwtCookies, JwtJson, JwtManager,
-    OptionalCurrentUser, OptionalJwt,
+use jwt_ext::__private::{ClaimsCheck, Required, Requirement};
+use jwt_ext::kind::{Kind, Route};
+use jwt_ext::location::{Configured, Location, LocationSet, Locations};
+
+mod documented;
+
+pub use documented::Documented;
+/// The crate this one documents, for its undocumented originals (`jwt_ext::EncodeError`...).
+pub use jwt_ext;
+pub use jwt_ext::*;
+pub use jwt_ext_macros::{
+    __documented_fresh_jwt_required as fresh_jwt_required,
+    __documented_jwt_optional as jwt_optional,
+    __documented_jwt_refresh_token_required as jwt_refresh_token_required,
+    __documented_jwt_required as jwt_required,
 };
+
+/// [`jwt_ext::Jwt`], documented: the token the route requires, in its first location.
+pub type Jwt<K = Route, L = Configured> = Documented<jwt_ext::Jwt<K, L>>;
+/// [`jwt_ext::AccessJwt`], documented.
+pub type AccessJwt = Documented<jwt_ext::AccessJwt>;
+/// [`jwt_ext::RefreshJwt`], documented.
+pub type RefreshJwt = Documented<jwt_ext::RefreshJwt>;
+/// [`jwt_ext::FreshJwt`], documented.
+pub type FreshJwt = Documented<jwt_ext::FreshJwt>;
+/// [`jwt_ext::AnyJwt`], documented.
+pub type AnyJwt = Documented<jwt_ext::AnyJwt>;
+/// [`jwt_ext::OptionalJwt`], documented: the scheme, or no token at all.
+pub type OptionalJwt<K = Route, L = Configured> = Documented<jwt_ext::OptionalJwt<K, L>>;
+/// [`jwt_ext::CurrentUser`], documented.
+pub type CurrentUser<U> = Documented<jwt_ext::CurrentUser<U>>;
+/// [`jwt_ext::OptionalCurrentUser`], documented.
+pub type OptionalCurrentUser<U> = Documented<jwt_ext::OptionalCurrentUser<U>>;
+/// [`jwt_ext::Authorized`], documented, with its 403 answer.
+pub type Authorized<R> = Documented<jwt_ext::Authorized<R>>;
+/// [`jwt_ext::JwtCookies`], documented as needing no input.
+pub type JwtCookies<'r> = Documented<jwt_ext::JwtCookies<'r>>;
+/// [`jwt_ext::JwtJson`], documented: its body as `Json<T>` (a token in the body has no
+/// OpenAPI scheme).
+pub type JwtJson<T, K = Route, L = Configured> = Documented<jwt_ext::JwtJson<T, K, L>>;
+/// [`jwt_ext::EncodeError`] as a documented 500 responder (`?` converts).
+pub type EncodeError = Documented<jwt_ext::EncodeError>;
+/// [`jwt_ext::CookieError`] as a documented 500 responder (`?` converts).
+pub type CookieError = Documented<jwt_ext::CookieError>;
 
 /// Access token in the configured header (`Authorization: Bearer` by default).
 pub const ACCESS_HEADER: &str = "jwt_access_header";
@@ -101,8 +154,7 @@ pub const REFRESH_QUERY: &str = "jwt_refresh_query";
 /// the spec is built (once per guard and route; a configuration jwt-ext would refuse at launch
 /// gives Flask's defaults here).
 fn config() -> Config {
-    crate::fairing::BUILT_WITH
-        .with_borrow(Clone::clone)
+    jwt_ext::__private::last_fairing_config()
         .unwrap_or_else(|| Config::from_figment(&rocket::Config::figment()).unwrap_or_default())
 }
 
@@ -110,7 +162,7 @@ fn config() -> Config {
 /// `openapi_get_routes_spec![...]`, `mount_endpoints_and_merged_docs!`) describing `config`:
 /// its token locations, header, cookie and query names.
 ///
-/// Needed when the spec is built before [`JwtManager::fairing_with`] is called (a
+/// Needed when the spec is built before [`JwtManager::fairing_with`](jwt_ext::JwtManager::fairing_with) is called (a
 /// `.mount(...)` before the `.attach(...)`), or when the settings come from a figment other
 /// than Rocket's default one (`rocket::custom(figment)`): without it the spec describes the
 /// last `fairing_with` configuration built on the thread, else Rocket's default figment.
@@ -118,7 +170,7 @@ fn config() -> Config {
 /// # Example
 ///
 /// ```
-/// use jwt_ext::{jwt_required, Config, JwtManager};
+/// use jwt_ext_okapi::{jwt_required, Config, JwtManager};
 /// use rocket::get;
 /// use rocket_okapi::{openapi, openapi_get_routes};
 ///
@@ -132,7 +184,7 @@ fn config() -> Config {
 /// let config = Config::default()
 ///     .secret_key("an-example-secret-of-at-least-32-bytes")
 ///     .token_location("cookies".parse().unwrap());
-/// let routes = jwt_ext::openapi::describing(&config, || openapi_get_routes![protected]);
+/// let routes = jwt_ext_okapi::describing(&config, || openapi_get_routes![protected]);
 /// let rocket = rocket::build().mount("/", routes).attach(JwtManager::fairing_with(config));
 /// ```
 pub fn describing<R>(config: &Config, build: impl FnOnce() -> R) -> R {
@@ -140,10 +192,12 @@ pub fn describing<R>(config: &Config, build: impl FnOnce() -> R) -> R {
     struct Restore(Option<Config>);
     impl Drop for Restore {
         fn drop(&mut self) {
-            crate::fairing::BUILT_WITH.set(self.0.take());
+            jwt_ext::__private::replace_last_fairing_config(self.0.take());
         }
     }
-    let _restore = Restore(crate::fairing::BUILT_WITH.replace(Some(config.clone())));
+    let _restore = Restore(jwt_ext::__private::replace_last_fairing_config(Some(
+        config.clone(),
+    )));
     build()
 }
 
@@ -348,19 +402,39 @@ impl<
         const LOCATIONS: u16,
         C: ClaimsCheck,
     > OpenApiFromRequest<'_>
-    for Required<REFRESH, FRESH, OPTIONAL, VERIFY_TYPE, SKIP_REVOCATION_CHECK, LOCATIONS, C>
+    for Documented<
+        Required<REFRESH, FRESH, OPTIONAL, VERIFY_TYPE, SKIP_REVOCATION_CHECK, LOCATIONS, C>,
+    >
 {
     fn from_request_input(
         _: &mut OpenApiGenerator,
         _: String,
         _: bool,
     ) -> rocket_okapi::Result<RequestHeaderInput> {
-        ATTRIBUTE.with(|attribute| attribute.set(Some((Self::REQUIREMENT, OPTIONAL))));
-        Ok(security(Self::REQUIREMENT, false))
+        let requirement = Required::<
+            REFRESH,
+            FRESH,
+            OPTIONAL,
+            VERIFY_TYPE,
+            SKIP_REVOCATION_CHECK,
+            LOCATIONS,
+            C,
+        >::REQUIREMENT;
+        ATTRIBUTE.with(|attribute| attribute.set(Some((requirement, OPTIONAL))));
+        Ok(security(requirement, false))
     }
 
     fn get_responses(_: &mut OpenApiGenerator) -> rocket_okapi::Result<Responses> {
-        Ok(error_responses(Some(Self::REQUIREMENT), C::CHECKS))
+        let requirement = Required::<
+            REFRESH,
+            FRESH,
+            OPTIONAL,
+            VERIFY_TYPE,
+            SKIP_REVOCATION_CHECK,
+            LOCATIONS,
+            C,
+        >::REQUIREMENT;
+        Ok(error_responses(Some(requirement), C::CHECKS))
     }
 }
 
@@ -394,9 +468,8 @@ documented_guards! {
         guard_security::<Route, Configured>(true), guard_responses::<Route>(false);
     [R: ClaimsRequirement + Default + 'static] <'_> Authorized<R> =>
         guard_security::<Route, Configured>(false), guard_responses::<Route>(true);
-    // Need no input: the cookie writer and the application's manager.
+    // Needs no input: the cookie writer.
     ['r] <'r> JwtCookies<'r> => RequestHeaderInput::None, Responses::default();
-    ['r] <'r> &'r JwtManager => RequestHeaderInput::None, Responses::default();
 }
 
 /// The body of `Json<T>` (a token in the body has no OpenAPI scheme).
