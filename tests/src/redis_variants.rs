@@ -110,7 +110,10 @@ impl TestCa {
         self.dir.path().join("ca.crt")
     }
 
-    fn file(&self, name: &str) -> String {
+    /// The path of one of its files: `ca.crt`, and `server.crt` / `server.key` for
+    /// `localhost` and 127.0.0.1 (which a test's own TLS server may use too).
+    #[must_use]
+    pub fn file(&self, name: &str) -> String {
         self.dir.path().join(name).display().to_string()
     }
 }
