@@ -81,6 +81,7 @@
 #![forbid(unsafe_code)]
 
 use std::cell::Cell;
+use std::ops::Deref;
 
 use rocket_okapi::gen::OpenApiGenerator;
 use rocket_okapi::okapi::openapi3::{
@@ -411,29 +412,13 @@ impl<
         _: String,
         _: bool,
     ) -> rocket_okapi::Result<RequestHeaderInput> {
-        let requirement = Required::<
-            REFRESH,
-            FRESH,
-            OPTIONAL,
-            VERIFY_TYPE,
-            SKIP_REVOCATION_CHECK,
-            LOCATIONS,
-            C,
-        >::REQUIREMENT;
+        let requirement = <<Self as Deref>::Target>::REQUIREMENT;
         ATTRIBUTE.with(|attribute| attribute.set(Some((requirement, OPTIONAL))));
         Ok(security(requirement, false))
     }
 
     fn get_responses(_: &mut OpenApiGenerator) -> rocket_okapi::Result<Responses> {
-        let requirement = Required::<
-            REFRESH,
-            FRESH,
-            OPTIONAL,
-            VERIFY_TYPE,
-            SKIP_REVOCATION_CHECK,
-            LOCATIONS,
-            C,
-        >::REQUIREMENT;
+        let requirement = <<Self as Deref>::Target>::REQUIREMENT;
         Ok(error_responses(Some(requirement), C::CHECKS))
     }
 }

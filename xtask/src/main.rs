@@ -56,8 +56,13 @@ fn present(need: &Need) -> bool {
     if let Some(path) = variable.and_then(std::env::var_os) {
         return Path::new(&path).exists();
     }
+    on_path(need.program)
+}
+
+/// Whether `program` is on the `PATH`.
+fn on_path(program: &str) -> bool {
     Command::new("sh")
-        .args(["-c", "command -v \"$1\" >/dev/null", "sh", need.program])
+        .args(["-c", "command -v \"$1\" >/dev/null", "sh", program])
         .status()
         .is_ok_and(|status| status.success())
 }
@@ -122,13 +127,7 @@ fn set_up() -> Result<(), ExitCode> {
 
 /// Running as root on Debian or Ubuntu, with `apt-get` at hand.
 fn can_use_apt() -> bool {
-    is_root()
-        && Path::new("/etc/debian_version").exists()
-        && present(&Need {
-            program: "apt-get",
-            package: "apt",
-            why: "",
-        })
+    is_root() && Path::new("/etc/debian_version").exists() && on_path("apt-get")
 }
 
 fn is_root() -> bool {

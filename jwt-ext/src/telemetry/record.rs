@@ -19,17 +19,40 @@ use super::names::{
     TOKEN_CACHE_ENTRIES, TOKEN_CACHE_LOOKUPS,
 };
 
+/// The `result` labels of the caches' lookups, by [`lookup_index`].
+#[cfg(feature = "metrics")]
+const LOOKUP_RESULTS: [&str; 3] = ["untrusted", "miss", "hit"];
+
+/// The index in [`LOOKUP_RESULTS`] of a lookup: `Some(hit)`, or `None` when not trusted.
+#[cfg(feature = "metrics")]
+fn lookup_index(hit: Option<bool>) -> usize {
+    hit.map_or(0, |hit| 1 + usize::from(hit))
+}
+
+/// The `result` labels of the revocation check, by [`check_index`].
+#[cfg(feature = "metrics")]
+const CHECK_RESULTS: [&str; 3] = ["valid", "revoked", "error"];
+
+/// The index in [`CHECK_RESULTS`] of an answer: `Some(revoked)`, or `None` when the store
+/// failed.
+#[cfg(feature = "metrics")]
+fn check_index(answer: Option<bool>) -> usize {
+    answer.map_or(2, usize::from)
+}
+
+/// The `type` labels, by `refresh`.
+#[cfg(feature = "metrics")]
+const TOKEN_TYPES: [&str; 2] = ["access", "refresh"];
+
 /// The handles of the series every request touches, registered once: a handle costs an atomic
-/// add, the macros a lookup in the recorder's registry.
+/// add, the macros a lookup in the recorder's registry. Indexed like the label arrays.
 #[cfg(feature = "metrics")]
 struct Hot {
-    /// By `refresh`.
     accepted: [Counter; 2],
-    /// By `hit`.
+    /// Of the verified-token cache, which is always trusted: the last two of
+    /// [`LOOKUP_RESULTS`].
     token_cache: [Counter; 2],
-    /// Untrusted, miss, hit.
     near_cache: [Counter; 3],
-    /// Valid, revoked, error.
     check: [Histogram; 3],
 }
 
@@ -41,59 +64,26 @@ static HOT: OnceLock<Hot> = OnceLock::new();
 /// each recording looks its series up.
 pub(crate) fn register_hot() {
     #[cfg(feature = "metrics")]
-    HOT.get_or_init(|| {
-        Hot {
-        accepted: [false, true].map(|refresh| {
-            metrics::counter!(REQUESTS_ACCEPTED, "type" => token_type(refresh))
-        }),
-        token_cache: [false, true].map(|hit| {
-            metrics::counter!(TOKEN_CACHE_LOOKUPS, "result" => lookup_result(Some(hit)))
-        }),
-        near_cache: [None, Some(false), Some(true)]
-            .map(|hit| metrics::counter!(NEAR_CACHE_LOOKUPS, "result" => lookup_result(hit))),
-        check: [Some(false), Some(true), None].map(|answer| {
-            metrics::histogram!(REVOCATION_CHECK_SECONDS, "result" => check_result(answer))
-        }),
-    }
+    HOT.get_or_init(|| Hot {
+        accepted: TOKEN_TYPES.map(|kind| metrics::counter!(REQUESTS_ACCEPTED, "type" => kind)),
+        token_cache: [LOOKUP_RESULTS[1], LOOKUP_RESULTS[2]]
+            .map(|result| metrics::counter!(TOKEN_CACHE_LOOKUPS, "result" => result)),
+        near_cache: LOOKUP_RESULTS
+            .map(|result| metrics::counter!(NEAR_CACHE_LOOKUPS, "result" => result)),
+        check: CHECK_RESULTS
+            .map(|result| metrics::histogram!(REVOCATION_CHECK_SECONDS, "result" => result)),
     });
-}
-
-/// `hit`, `miss`, or `untrusted` (`None`), the `result` label of the caches' lookups.
-#[cfg(feature = "metrics")]
-fn lookup_result(hit: Option<bool>) -> &'static str {
-    match hit {
-        Some(true) => "hit",
-        Some(false) => "miss",
-        None => "untrusted",
-    }
-}
-
-/// `valid`, `revoked`, or `error` (`None`), the `result` label of the revocation check.
-#[cfg(feature = "metrics")]
-fn check_result(answer: Option<bool>) -> &'static str {
-    match answer {
-        Some(false) => "valid",
-        Some(true) => "revoked",
-        None => "error",
-    }
-}
-
-/// `access` or `refresh`, the `type` label.
-fn token_type(refresh: bool) -> &'static str {
-    if refresh {
-        "refresh"
-    } else {
-        "access"
-    }
 }
 
 /// A request whose token passed every check, and that no guard refused.
 #[cfg_attr(not(feature = "metrics"), allow(dead_code))]
 pub(crate) fn request_accepted(refresh: bool) {
     #[cfg(feature = "metrics")]
-    match HOT.get() {
-        Some(hot) => hot.accepted[usize::from(refresh)].increment(1),
-        None => metrics::counter!(REQUESTS_ACCEPTED, "type" => token_type(refresh)).increment(1),
+    if let Some(hot) = HOT.get() {
+        hot.accepted[usize::from(refresh)].increment(1);
+    } else {
+        let kind = TOKEN_TYPES[usize::from(refresh)];
+        metrics::counter!(REQUESTS_ACCEPTED, "type" => kind).increment(1);
     }
     #[cfg(not(feature = "metrics"))]
     let _ = refresh;
@@ -111,9 +101,9 @@ pub(crate) fn request_refused(reason: &'static str) {
 /// A token was signed.
 pub(crate) fn token_created(refresh: bool) {
     #[cfg(feature = "metrics")]
-    metrics::counter!(TOKENS_CREATED, "type" => token_type(refresh)).increment(1);
+    metrics::counter!(TOKENS_CREATED, "type" => TOKEN_TYPES[usize::from(refresh)]).increment(1);
     #[cfg(not(feature = "metrics"))]
-    let _ = token_type(refresh);
+    let _ = refresh;
 }
 
 /// A refresh token was rotated (`replayed`: presented again within the grace period).
@@ -193,15 +183,11 @@ impl Timer {
         #[cfg(feature = "metrics")]
         {
             let elapsed = self.start.elapsed();
-            let index = match answer {
-                Some(false) => 0,
-                Some(true) => 1,
-                None => 2,
-            };
+            let index = check_index(answer);
             if let Some(hot) = HOT.get() {
                 hot.check[index].record(elapsed);
             } else {
-                let result = check_result(answer);
+                let result = CHECK_RESULTS[index];
                 metrics::histogram!(REVOCATION_CHECK_SECONDS, "result" => result).record(elapsed);
             }
         }
@@ -224,10 +210,11 @@ impl Timer {
 /// A lookup in the verified-token cache.
 pub(crate) fn token_cache_lookup(hit: bool) {
     #[cfg(feature = "metrics")]
-    match HOT.get() {
-        Some(hot) => hot.token_cache[usize::from(hit)].increment(1),
-        None => metrics::counter!(TOKEN_CACHE_LOOKUPS, "result" => lookup_result(Some(hit)))
-            .increment(1),
+    if let Some(hot) = HOT.get() {
+        hot.token_cache[usize::from(hit)].increment(1);
+    } else {
+        let result = LOOKUP_RESULTS[lookup_index(Some(hit))];
+        metrics::counter!(TOKEN_CACHE_LOOKUPS, "result" => result).increment(1);
     }
     #[cfg(not(feature = "metrics"))]
     let _ = hit;
@@ -246,9 +233,11 @@ pub(crate) fn token_cache_size(entries: impl FnOnce() -> usize) {
 #[cfg_attr(not(feature = "redis"), allow(dead_code))]
 pub(crate) fn near_cache_lookup(hit: Option<bool>) {
     #[cfg(feature = "metrics")]
-    match HOT.get() {
-        Some(hot) => hot.near_cache[hit.map_or(0, |hit| 1 + usize::from(hit))].increment(1),
-        None => metrics::counter!(NEAR_CACHE_LOOKUPS, "result" => lookup_result(hit)).increment(1),
+    if let Some(hot) = HOT.get() {
+        hot.near_cache[lookup_index(hit)].increment(1);
+    } else {
+        let result = LOOKUP_RESULTS[lookup_index(hit)];
+        metrics::counter!(NEAR_CACHE_LOOKUPS, "result" => result).increment(1);
     }
     #[cfg(not(feature = "metrics"))]
     let _ = hit;

@@ -268,17 +268,19 @@ impl Blocklist for RedisBlocklist {
         }
         keys.push(self.logged_out_key(&identity));
         let timer = Timer::start();
-        let read = self.read(&keys).await;
-        let verdict = read
-            .as_ref()
-            .ok()
-            .map(|values| refused(token, values.iter().map(Option::as_deref), now()));
-        timer.revocation_checked(verdict);
-        let values = read?;
+        let values = match self.read(&keys).await {
+            Ok(values) => values,
+            Err(error) => {
+                timer.revocation_checked(None);
+                return Err(error);
+            }
+        };
+        let revoked = refused(token, values.iter().map(Option::as_deref), now());
+        timer.revocation_checked(Some(revoked));
         if let Some((near, jti, login, ticket)) = cached {
             near.store(jti, login, &identity, &values, ticket);
         }
-        Ok(verdict.unwrap_or(true))
+        Ok(revoked)
     }
 
     async fn revoke(&self, token: &DecodedToken) -> Result<(), StoreError> {
