@@ -40,6 +40,7 @@ impl Flavor {
                 "skip_revocation_check",
                 "locations",
                 "claims",
+                "audience",
             ],
             Self::FreshJwtRequired => &[
                 "optional",
@@ -47,6 +48,7 @@ impl Flavor {
                 "skip_revocation_check",
                 "locations",
                 "claims",
+                "audience",
             ],
             Self::JwtRefreshTokenRequired => {
                 &["optional", "skip_revocation_check", "locations", "claims"]
@@ -58,6 +60,7 @@ impl Flavor {
                 "skip_revocation_check",
                 "locations",
                 "claims",
+                "audience",
             ],
         }
     }
@@ -77,6 +80,8 @@ pub(crate) struct Args {
     pub locations: Option<Vec<String>>,
     /// `claims = <expr>`: a claims requirement evaluated on every request.
     pub claims: Option<syn::Expr>,
+    /// `audience = "orders-api"` or `audience = ["a", "b"]`: the token's `aud` must name one.
+    pub audience: Option<Vec<syn::LitStr>>,
 }
 
 /// Collects the arguments, and the errors found along the way.
@@ -122,6 +127,9 @@ impl Parser<'_> {
         }
         if name == "claims" {
             return self.claims(meta);
+        }
+        if name == "audience" {
+            return self.audience(meta);
         }
         let Some(value) = self.flag(meta, &name)? else {
             return Ok(());
@@ -290,6 +298,61 @@ impl Parser<'_> {
         Ok(())
     }
 
+    /// `audience = "orders-api"` or `audience = ["orders-api", "billing-api"]`: non-empty
+    /// string literals, no repeats, at least one.
+    fn audience(&mut self, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+        const EXAMPLE: &str = "e.g. `audience = \"orders-api\"` or \
+                               `audience = [\"orders-api\", \"billing-api\"]`";
+        if !meta.input.peek(syn::Token![=]) {
+            self.error(meta.error(format!("`audience` needs a value, {EXAMPLE}")));
+            return skip_value(meta);
+        }
+        let value: syn::Expr = meta.value()?.parse()?;
+        let elements: Vec<&syn::Expr> = match &value {
+            syn::Expr::Array(array) => array.elems.iter().collect(),
+            other => vec![other],
+        };
+        let mut audiences: Vec<syn::LitStr> = Vec::new();
+        for element in elements {
+            match element {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: Lit::Str(text),
+                    ..
+                }) if text.value().is_empty() => self.error(Error::new_spanned(
+                    text,
+                    "an audience cannot be empty: name the service, e.g. `\"orders-api\"`",
+                )),
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: Lit::Str(text),
+                    ..
+                }) if audiences.iter().any(|seen| seen.value() == text.value()) => {
+                    self.error(Error::new_spanned(
+                        text,
+                        format!("audience {:?} is listed twice", text.value()),
+                    ));
+                }
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: Lit::Str(text),
+                    ..
+                }) => audiences.push(text.clone()),
+                other => self.error(Error::new_spanned(
+                    other,
+                    format!("`audience` expects string literals, {EXAMPLE}"),
+                )),
+            }
+        }
+        if audiences.is_empty()
+            && matches!(&value, syn::Expr::Array(array) if array.elems.is_empty())
+        {
+            self.error(Error::new_spanned(
+                &value,
+                format!("`audience` needs at least one audience, {EXAMPLE}"),
+            ));
+        }
+        self.args.audience = Some(audiences);
+        Ok(())
+    }
+
     fn expected(&self) -> String {
         format!("expected one of {}", list(self.flavor.arguments()))
     }
@@ -305,6 +368,12 @@ impl Parser<'_> {
         }
         if self.flavor == Flavor::JwtRefreshTokenRequired {
             match name {
+                "audience" => {
+                    return "`#[jwt_refresh_token_required]` takes this app's own refresh \
+                            tokens, which name no other service; check the audience of access \
+                            tokens with `#[jwt_required(audience = ...)]`"
+                        .into();
+                }
                 "refresh" => {
                     return "`#[jwt_refresh_token_required]` already requires a refresh token; \
                             remove `refresh`"
@@ -395,6 +464,7 @@ pub(crate) fn parse(flavor: Flavor, tokens: proc_macro2::TokenStream, errors: &E
             skip_revocation_check: false,
             locations: None,
             claims: None,
+            audience: None,
         },
         seen: Vec::new(),
         errors,

@@ -63,9 +63,11 @@ pub(crate) fn expand(
         args.skip_revocation_check,
     );
     let locations = locations(guard_kind, args.locations.as_deref());
-    let (claims_type, claims_item) = match &args.claims {
-        Some(expr) => claims_check(guard_kind, &function, expr),
-        None => (exports::no_claims(guard_kind), TokenStream::new()),
+    let (claims_type, claims_item) = match (&args.claims, &args.audience) {
+        (None, None) => (exports::no_claims(guard_kind), TokenStream::new()),
+        (claims, audience) => {
+            claims_check(guard_kind, &function, claims.as_ref(), audience.as_deref())
+        }
     };
     let required = exports::required(guard_kind);
     let required = quote! {
@@ -111,29 +113,45 @@ fn locations(guard_kind: Guard, locations: Option<&[String]>) -> TokenStream {
     quote!({ #pack(&[#(#variants),*]) })
 }
 
-/// A hidden unit struct whose `ClaimsCheck` evaluates `expr`, named after the handler and as
-/// visible as it (a private type in a `pub fn` signature would be an error).
+/// A hidden unit struct whose `ClaimsCheck` checks the audience, then evaluates `expr`, named
+/// after the handler and as visible as it (a private type in a `pub fn` signature would be an
+/// error).
 fn claims_check(
     guard_kind: Guard,
     function: &syn::ItemFn,
-    expr: &syn::Expr,
+    expr: Option<&syn::Expr>,
+    audience: Option<&[syn::LitStr]>,
 ) -> (TokenStream, TokenStream) {
     let name = Ident::new(
         &format!("__jwt_ext_claims_{}", function.sig.ident),
         function.sig.ident.span(),
     );
     let vis = &function.vis;
-    let (claims_requirement, claims_check, decoded_token) = (
-        respan(exports::claims_requirement(guard_kind), expr.span()),
+    let (claims_check, decoded_token, jwt_error) = (
         exports::claims_check(guard_kind),
         exports::decoded_token(guard_kind),
+        exports::jwt_error(guard_kind),
     );
     // `mixed_site` hygiene: the expression cannot name the token parameter (located at the
     // expression, so that errors about the call point there).
-    let token = Ident::new("token", Span::mixed_site().located_at(expr.span()));
+    let span = expr.map_or_else(Span::call_site, Spanned::span);
+    let token = Ident::new("token", Span::mixed_site().located_at(span));
+    let claims_requirement = exports::claims_requirement(guard_kind);
+    let audience = audience.map(|audiences| {
+        let has_audience = exports::has_audience(guard_kind);
+        quote! {
+            #claims_requirement::verdict(&#has_audience([#(#audiences),*]), #token)?;
+        }
+    });
     // Spanned on the expression, so a type that is not a requirement is reported there.
-    let check = quote::quote_spanned! {expr.span()=>
-        #claims_requirement::check(&(#expr), #token)
+    let check = match expr {
+        Some(expr) => {
+            let claims_requirement = respan(claims_requirement, expr.span());
+            quote::quote_spanned! {expr.span()=>
+                #claims_requirement::verdict(&(#expr), #token)
+            }
+        }
+        None => quote!(::std::result::Result::Ok(())),
     };
     let item = quote! {
         #[doc(hidden)]
@@ -141,7 +159,8 @@ fn claims_check(
         #vis struct #name;
 
         impl #claims_check for #name {
-            fn check(#token: &#decoded_token) -> ::std::result::Result<(), ::std::string::String> {
+            fn check(#token: &#decoded_token) -> ::std::result::Result<(), #jwt_error> {
+                #audience
                 #check
             }
         }

@@ -29,12 +29,16 @@ macro_rules! exports {
 exports! {
     /// The hidden guard the attribute adds as the handler's first parameter.
     required => Required;
-    /// The claims check of a route without `claims = ...`.
+    /// The claims check of a route without `claims = ...` or `audience = ...`.
     no_claims => NoClaims;
     /// The trait of the generated claims check.
     claims_check => ClaimsCheck;
     /// The trait a `claims = ...` expression must implement.
     claims_requirement => ClaimsRequirement;
+    /// The requirement `audience = ...` stands for.
+    has_audience => has_audience;
+    /// The error a claims check refuses with.
+    jwt_error => JwtError;
     /// The verified token the claims check receives.
     decoded_token => DecodedToken;
     /// A token location, for `locations = ...`.

@@ -82,7 +82,11 @@ use expand::Guard;
 /// - `claims = <requirement>`: authorisation after authentication, e.g.
 ///   `claims = has_role("admin")` or `claims = has_scope("write").or(has_role("admin"))`
 ///   (any `jwt_ext::ClaimsRequirement`, closures included); a valid token that fails it gets
-///   403 `{"msg": ...}`.
+///   403 `{"msg": ...}`; the step-up requirements `auth_max_age(300)` and `acr_in(["mfa"])`
+///   answer 401 with `error="insufficient_user_authentication"` instead;
+/// - `audience = "orders-api"` or `audience = ["orders-api", "billing-api"]`: the token's `aud`
+///   must name one of them, checked before `claims`; another audience gets 401
+///   `{"msg": "Audience doesn't match"}` with `error="invalid_token"`.
 ///
 /// Each flag is `name` or `name = true|false` (Python's `True` and `False` get a message
 /// saying so). Misuse is a compile error pointing at the

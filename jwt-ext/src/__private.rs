@@ -9,7 +9,6 @@ use std::marker::PhantomData;
 use rocket::request::{FromRequest, Outcome, Request};
 use rocket::{Ignite, Rocket, Sentinel};
 
-use crate::error::JwtError;
 use crate::location::Locations;
 use crate::manager::fairing_missing;
 use crate::request::guards::{fail, verify};
@@ -17,8 +16,10 @@ use crate::request::state::RequestState;
 
 // What the generated code names (the macro crate's `exports.rs` lists the same), besides the
 // items defined below.
+pub use crate::error::JwtError;
 pub use crate::location::Location;
 pub use crate::request::authz::ClaimsRequirement;
+pub use crate::request::step_up::has_audience;
 pub use crate::token::claims::DecodedToken;
 pub use crate::token::requirement::Requirement;
 
@@ -49,8 +50,8 @@ pub trait ClaimsCheck: Send + Sync + 'static {
     ///
     /// # Errors
     ///
-    /// The message of the 403.
-    fn check(token: &DecodedToken) -> Result<(), String>;
+    /// The refusal ([`ClaimsRequirement::verdict`]).
+    fn check(token: &DecodedToken) -> Result<(), JwtError>;
 }
 
 /// No `claims = ...` argument.
@@ -60,7 +61,7 @@ pub struct NoClaims;
 impl ClaimsCheck for NoClaims {
     const CHECKS: bool = false;
 
-    fn check(_: &DecodedToken) -> Result<(), String> {
+    fn check(_: &DecodedToken) -> Result<(), JwtError> {
         Ok(())
     }
 }
@@ -164,7 +165,7 @@ impl<
         // Recorded for `Jwt` / `OptionalJwt` parameters of the same handler.
         let _ = state.route.set(requirement);
         let checked = match verify(request, state, requirement).await {
-            Ok(found) => C::check(&found.token).map_err(JwtError::Forbidden),
+            Ok(found) => C::check(&found.token),
             Err(JwtError::NoAuthorization(_)) if OPTIONAL => Ok(()),
             Err(error) => Err(error),
         };

@@ -6,6 +6,8 @@
 //!
 //! A leaf: uses nothing else of the crate.
 
+use std::fmt::Write;
+
 use rocket::http::Status;
 use serde_json::{Map, Value};
 
@@ -83,6 +85,18 @@ pub enum JwtError {
     /// (`#[jwt_required(claims = ...)]`, [`Authorized`](crate::Authorized)): 403 with the
     /// requirement's message.
     Forbidden(String),
+    /// The token is valid but not meant for this service: its `aud` lacks the route's audience
+    /// (`#[jwt_required(audience = ...)]`, [`has_audience`](crate::has_audience)), or an
+    /// external issuer's audience (`jwt_issuers`, `jwt_oidc_issuer`). 401 with
+    /// `WWW-Authenticate: Bearer error="invalid_token"` (RFC 6750 §3.1); the message is PyJWT's
+    /// (`Audience doesn't match`). Flask's own `jwt_decode_audience` on this app's tokens keeps
+    /// Flask's 422 ([`Invalid`](Self::Invalid)).
+    WrongAudience(String),
+    /// The token is valid but its login is too old or too weak for the route (a step-up
+    /// requirement: [`acr_in`](crate::acr_in), [`auth_max_age`](crate::auth_max_age)): 401
+    /// with RFC 9470's `WWW-Authenticate: Bearer error="insufficient_user_authentication"`,
+    /// naming the `acr_values` or `max_age` a new login must meet.
+    InsufficientUserAuthentication(StepUp),
     /// jwt-ext cannot serve this request as configured: its fairing was not attached, or a
     /// guard needs a loader that was not registered. 500; the reason is logged.
     Misconfigured(String),
@@ -147,6 +161,8 @@ impl JwtError {
             Self::VerificationUnavailable(_) => "verification_unavailable",
             Self::UserLookupFailed(_) => "user_lookup_failed",
             Self::Forbidden(_) => "forbidden",
+            Self::WrongAudience(_) => "wrong_audience",
+            Self::InsufficientUserAuthentication(_) => "insufficient_user_authentication",
             Self::Misconfigured(_) | Self::NotConfigured => "misconfigured",
         }
     }
@@ -169,6 +185,8 @@ impl JwtError {
             | Self::Expired(_)
             | Self::FreshRequired(_)
             | Self::UserLookupFailed(_)
+            | Self::WrongAudience(_)
+            | Self::InsufficientUserAuthentication(_)
             | Self::Revoked(_) => Status::Unauthorized,
             Self::StoreUnavailable(_) | Self::VerificationUnavailable(_) => {
                 Status::ServiceUnavailable
@@ -201,7 +219,9 @@ impl JwtError {
             | Self::InvalidQueryParam(msg)
             | Self::Csrf(msg)
             | Self::Invalid(msg)
+            | Self::WrongAudience(msg)
             | Self::Forbidden(msg) => msg.as_str().into(),
+            Self::InsufficientUserAuthentication(step_up) => step_up.message().into(),
             Self::UserLookupFailed(token) => {
                 format!("Error loading the user {}", token.identity_text()).into()
             }
@@ -242,38 +262,112 @@ impl JwtError {
 
     /// The `WWW-Authenticate` challenge of the default answer (RFC 6750 §3): `Bearer` for a
     /// missing token, `Bearer error="invalid_token"` for any other 401,
-    /// `Bearer error="insufficient_scope"` for a token refused by a claims requirement (403),
-    /// `None` otherwise. Refusals write exactly this header.
+    /// `Bearer error="insufficient_user_authentication"` with `acr_values` / `max_age` for a
+    /// step-up refusal (RFC 9470), `Bearer error="insufficient_scope"` for a token refused by
+    /// a claims requirement (403), `None` otherwise. Refusals write exactly this header.
     ///
     /// # Example
     ///
     /// ```
     /// # use jwt_ext::JwtError;
     /// let missing = JwtError::NoAuthorization("Missing Authorization Header".into());
-    /// assert_eq!(missing.www_authenticate(), Some("Bearer"));
+    /// assert_eq!(missing.www_authenticate().as_deref(), Some("Bearer"));
     /// let wrong = JwtError::WrongTokenType { refresh_required: true };
     /// assert_eq!(wrong.www_authenticate(), None);
     /// ```
     #[must_use]
-    pub fn www_authenticate(&self) -> Option<&'static str> {
+    pub fn www_authenticate(&self) -> Option<std::borrow::Cow<'static, str>> {
         self.challenge(self.status())
     }
 
     /// The challenge for this refusal answered with `status` (an application's own answer may
     /// change the status): the one rule for every refusal's `WWW-Authenticate`.
-    pub(crate) fn challenge(&self, status: Status) -> Option<&'static str> {
+    pub(crate) fn challenge(&self, status: Status) -> Option<std::borrow::Cow<'static, str>> {
         // Compared by code: `Status` is not usable as a pattern on every Rocket 0.5.x.
-        match status.code {
-            401 if self.token_was_present() => Some(r#"Bearer error="invalid_token""#),
-            401 => Some("Bearer"),
+        match (status.code, self) {
+            (401, Self::InsufficientUserAuthentication(step_up)) => {
+                Some(step_up.challenge().into())
+            }
+            (401, _) if self.token_was_present() => Some(r#"Bearer error="invalid_token""#.into()),
+            (401, _) => Some("Bearer".into()),
             // Only a claims requirement's refusal is about scope; another error an application
             // answers with 403 says nothing of the token's scope.
-            403 if matches!(self, Self::Forbidden(_)) => {
-                Some(r#"Bearer error="insufficient_scope""#)
-            }
+            (403, Self::Forbidden(_)) => Some(r#"Bearer error="insufficient_scope""#.into()),
             _ => None,
         }
     }
+}
+
+/// Why a login does not meet a step-up requirement, and what a new one must meet: the
+/// `acr_values` and `max_age` of RFC 9470's challenge, which a client passes on to its OpenID
+/// provider's authorization request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepUp {
+    acr_values: Vec<String>,
+    max_age: Option<u64>,
+}
+
+impl StepUp {
+    /// What a new login must meet: one of `acr_values` (empty: any), at most `max_age` old.
+    pub(crate) fn new(acr_values: Vec<String>, max_age: Option<u64>) -> Self {
+        Self {
+            acr_values,
+            max_age,
+        }
+    }
+
+    /// The authentication context classes any of which would do (empty: any).
+    #[must_use]
+    pub fn acr_values(&self) -> &[String] {
+        &self.acr_values
+    }
+
+    /// The most seconds since the login that would do, if the requirement is about age.
+    #[must_use]
+    pub fn max_age(&self) -> Option<u64> {
+        self.max_age
+    }
+
+    /// The body's message: RFC 9470's descriptions.
+    pub(crate) fn message(&self) -> &'static str {
+        if self.max_age.is_some() {
+            "More recent authentication is required"
+        } else {
+            "A different authentication level is required"
+        }
+    }
+
+    /// `Bearer error="insufficient_user_authentication", ...` with the description and what
+    /// a new login must meet.
+    pub(crate) fn challenge(&self) -> String {
+        let mut challenge = format!(
+            r#"Bearer error="insufficient_user_authentication", error_description="{}""#,
+            self.message()
+        );
+        // Writing to a `String` cannot fail.
+        if !self.acr_values.is_empty() {
+            let _ = write!(
+                challenge,
+                r#", acr_values="{}""#,
+                quoted(&self.acr_values.join(" "))
+            );
+        }
+        if let Some(max_age) = self.max_age {
+            let _ = write!(challenge, r#", max_age="{max_age}""#);
+        }
+        challenge
+    }
+}
+
+/// `text` as the inside of an RFC 9110 quoted string.
+fn quoted(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_control())
+        .flat_map(|c| match c {
+            '"' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect()
 }
 
 // Flask's message, which several variants compute (from the locations searched, the CSRF
@@ -281,5 +375,16 @@ impl JwtError {
 impl std::fmt::Display for JwtError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.message())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_values_cannot_break_the_header() {
+        assert_eq!(quoted(r#"a"b\c"#), r#"a\"b\\c"#);
+        assert_eq!(quoted("a\r\nb"), "ab");
     }
 }

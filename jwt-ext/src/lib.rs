@@ -176,7 +176,7 @@ pub use config::{
     DEFAULT_MAX_ENTRIES, DEFAULT_MAX_ENTRIES_PER_IDENTITY, DEFAULT_MAX_TOKEN_LENGTH,
     DEFAULT_NEAR_CACHE_SIZE, MAX_LEEWAY_SECONDS, MAX_LIFETIME,
 };
-pub use error::{JwtError, LoaderError, RefusedToken};
+pub use error::{JwtError, LoaderError, RefusedToken, StepUp};
 pub use error_response::ErrorResponse;
 pub use fairing::JwtFairing;
 pub use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
@@ -191,6 +191,7 @@ pub use request::authz::{
 };
 pub use request::guards::{AccessJwt, AnyJwt, FreshJwt, Jwt, OptionalJwt, RefreshJwt};
 pub use request::json::{JwtJson, JwtJsonError};
+pub use request::step_up::{acr_in, auth_max_age, has_audience, AcrIn, AuthMaxAge, HasAudience};
 pub use request::user::{CurrentUser, OptionalCurrentUser};
 pub use request::verify::{verify_jwt_in_request, VerifyOptions};
 #[cfg(feature = "redis")]

@@ -231,12 +231,14 @@ fn the_challenge_sent_is_the_one_the_error_names() {
         assert_eq!(answer.status, error.status(), "{path} {token:?}");
         assert_eq!(
             answer.www_authenticate.as_deref(),
-            error.www_authenticate(),
+            error.www_authenticate().as_deref(),
             "{path} {token:?}"
         );
     }
     assert_eq!(
-        JwtError::Forbidden(String::new()).www_authenticate(),
+        JwtError::Forbidden(String::new())
+            .www_authenticate()
+            .as_deref(),
         Some(r#"Bearer error="insufficient_scope""#)
     );
 }

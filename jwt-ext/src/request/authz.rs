@@ -52,6 +52,18 @@ pub trait ClaimsRequirement: Send + Sync {
     /// The message to answer with when the requirement is not met.
     fn check(&self, token: &DecodedToken) -> Result<(), String>;
 
+    /// The refusal when the token does not satisfy the requirement: by default a 403
+    /// [`JwtError::Forbidden`] with [`check`](Self::check)'s message. The audience and step-up
+    /// requirements answer 401 instead ([`JwtError::WrongAudience`],
+    /// [`JwtError::InsufficientUserAuthentication`]).
+    ///
+    /// # Errors
+    ///
+    /// The error the request is refused with.
+    fn verdict(&self, token: &DecodedToken) -> Result<(), JwtError> {
+        self.check(token).map_err(JwtError::Forbidden)
+    }
+
     /// Both requirements.
     fn and<R: ClaimsRequirement>(self, other: R) -> And<Self, R>
     where
@@ -91,6 +103,11 @@ impl<A: ClaimsRequirement, B: ClaimsRequirement> ClaimsRequirement for And<A, B>
         self.0.check(token)?;
         self.1.check(token)
     }
+
+    fn verdict(&self, token: &DecodedToken) -> Result<(), JwtError> {
+        self.0.verdict(token)?;
+        self.1.verdict(token)
+    }
 }
 
 /// Either of two requirements; made by [`ClaimsRequirement::or`].
@@ -101,11 +118,21 @@ impl<A: ClaimsRequirement, B: ClaimsRequirement> ClaimsRequirement for Or<A, B> 
     fn check(&self, token: &DecodedToken) -> Result<(), String> {
         self.0.check(token).or_else(|_| self.1.check(token))
     }
+
+    /// When both refuse, the second one's refusal.
+    fn verdict(&self, token: &DecodedToken) -> Result<(), JwtError> {
+        self.0.verdict(token).or_else(|_| self.1.verdict(token))
+    }
 }
 
 /// Whether `claim` is `value`, or a list containing it; a space-separated string when
 /// `split_words` (OAuth's `scope`).
-fn claim_contains(token: &DecodedToken, claim: &str, value: &str, split_words: bool) -> bool {
+pub(crate) fn claim_contains(
+    token: &DecodedToken,
+    claim: &str,
+    value: &str,
+    split_words: bool,
+) -> bool {
     match token.claims().get(claim) {
         Some(Value::String(text)) if split_words => text.split(' ').any(|word| word == value),
         Some(Value::String(text)) => text == value,
@@ -213,7 +240,8 @@ impl ClaimsRequirement for ClaimEq {
 /// # Outcomes
 ///
 /// Those of [`Jwt`](crate::Jwt) (with the route's `#[jwt_required]` requirement, or an access
-/// token), then 403 with the requirement's message.
+/// token), then the requirement's [`verdict`](ClaimsRequirement::verdict): 403 with its
+/// message, or 401 for an audience or step-up requirement.
 ///
 /// # Example
 ///
@@ -267,10 +295,7 @@ impl<'r, R: ClaimsRequirement + Default + 'static> FromRequest<'r> for Authorize
         )
         .await
         {
-            Ok(Found { token, .. }) => R::default()
-                .check(&token)
-                .map(|()| token)
-                .map_err(JwtError::Forbidden),
+            Ok(Found { token, .. }) => R::default().verdict(&token).map(|()| token),
             Err(error) => Err(error),
         };
         match checked {

@@ -13,5 +13,6 @@ pub(crate) mod guards;
 pub(crate) mod json;
 pub(crate) mod search;
 pub(crate) mod state;
+pub(crate) mod step_up;
 pub(crate) mod user;
 pub(crate) mod verify;
