@@ -111,6 +111,12 @@
 //!   tokens within a window counted from the login (tymon/jwt-auth's `refresh_ttl`).
 //! - `#[jwt_required(claims = has_role("admin"))]` and [`Authorized`] add authorisation
 //!   ([`ClaimsRequirement`]): 403 for a valid token without the role.
+//! - Resource servers of other issuers (feature `remote-jwks`): `jwt_oidc_issuer` trusts an
+//!   OpenID provider by discovery alone, `[[jwt_issuers]]` ([`IssuerEntry`]) several side by
+//!   side, each token verified with its own issuer's keys; `jwt_decode_typ` keeps ID tokens
+//!   out. Per route, `#[jwt_required(audience = "orders-api")]` ([`has_audience`]) and the
+//!   step-up requirements [`acr_in`] and [`auth_max_age`] answer 401 as RFC 6750 and RFC 9470
+//!   say; `JwtFairing::http_client` takes the application's own HTTP client.
 //! - The `testing` feature adds `jwt_ext::testing`, helpers for an application's own tests.
 //! - The `metrics` feature reports accepted and refused requests (by reason), tokens created,
 //!   rotations, reuse detections, revocations and the stores' and caches' timings and sizes to
@@ -171,7 +177,7 @@ pub use browser::cookies::{CookieError, JwtCookies, PERSISTENT_COOKIE_MAX_AGE};
 pub use browser::implicit_refresh::ImplicitRefresh;
 pub use catchers::json_catchers;
 pub use config::{
-    Config, ConfigError, ConfigProblem, KeyEntry, Lifetime, OneOrMany, SecretKey,
+    Config, ConfigError, ConfigProblem, IssuerEntry, KeyEntry, Lifetime, OneOrMany, SecretKey,
     DEFAULT_CACHE_SIZE, DEFAULT_JWKS_MIN_REFETCH_INTERVAL, DEFAULT_JWKS_REFRESH_INTERVAL,
     DEFAULT_MAX_ENTRIES, DEFAULT_MAX_ENTRIES_PER_IDENTITY, DEFAULT_MAX_TOKEN_LENGTH,
     DEFAULT_NEAR_CACHE_SIZE, MAX_LEEWAY_SECONDS, MAX_LIFETIME,

@@ -3,7 +3,7 @@
 
 mod common;
 
-use jwt_ext::{Algorithm, Config, JwtManager, Lifetime, OneOrMany};
+use jwt_ext::{Algorithm, Config, IssuerEntry, JwtManager, Lifetime, OneOrMany};
 use rocket::figment::providers::{Env, Format, Toml};
 use rocket::figment::Figment;
 use rocket::http::{Header, Method, SameSite, Status};
@@ -552,4 +552,99 @@ fn bad_browser_values_are_named() {
             "jwt_refresh_cookie_path",
         ]
     );
+}
+
+#[test]
+#[allow(clippy::result_large_err)] // figment::Error is large; Jail fixes the signature.
+fn the_issuers_of_a_resource_server_are_read_from_the_environment() {
+    figment::Jail::expect_with(|jail| {
+        jail.set_env(
+            "ROCKET_JWT_ISSUERS",
+            r#"[{issuer="https://a.example", audience="orders-api"}, {issuer="https://b.example", jwks_url="https://b.example/keys"}]"#,
+        );
+        jail.set_env(
+            "ROCKET_JWT_OIDC_ISSUER",
+            "https://login.example.com/realms/x",
+        );
+        jail.set_env("ROCKET_JWT_DECODE_TYP", "at+jwt");
+        let figment = figment("release").merge(Env::prefixed("ROCKET_").global());
+        let config = Config::from_figment(&figment).unwrap();
+        assert_eq!(
+            config.issuers,
+            [
+                IssuerEntry::new("https://a.example").audience("orders-api"),
+                IssuerEntry::new("https://b.example").jwks_url("https://b.example/keys"),
+            ]
+        );
+        assert_eq!(
+            config.oidc_issuer.as_deref(),
+            Some("https://login.example.com/realms/x")
+        );
+        assert_eq!(config.decode_typ.as_deref(), Some("at+jwt"));
+        // Verify-only: no secret needed in release.
+        assert_eq!(config.validate(true).map(|_| ()), Ok(()));
+        Ok(())
+    });
+}
+
+#[test]
+fn mistakes_in_the_issuers_are_named_by_entry_and_field() {
+    let toml = r#"
+        [release]
+        jwt_oidc_issuer = "http://login.example.com"
+        jwt_jwks_url = "https://keys.example/jwks.json"
+        jwt_decode_issuer = "https://a.example"
+        jwt_decode_typ = "at jwt"
+
+        [[release.jwt_issuers]]
+        issuer = "https://a.example"
+        audience = []
+        algorithms = ["HS256"]
+
+        [[release.jwt_issuers]]
+        issuer = "https://a.example"
+        jwks_url = "ftp://a.example/keys"
+    "#;
+    let release = figment("release").merge(Toml::string(toml).nested());
+    let found = problems(&release);
+    let mut named = keys(&found);
+    named.sort_unstable();
+    assert_eq!(
+        named,
+        [
+            "jwt_decode_issuer",
+            "jwt_decode_typ",
+            "jwt_issuers[0].algorithms",
+            "jwt_issuers[0].audience",
+            "jwt_issuers[1].issuer",
+            "jwt_issuers[1].jwks_url",
+            // Set beside the issuers, and HS256 cannot use a JWKS.
+            "jwt_jwks_url",
+            "jwt_jwks_url",
+            "jwt_oidc_issuer",
+        ],
+        "{found:?}"
+    );
+    let message = |key: &str| &found.iter().find(|(k, _)| k == key).unwrap().1;
+    assert!(message("jwt_oidc_issuer").starts_with("must be `https://`"));
+    assert!(message("jwt_issuers[1].issuer").contains("listed twice"));
+    assert!(message("jwt_issuers[0].algorithms").contains("HMAC"));
+    // The debug profile allows plain HTTP off loopback, nothing else.
+    let debug = figment("debug").merge(Toml::string(&toml.replace("[release", "[debug")).nested());
+    assert!(!keys(&problems(&debug)).contains(&"jwt_oidc_issuer"));
+
+    // A bad list is named with its entry.
+    let unknown = figment("release").merge(
+        Toml::string("[release]\njwt_issuers = [{ issuer = \"https://a.example\", aud = \"x\" }]")
+            .nested(),
+    );
+    let found = problems(&unknown);
+    assert_eq!(keys(&found), ["jwt_issuers"], "{found:?}");
+    assert!(found[0].1.contains("[0]: unknown field `aud`"), "{found:?}");
+    // `jwt_decode_typ` alone has nothing to apply to.
+    let alone = figment("release").merge(Toml::string(
+        "[release]\njwt_secret_key = \"a-secret-that-is-long-enough-for-hs256-0123\"\njwt_decode_typ = \"at+jwt\"",
+    ).nested());
+    let found = problems(&alone);
+    assert_eq!(keys(&found), ["jwt_decode_typ"], "{found:?}");
 }

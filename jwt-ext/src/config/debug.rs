@@ -59,6 +59,9 @@ impl fmt::Debug for Config {
             jwks_url,
             jwks_refresh_interval,
             jwks_min_refetch_interval,
+            oidc_issuer,
+            issuers,
+            decode_typ,
             max_token_length,
             redis_url,
             redis_cluster_urls,
@@ -132,6 +135,9 @@ impl fmt::Debug for Config {
             .field("jwks_url", jwks_url)
             .field("jwks_refresh_interval", jwks_refresh_interval)
             .field("jwks_min_refetch_interval", jwks_min_refetch_interval)
+            .field("oidc_issuer", oidc_issuer)
+            .field("issuers", issuers)
+            .field("decode_typ", decode_typ)
             .field("max_token_length", max_token_length)
             .field("redis_url", &redis_url.as_deref().map(RedactedUrl))
             .field(

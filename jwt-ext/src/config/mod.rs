@@ -12,11 +12,14 @@ mod debug;
 mod define;
 mod derived;
 mod error;
+mod issuer_entry;
+mod issuers;
 mod limits;
 mod read;
 mod readers;
 mod redact;
 mod remote;
+mod remote_settings;
 mod settings;
 mod store;
 mod validate;
@@ -24,11 +27,14 @@ mod values;
 
 pub(crate) use browser::TokenNames;
 pub use error::{ConfigError, ConfigProblem};
+pub use issuer_entry::IssuerEntry;
 pub use limits::{
     DEFAULT_CACHE_SIZE, DEFAULT_JWKS_MIN_REFETCH_INTERVAL, DEFAULT_JWKS_REFRESH_INTERVAL,
     DEFAULT_MAX_ENTRIES, DEFAULT_MAX_ENTRIES_PER_IDENTITY, DEFAULT_MAX_TOKEN_LENGTH,
     DEFAULT_NEAR_CACHE_SIZE, MAX_LEEWAY_SECONDS, MAX_LIFETIME,
 };
 pub(crate) use redact::RedactedUrl;
+#[cfg(feature = "remote-jwks")]
+pub(crate) use remote::url_problem;
 pub use settings::Config;
 pub use values::{KeyEntry, Lifetime, OneOrMany, SecretKey};

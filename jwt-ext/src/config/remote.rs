@@ -1,4 +1,5 @@
-//! The verify-only mode of resource servers: keys from a remote JWKS (`jwt_jwks_url`).
+//! The verify-only mode of resource servers: keys from a remote JWKS (`jwt_jwks_url`), and
+//! the URL rule every remote key source follows.
 
 use jsonwebtoken::AlgorithmFamily;
 
@@ -8,6 +9,7 @@ use super::settings::Config;
 impl Config {
     /// Checks the remote JWKS settings.
     pub(super) fn check_remote(&self, strict: bool, problems: &mut Problems) {
+        self.check_issuers(strict, problems);
         let Some(url) = &self.jwks_url else {
             return;
         };
@@ -18,20 +20,7 @@ impl Config {
                  (`jwt-ext = { features = [\"remote-jwks\"] }`)",
             );
         }
-        match url::Url::parse(url) {
-            Err(error) => problems.add("jwt_jwks_url", format!("is not a URL: {error}")),
-            Ok(parsed) if parsed.scheme() == "https" => {}
-            Ok(parsed) if parsed.scheme() == "http" => {
-                if strict && !is_loopback(&parsed) {
-                    problems.add(
-                        "jwt_jwks_url",
-                        "must be `https://`: keys fetched over plain HTTP can be swapped on the \
-                         way (plain HTTP is accepted for loopback, or in the debug profile)",
-                    );
-                }
-            }
-            Ok(_) => problems.add("jwt_jwks_url", "must be an `https://` URL"),
-        }
+        check_url("jwt_jwks_url", url, strict, problems);
         if self.algorithm.family() == AlgorithmFamily::Hmac {
             problems.add(
                 "jwt_jwks_url",
@@ -70,6 +59,29 @@ impl Config {
                 "must be between 1 second and an hour",
             );
         }
+    }
+}
+
+/// `url` (the value of `key`) is `https://`, or plain `http://` on loopback or outside
+/// `strict`.
+pub(super) fn check_url(key: &str, url: &str, strict: bool, problems: &mut Problems) {
+    if let Some(problem) = url_problem(url, strict) {
+        problems.add(key, problem);
+    }
+}
+
+/// What is wrong with `url` as the address of keys, if anything: not `https://` (plain
+/// `http://` is accepted on loopback, or outside `strict`).
+pub(crate) fn url_problem(url: &str, strict: bool) -> Option<String> {
+    match url::Url::parse(url) {
+        Err(error) => Some(format!("is not a URL: {error}")),
+        Ok(parsed) if parsed.scheme() == "https" => None,
+        Ok(parsed) if parsed.scheme() == "http" => (strict && !is_loopback(&parsed)).then(|| {
+            "must be `https://`: keys fetched over plain HTTP can be swapped on the way \
+             (plain HTTP is accepted for loopback, or in the debug profile)"
+                .to_owned()
+        }),
+        Ok(_) => Some("must be an `https://` URL".to_owned()),
     }
 }
 

@@ -8,6 +8,7 @@ use rocket::time::Duration;
 use crate::location::Locations;
 
 use super::define::settings;
+use super::issuer_entry::{read_issuers, IssuerEntry};
 use super::limits::{
     DEFAULT_CACHE_SIZE, DEFAULT_JWKS_MIN_REFETCH_INTERVAL, DEFAULT_JWKS_REFRESH_INTERVAL,
     DEFAULT_MAX_ENTRIES, DEFAULT_MAX_ENTRIES_PER_IDENTITY, DEFAULT_MAX_TOKEN_LENGTH,
@@ -18,8 +19,11 @@ use super::readers::{
     read_methods, read_one_or_many, read_optional_string, read_same_site, read_seconds,
     read_secret, read_string, read_string_list,
 };
+use super::remote_settings::with_remote_settings;
 use super::values::{KeyEntry, Lifetime, OneOrMany, SecretKey};
 
+// The remote issuers' rows live in `remote_settings.rs`, appended at the end.
+with_remote_settings! {
 settings! {
     /// jwt-ext's settings: Flask-JWT-Extended's options under Rocket's names.
     ///
@@ -297,29 +301,6 @@ settings! {
         key "jwt_refresh_cookie_post_only", read read_bool,
         set(bool) |v| v,
         table "`false`", "accept the refresh cookie on POST only (not in Flask)";
-    /// The issuer's JWK Set (`jwt_jwks_url`; needs the `remote-jwks` cargo feature): a
-    /// verify-only resource server takes its keys from there, fetched at ignite (the launch
-    /// fails if it cannot be), refreshed every
-    /// [`jwks_refresh_interval`](Self::jwks_refresh_interval) seconds and when a token names
-    /// an unknown `kid`. `https://` only, but for loopback or the debug profile. _Default:_
-    /// none.
-    jwks_url: Option<String> = None,
-        key "jwt_jwks_url", read |value| read_string(value).map(Some),
-        set(impl Into<String>) |v: _| Some(Into::into(v)),
-        table "none", "verify-only: the issuer's JWK Set (feature `remote-jwks`)";
-    /// Seconds between background refreshes of the remote JWKS
-    /// (`jwt_jwks_refresh_interval`). _Default:_ [`DEFAULT_JWKS_REFRESH_INTERVAL`].
-    jwks_refresh_interval: u64 = DEFAULT_JWKS_REFRESH_INTERVAL,
-        key "jwt_jwks_refresh_interval", read read_seconds,
-        set(u64) |v| v,
-        table "`300`", "seconds between background refreshes of that JWKS";
-    /// Least seconds between two fetches caused by unknown `kid`s
-    /// (`jwt_jwks_min_refetch_interval`), so that a flood of made-up `kid`s cannot become a
-    /// flood of fetches. _Default:_ [`DEFAULT_JWKS_MIN_REFETCH_INTERVAL`].
-    jwks_min_refetch_interval: u64 = DEFAULT_JWKS_MIN_REFETCH_INTERVAL,
-        key "jwt_jwks_min_refetch_interval", read read_seconds,
-        set(u64) |v| v,
-        table "`10`", "least seconds between refetches caused by unknown `kid`s";
     /// Longest token accepted, in bytes; longer ones are refused before any decoding
     /// (`jwt_max_token_length`). _Default:_ [`DEFAULT_MAX_TOKEN_LENGTH`].
     max_token_length: usize = DEFAULT_MAX_TOKEN_LENGTH,
@@ -496,4 +477,5 @@ settings! {
         key "jwt_signing_key_id", read |value| Ok(Some(read_string(value)?)),
         set(impl Into<String>) |v: _| Some(Into::into(v)),
         table "none", "the `kid` in `jwt_keys` that signs (required with several keys)";
+}
 }

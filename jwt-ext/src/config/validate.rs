@@ -26,7 +26,7 @@ impl Config {
         self.check_keys(&algorithms, &mut problems);
         if !self.key_set.is_empty() {
             self.check_key_set(&algorithms, strict, &mut problems, &mut warnings);
-        } else if family == AlgorithmFamily::Hmac && self.jwks_url.is_none() {
+        } else if family == AlgorithmFamily::Hmac && !self.verify_only_remote() {
             self.check_secret(&algorithms, strict, &mut problems, &mut warnings);
         } else if self.signing_key_id.is_some() {
             problems.add("jwt_signing_key_id", "is set but `jwt_keys` is not");

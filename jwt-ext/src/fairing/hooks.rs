@@ -58,14 +58,12 @@ impl Fairing for JwtFairing {
             }
         }
         manager.set_loaders(loaders);
-        if let Some(remote) = manager.remote() {
-            match remote.refresh().await {
-                Ok(count) => log::info!("jwt-ext: {count} key(s) from {}", remote.url()),
-                Err(error) => {
-                    log::error!("jwt-ext cannot start: `jwt_jwks_url`: {error}");
-                    return Err(rocket);
-                }
-            }
+        if let Err(error) = manager
+            .connect_remotes(self.http_client.clone(), strict)
+            .await
+        {
+            log::error!("jwt-ext cannot start: {error}");
+            return Err(rocket);
         }
         match self.store(manager.config()).await {
             // The application's own store is timed around; Redis times its round trips.
@@ -84,7 +82,7 @@ impl Fairing for JwtFairing {
             return;
         };
         record::register_hot();
-        if let Some(remote) = manager.remote() {
+        for remote in manager.remotes() {
             log::info!(
                 "jwt-ext: verifying with the JWKS at {}, refreshed every {}s",
                 remote.url(),

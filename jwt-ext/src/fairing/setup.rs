@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::loaders::{ClaimsLoader, Loaders};
 use crate::manager::JwtManager;
 use crate::revocation::Blocklist;
+use crate::token::remote_jwks::HttpClient;
 
 /// Builds the application's async claims loader from the Rocket instance at ignite.
 pub(super) type ClaimsLoaderFactory =
@@ -23,9 +24,10 @@ pub(super) type ClaimsLoaderFactory =
 ///   tests the crypto provider, and manages the [`JwtManager`]. Any problem stops the launch
 ///   with every bad key named. In the `debug` profile a missing secret is replaced by a random
 ///   one with a warning; any other profile refuses to start without one.
-/// - **liftoff**: logs the effective settings (never the secret); with `jwt_jwks_url`, starts
-///   the background refresh of the remote keys (fetched first at ignite: a JWKS that cannot
-///   be fetched stops the launch).
+/// - **liftoff**: logs the effective settings (never the secret); with `jwt_jwks_url`,
+///   `jwt_oidc_issuer` or `jwt_issuers`, starts the background refresh of the remote keys
+///   (discovered and fetched first at ignite: an issuer whose keys cannot be had stops the
+///   launch).
 /// - **request**: with `jwt_csrf_check_form`, peeks at the start of a urlencoded body for the
 ///   CSRF field, which request guards could not read otherwise.
 /// - **response**: when a jwt-ext guard refused the request, writes Flask's JSON body and
@@ -36,6 +38,8 @@ pub struct JwtFairing {
     pub(super) blocklist: Option<Arc<dyn Blocklist>>,
     /// Set by [`JwtFairing::additional_claims_loader_from`]; run at ignite.
     pub(super) claims_loader_factory: Option<ClaimsLoaderFactory>,
+    /// Set by [`JwtFairing::http_client`]: the client of discovery and JWKS fetches.
+    pub(super) http_client: Option<HttpClient>,
 }
 
 impl std::fmt::Debug for JwtFairing {
@@ -53,6 +57,7 @@ impl JwtFairing {
             loaders: Loaders::default(),
             blocklist: None,
             claims_loader_factory: None,
+            http_client: None,
         }
     }
 
@@ -62,6 +67,7 @@ impl JwtFairing {
             loaders: Loaders::default(),
             blocklist: None,
             claims_loader_factory: None,
+            http_client: None,
         }
     }
 
@@ -88,6 +94,34 @@ impl JwtFairing {
         {
             Err(format!("`{key}` ({place}) needs the `redis` cargo feature"))
         }
+    }
+}
+
+#[cfg(feature = "remote-jwks")]
+impl JwtFairing {
+    /// The HTTP client of OpenID discovery and JWKS fetches (`jwt_oidc_issuer`,
+    /// `jwt_issuers`, `jwt_jwks_url`), instead of jwt-ext's: one that trusts a corporate CA,
+    /// goes through a proxy, or presents a client certificate. jwt-ext's own follows no
+    /// redirect and gives up after 5 seconds; give yours limits of its own. Documents are
+    /// still read up to 1 MiB.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use jwt_ext::JwtManager;
+    ///
+    /// let client = reqwest::Client::builder()
+    ///     .timeout(std::time::Duration::from_secs(3))
+    ///     .redirect(reqwest::redirect::Policy::none())
+    ///     // .add_root_certificate(corporate_ca)
+    ///     .build()
+    ///     .unwrap();
+    /// let rocket = rocket::build().attach(JwtManager::fairing().http_client(client));
+    /// ```
+    #[must_use]
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
     }
 }
 

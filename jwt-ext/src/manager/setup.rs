@@ -13,6 +13,7 @@ use crate::loaders::Loaders;
 use crate::revocation::{Blocklist, MemoryBlocklist};
 use crate::token::cache::TokenCache;
 use crate::token::decode::Verifier;
+use crate::token::remote_jwks::{self, HttpClient, RemoteJwks};
 
 /// jwt-ext's state: the checked configuration and the keys. Creates and decodes tokens.
 ///
@@ -50,7 +51,8 @@ pub struct JwtManager {
     pub(super) hmac_signer: Option<aws_lc_rs::hmac::Key>,
     /// The encoded default headers, without and with `kid`, made on first use.
     pub(super) encoded_headers: [std::sync::OnceLock<String>; 2],
-    pub(super) remote: Option<Arc<crate::token::remote_jwks::RemoteJwks>>,
+    /// The remote key sources, connected by the fairing at ignite.
+    pub(super) remotes: Vec<Arc<RemoteJwks>>,
     pub(super) public_jwks: Vec<jsonwebtoken::jwk::Jwk>,
 }
 
@@ -92,7 +94,11 @@ impl JwtManager {
         crate::token::provider::install();
         let mut warnings = config.validate(strict)?;
         let hmac = config.algorithm.family() == jsonwebtoken::AlgorithmFamily::Hmac;
-        if hmac && config.key_set.is_empty() && config.secret_key.is_none() {
+        if hmac
+            && config.key_set.is_empty()
+            && config.secret_key.is_none()
+            && !config.verify_only_remote()
+        {
             config.secret_key = Some(random_secret()?);
             warnings.push(
                 "`jwt_secret_key` is not set: using a random secret for this run only; \
@@ -101,8 +107,18 @@ impl JwtManager {
                     .into(),
             );
         }
+        for (setting, entry) in config.remote_issuers() {
+            if entry.audience.is_none() && config.decode_audience.is_none() {
+                warnings.push(format!(
+                    "`{setting}`: tokens of `{}` are accepted whatever their audience; give it \
+                     an `audience` (or set `jwt_decode_audience`), or check one per route \
+                     (`#[jwt_required(audience = ...)]`)",
+                    entry.issuer
+                ));
+            }
+        }
         let keys = crate::token::keys::load_all(&config)?;
-        if keys.signing.is_none() && config.jwks_url.is_none() {
+        if keys.signing.is_none() && !config.verify_only_remote() {
             warnings.push(
                 "no `jwt_private_key`: this app verifies tokens but cannot create them".into(),
             );
@@ -112,18 +128,6 @@ impl JwtManager {
             config.token_cache_size,
             config.decode_leeway,
         ));
-        let remote = match &config.jwks_url {
-            Some(url) => Some(Arc::new(
-                crate::token::remote_jwks::RemoteJwks::new(
-                    &config,
-                    url,
-                    Arc::clone(&verifier),
-                    Arc::clone(&cache),
-                )
-                .map_err(|message| ConfigError::one("jwt_jwks_url", message))?,
-            )),
-            None => None,
-        };
         let hmac_signer = keys.signing.as_ref().and_then(|(_, key)| {
             let algorithm = crate::token::hmac::algorithm(config.algorithm)?;
             Some(aws_lc_rs::hmac::Key::new(algorithm, key.as_bytes()))
@@ -140,7 +144,7 @@ impl JwtManager {
             times_checks: false,
             cache,
             encoded_headers: Default::default(),
-            remote,
+            remotes: Vec::new(),
             config,
             loaders: Loaders::default(),
         };
@@ -234,18 +238,34 @@ impl JwtManager {
         &self.cache
     }
 
-    /// The remote JWKS this app verifies with, if any.
-    pub(crate) fn remote(&self) -> Option<&Arc<crate::token::remote_jwks::RemoteJwks>> {
-        self.remote.as_ref()
+    /// Fetches the keys of every remote issuer (`jwt_jwks_url`, `jwt_issuers`,
+    /// `jwt_oidc_issuer`), discovering those without a JWKS URL, with the application's HTTP
+    /// client if it gave one. The error names the setting.
+    pub(crate) async fn connect_remotes(
+        &mut self,
+        client: Option<HttpClient>,
+        strict: bool,
+    ) -> Result<(), String> {
+        self.remotes =
+            remote_jwks::connect(&self.config, &self.verifier, &self.cache, client, strict).await?;
+        Ok(())
     }
 
-    /// After a token named an unknown `kid`: whether the keys were refetched from the remote
-    /// JWKS (rate-limited), so that the token is worth a second try.
+    /// The remote JWK Sets this app verifies with.
+    pub(crate) fn remotes(&self) -> &[Arc<RemoteJwks>] {
+        &self.remotes
+    }
+
+    /// After a token named an unknown `kid`: whether the keys of its issuer were refetched
+    /// (rate-limited), so that the token is worth a second try.
     pub(crate) async fn refetch_for_unknown_kid(&self) -> bool {
-        match &self.remote {
-            Some(remote) => remote.refetch_for_unknown_kid().await,
-            None => false,
+        let mut refetched = false;
+        for remote in &self.remotes {
+            if self.remotes.len() == 1 || remote.wants_refetch() {
+                refetched |= remote.refetch_for_unknown_kid().await;
+            }
         }
+        refetched
     }
 
     pub(crate) fn verifier(&self) -> &Verifier {

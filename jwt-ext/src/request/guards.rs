@@ -19,7 +19,7 @@ use crate::request::search::{find_again, find_once};
 use crate::request::state::{Found, LoadedUser, RequestState};
 use crate::telemetry::record::{self, Timer};
 use crate::token::claims::DecodedToken;
-use crate::token::decode::is_unknown_kid;
+use crate::token::key_slot::is_unknown_kid;
 use crate::token::requirement::Requirement;
 
 use crate::token::kind::{self, Kind};

@@ -18,7 +18,7 @@ use crate::request::extract::is_json;
 use crate::request::guards::{check, refusal, requirement_of, Jwt};
 use crate::request::search::{find, Body};
 use crate::request::state::RequestState;
-use crate::token::decode::is_unknown_kid;
+use crate::token::key_slot::is_unknown_kid;
 use crate::token::kind;
 
 /// A token and a JSON body, as a data guard: the only guard that can take the token from the

@@ -16,15 +16,17 @@
 //! | [`SESSIONS_REVOKED`] | counter | `cause`: `logout`, `end_session`, `logout_everywhere`, `reuse_detected` | logins ended; `logout_everywhere` counts one per identity logged out |
 //! | [`REVOCATION_CHECK_SECONDS`] | histogram | `result`: `valid`, `revoked`, `error` | time the revocation store took to answer a request's check: Redis round trips (not the near-cache's answers) and an application's own store; the in-memory store answers in nanoseconds and is not timed |
 //! | [`REVOCATION_STORE_AVAILABLE`] | gauge | — | 1 while the revocation store answers checks, 0 since one failed (set when that changes) |
-//! | [`JWKS_FETCH_SECONDS`] | histogram | `result`: `ok`, `error` | remote JWKS fetches (`jwt_jwks_url`): at ignite, on schedule, for an unknown `kid` |
+//! | [`JWKS_FETCH_SECONDS`] | histogram | `result`: `ok`, `error` | remote JWKS fetches (`jwt_jwks_url`, `jwt_issuers`, `jwt_oidc_issuer`): at ignite, on schedule, for an unknown `kid` |
 //! | [`TOKEN_CACHE_LOOKUPS`] | counter | `result`: `hit`, `miss` | lookups in the verified-token cache (`jwt_token_cache_size`) |
 //! | [`TOKEN_CACHE_ENTRIES`] | gauge | — | tokens in the verified-token cache, set as tokens are added |
 //! | [`NEAR_CACHE_LOOKUPS`] | counter | `result`: `hit`, `miss`, `untrusted` | revocation checks the Redis near-cache answered, could not, or was not trusted to (no recent push) |
 //! | [`NEAR_CACHE_ENTRIES`] | gauge | — | tokens in the Redis near-cache, set as entries are added |
 //!
 //! Refusal reasons: `missing`, `invalid` (a bad signature, a malformed token or header, an
-//! unknown key, a wrong audience or issuer...), `expired`, `wrong_type`, `needs_fresh`,
-//! `revoked`, `csrf`, `forbidden` (a claims requirement), `store_unavailable`,
+//! unknown key, an unlisted issuer, Flask's own audience check...), `expired`, `wrong_type`,
+//! `needs_fresh`, `revoked`, `csrf`, `forbidden` (a claims requirement), `wrong_audience` (a
+//! route's or a remote issuer's audience), `insufficient_user_authentication` (a step-up
+//! requirement), `store_unavailable`,
 //! `claims_verification_failed`, `verification_unavailable`, `user_lookup_failed`,
 //! `revocation_quota`, `misconfigured`.
 //!

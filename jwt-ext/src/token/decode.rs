@@ -8,13 +8,12 @@
 //! registered claims are checked here in PyJWT's order with PyJWT's messages:
 //! `iat`, `nbf`, `exp`, `iss`, `aud`, `sub`, `jti`, then the identity claim.
 
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, OnceLock};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey};
-use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
 use crate::clock::now_seconds;
@@ -22,82 +21,27 @@ use crate::config::{Config, OneOrMany};
 use crate::error::{JwtError, RefusedToken};
 use crate::token::claims::DecodedToken;
 use crate::token::hmac::HmacVerifier;
+use crate::token::issuers::{check_typ, normalised_typ, select, IssuerKeys, Scope};
+use crate::token::json_object::parse_object;
+use crate::token::key_slot::{is_unknown_kid, KeySlot, UNKNOWN_KID};
 
 /// The application's `decode_key_loader`: the key for a token, from its unverified header and
 /// claims; `None` refuses the token.
 pub(crate) type DecodeKeyLoader =
     Arc<dyn Fn(&Map<String, Value>, &Map<String, Value>) -> Option<DecodingKey> + Send + Sync>;
 
-/// The message of a token whose `kid` names no key.
-pub(crate) const UNKNOWN_KID: &str = "Unknown key ID";
-
-/// Whether `error` is a token naming a `kid` the keys lack (a remote JWKS may know it now).
-pub(crate) fn is_unknown_kid(error: &JwtError) -> bool {
-    matches!(error, JwtError::Invalid(message) if message == UNKNOWN_KID)
-}
-
-/// The verification keys and their ids. A single key: a token naming another `kid` is
-/// refused, one without `kid` (Flask-JWT-Extended's) is accepted. A key set: the token's `kid`
-/// picks the key, exactly (RFC 8725 §3.10).
-pub(crate) struct KeyRing {
-    keys: Vec<crate::token::keys::VerifyingKey>,
-    /// Each key's HMAC states, set up once (empty for public keys); parallel to `keys`.
-    hmac: Vec<HmacVerifier>,
-    key_set: bool,
-}
-
-impl KeyRing {
-    /// The ring of `keys`, HMAC secrets set up for each HS* algorithm in `algorithms`.
-    fn new(
-        keys: Vec<crate::token::keys::VerifyingKey>,
-        key_set: bool,
-        algorithms: &[(&'static str, Algorithm)],
-    ) -> Self {
-        let hmac = keys
-            .iter()
-            .map(|(_, key)| HmacVerifier::new(key, algorithms.iter().map(|(_, alg)| *alg)))
-            .collect();
-        Self {
-            keys,
-            hmac,
-            key_set,
-        }
-    }
-
-    /// The key that verifies a token with this header, and its HMAC states (RFC 8725 §3.10:
-    /// `kid` is an exact map key, never a path or a query).
-    pub(crate) fn key_for(
-        &self,
-        header: &Map<String, Value>,
-    ) -> Result<(&DecodingKey, &HmacVerifier), JwtError> {
-        let invalid = |message: &str| Err(JwtError::Invalid(message.to_owned()));
-        let kid = match header.get("kid") {
-            Some(Value::String(kid)) => Some(kid.as_str()),
-            None => None,
-            Some(_) => return invalid("Key ID header parameter must be a string"),
-        };
-        let index = match (kid, self.keys.as_slice()) {
-            (Some(kid), keys) if self.key_set => {
-                match keys.iter().position(|(id, _)| id.as_deref() == Some(kid)) {
-                    Some(index) => index,
-                    None => return invalid(UNKNOWN_KID),
-                }
-            }
-            (None, _) if self.key_set => return invalid("Missing key ID"),
-            (Some(kid), [(Some(ours), _)]) if ours != kid => return invalid(UNKNOWN_KID),
-            (_, [_, ..]) => 0,
-            (_, []) => return invalid(UNKNOWN_KID),
-        };
-        Ok((&self.keys[index].1, &self.hmac[index]))
-    }
-}
-
 /// Everything needed to verify tokens, fixed at ignite but for the keys of a remote JWKS.
 pub(crate) struct Verifier {
-    /// The allow-list, with each algorithm's name as it appears in `alg`.
-    algorithms: Vec<(&'static str, Algorithm)>,
-    /// The verification keys; replaced as a whole when a remote JWKS is refetched.
-    ring: RwLock<Arc<KeyRing>>,
+    /// This app's own keys (or those of `jwt_jwks_url`) and their algorithms.
+    own: Arc<KeySlot>,
+    /// Whether `own` holds keys at all (a resource server of remote issuers may have none).
+    has_own_keys: bool,
+    /// Whether `own` is a remote JWKS (`jwt_jwks_url`): `jwt_decode_typ` applies to it.
+    own_is_remote: bool,
+    /// The remote issuers (`jwt_issuers`, `jwt_oidc_issuer`), picked by a token's `iss`.
+    issuers: Vec<IssuerKeys>,
+    /// `jwt_decode_typ`, for the remote issuers' tokens.
+    typ: Option<String>,
     /// The application's `decode_key_loader`, which picks the key instead of the ring.
     key_loader: OnceLock<DecodeKeyLoader>,
     leeway: f64,
@@ -114,15 +58,25 @@ impl Verifier {
         keys: Vec<crate::token::keys::VerifyingKey>,
         key_set: bool,
     ) -> Self {
-        let algorithms: Vec<_> = config
-            .effective_decode_algorithms()
+        let algorithms = named(config.effective_decode_algorithms());
+        let issuers = config
+            .remote_issuers()
             .into_iter()
-            .map(|algorithm| (algorithm_name(algorithm), algorithm))
+            .map(|(_, entry)| {
+                let algorithms = named(config.issuer_algorithms(&entry));
+                IssuerKeys {
+                    issuer: entry.issuer,
+                    slot: Arc::new(KeySlot::new(algorithms, Vec::new(), true)),
+                    audience: entry.audience.or_else(|| config.decode_audience.clone()),
+                }
+            })
             .collect();
-        let ring = KeyRing::new(keys, key_set, &algorithms);
         Self {
-            algorithms,
-            ring: RwLock::new(Arc::new(ring)),
+            has_own_keys: !keys.is_empty() || config.jwks_url.is_some(),
+            own: Arc::new(KeySlot::new(algorithms, keys, key_set)),
+            own_is_remote: config.jwks_url.is_some(),
+            issuers,
+            typ: config.decode_typ.as_deref().map(normalised_typ),
             key_loader: OnceLock::new(),
             #[allow(clippy::cast_precision_loss)]
             leeway: config.decode_leeway as f64,
@@ -139,38 +93,21 @@ impl Verifier {
         let _ = self.key_loader.set(loader);
     }
 
-    /// The current keys.
-    fn ring(&self) -> Arc<KeyRing> {
-        // A poisoned lock still holds a complete ring: replacing it is one assignment.
-        match self.ring.read() {
-            Ok(ring) => Arc::clone(&ring),
-            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
-        }
+    /// This app's own keys (those of `jwt_jwks_url` for a resource server of one issuer).
+    #[cfg_attr(not(feature = "remote-jwks"), allow(dead_code))]
+    pub(crate) fn own_keys(&self) -> &Arc<KeySlot> {
+        &self.own
     }
 
-    /// Replaces every verification key at once (a refetched JWKS).
+    /// The remote issuers' keys, in the order of the settings.
     #[cfg_attr(not(feature = "remote-jwks"), allow(dead_code))]
-    pub(crate) fn replace_keys(&self, keys: Vec<crate::token::keys::VerifyingKey>, key_set: bool) {
-        let ring = Arc::new(KeyRing::new(keys, key_set, &self.algorithms));
-        match self.ring.write() {
-            Ok(mut slot) => *slot = ring,
-            Err(poisoned) => *poisoned.into_inner() = ring,
-        }
-    }
-
-    /// The ids of the current keys.
-    #[cfg_attr(not(feature = "remote-jwks"), allow(dead_code))]
-    pub(crate) fn key_ids(&self) -> Vec<Option<String>> {
-        self.ring()
-            .keys
-            .iter()
-            .map(|(kid, _)| kid.clone())
-            .collect()
+    pub(crate) fn issuers(&self) -> &[IssuerKeys] {
+        &self.issuers
     }
 
     /// The verification key named `kid` (the only key when there is one and no `kid`).
     pub(crate) fn key(&self, kid: Option<&str>) -> Option<DecodingKey> {
-        let ring = self.ring();
+        let ring = self.own.ring();
         ring.keys
             .iter()
             .find(|(id, _)| id.as_deref() == kid)
@@ -205,18 +142,33 @@ impl Verifier {
         let payload_bytes = URL_SAFE_NO_PAD
             .decode(payload_b64)
             .map_err(|_| invalid("Invalid payload padding"))?;
+        let parse_claims = || {
+            parse_object(&payload_bytes)
+                .map_err(|error| JwtError::Invalid(format!("Invalid payload string: {error}")))
+        };
+
+        // With remote issuers, the unverified `iss` picks the keys and rules: nothing else is
+        // taken from the token before its signature is checked with that issuer's keys.
+        let mut claims = None;
+        let scope = if self.issuers.is_empty() {
+            Scope::Own
+        } else {
+            let parsed = parse_claims()?;
+            let scope = select(&self.issuers, &parsed, self.has_own_keys)?;
+            claims = Some(parsed);
+            scope
+        };
+        let slot = match scope {
+            Scope::Own => &self.own,
+            Scope::Issuer(issuer) => &issuer.slot,
+        };
 
         // `alg` is read as text: jsonwebtoken's enum has no `none`, and an unknown name must be
         // the same 422 as a known but disallowed one.
         let algorithm = header
             .get("alg")
             .and_then(Value::as_str)
-            .and_then(|alg| {
-                self.algorithms
-                    .iter()
-                    .find(|(name, _)| *name == alg)
-                    .map(|(_, algorithm)| *algorithm)
-            })
+            .and_then(|alg| slot.algorithm(alg))
             .ok_or_else(|| invalid("The specified alg value is not allowed"))?;
         // RFC 7515 §4.1.11: extensions listed in `crit` must be understood; jwt-ext knows none.
         if header.contains_key("crit") {
@@ -224,45 +176,66 @@ impl Verifier {
                 "Unsupported critical extension in the token header",
             ));
         }
-        let (loaded, claims) = if let Some(loader) = self.key_loader.get() {
-            // The loader reads the unverified header and claims to pick the key (a tenant,
-            // an issuer); nothing else is taken from them before the signature is checked.
-            let claims = parse_object(&payload_bytes)
-                .map_err(|error| JwtError::Invalid(format!("Invalid payload string: {error}")))?;
-            let key = loader(&header, &claims).ok_or_else(|| invalid(UNKNOWN_KID))?;
-            (Some(key), Some(claims))
-        } else {
-            (None, None)
+        let remote = matches!(scope, Scope::Issuer(_)) || self.own_is_remote;
+        if let (true, Some(required)) = (remote, &self.typ) {
+            check_typ(&header, required)?;
+        }
+        let loaded = match (self.key_loader.get(), scope) {
+            (Some(loader), Scope::Own) => {
+                // The loader reads the unverified header and claims to pick the key (a
+                // tenant, an issuer); nothing else is taken from them before the signature
+                // is checked.
+                let parsed = match claims.take() {
+                    Some(parsed) => parsed,
+                    None => parse_claims()?,
+                };
+                let key = loader(&header, &parsed).ok_or_else(|| invalid(UNKNOWN_KID))?;
+                claims = Some(parsed);
+                Some(key)
+            }
+            _ => None,
         };
-        let ring = self.ring();
+        let ring = slot.ring();
         let (key, hmac) = match &loaded {
             Some(key) => (key, None),
-            None => ring.key_for(&header).map(|(key, hmac)| (key, Some(hmac)))?,
+            None => match ring.key_for(&header) {
+                Ok((key, hmac)) => (key, Some(hmac)),
+                Err(error) => {
+                    if is_unknown_kid(&error) {
+                        slot.saw_unknown_kid();
+                    }
+                    return Err(error);
+                }
+            },
         };
 
         let signing_input = &token[..header_b64.len() + 1 + payload_b64.len()];
-        let message = signing_input.as_bytes();
-        let verified = match hmac.and_then(|hmac| hmac.verify(algorithm, signature_b64, message)) {
-            Some(Ok(verified)) => verified,
-            Some(Err(_)) => return Err(invalid("Invalid crypto padding")),
-            None => match jsonwebtoken::crypto::verify(signature_b64, message, key, algorithm) {
-                Ok(verified) => verified,
-                Err(error) if matches!(error.kind(), ErrorKind::Base64(_)) => {
-                    return Err(invalid("Invalid crypto padding"));
-                }
-                Err(_) => false,
-            },
-        };
-        if !verified {
-            return Err(invalid("Signature verification failed"));
-        }
+        verify_signature(
+            algorithm,
+            key,
+            hmac,
+            signature_b64,
+            signing_input.as_bytes(),
+        )?;
 
         let claims = match claims {
             Some(claims) => claims,
-            None => parse_object(&payload_bytes)
-                .map_err(|error| JwtError::Invalid(format!("Invalid payload string: {error}")))?,
+            None => parse_claims()?,
         };
-        self.check_claims(header, claims, allow_expired, now_seconds())
+        let rules = match scope {
+            Scope::Own => Rules {
+                issuer: self.issuer.as_ref(),
+                audience: self.audience.as_ref(),
+                audience_error: JwtError::Invalid,
+            },
+            // The issuer was matched exactly by `select`.
+            Scope::Issuer(issuer) => Rules {
+                issuer: None,
+                audience: issuer.audience.as_ref(),
+                audience_error: JwtError::WrongAudience,
+            },
+        };
+        self.check_claims(header, claims, allow_expired, now_seconds(), &rules)
     }
 
     /// PyJWT's registered-claim checks, then Flask-JWT-Extended's identity-claim check.
@@ -272,6 +245,7 @@ impl Verifier {
         claims: Map<String, Value>,
         allow_expired: bool,
         now: f64,
+        rules: &Rules<'_>,
     ) -> Result<DecodedToken, JwtError> {
         let invalid = |message: &str| Err(JwtError::Invalid(message.to_owned()));
 
@@ -310,15 +284,18 @@ impl Verifier {
                 Some(_) => {}
             }
         }
-        if let Some(issuers) = &self.issuer {
+        if let Some(issuers) = rules.issuer {
             match claims.get("iss") {
                 None => return invalid("Token is missing the \"iss\" claim"),
                 Some(Value::String(iss)) if issuers.contains(iss) => {}
                 Some(_) => return invalid("Invalid issuer"),
             }
         }
-        if let Some(audiences) = &self.audience {
-            check_audience(claims.get("aud"), audiences)?;
+        if let Some(audiences) = rules.audience {
+            check_audience(claims.get("aud"), audiences).map_err(|error| match error {
+                JwtError::Invalid(message) => (rules.audience_error)(message),
+                other => other,
+            })?;
         }
         if self.verify_sub && claims.get("sub").is_some_and(|sub| !sub.is_string()) {
             return invalid("Subject must be a string");
@@ -338,6 +315,49 @@ impl Verifier {
             self.identity_claim.clone(),
         ))
     }
+}
+
+/// Checks the signature over `message` with `key` (with its HMAC states for HS*).
+fn verify_signature(
+    algorithm: Algorithm,
+    key: &DecodingKey,
+    hmac: Option<&HmacVerifier>,
+    signature_b64: &str,
+    message: &[u8],
+) -> Result<(), JwtError> {
+    let invalid = |message: &str| JwtError::Invalid(message.to_owned());
+    let verified = match hmac.and_then(|hmac| hmac.verify(algorithm, signature_b64, message)) {
+        Some(Ok(verified)) => verified,
+        Some(Err(_)) => return Err(invalid("Invalid crypto padding")),
+        None => match jsonwebtoken::crypto::verify(signature_b64, message, key, algorithm) {
+            Ok(verified) => verified,
+            Err(error) if matches!(error.kind(), ErrorKind::Base64(_)) => {
+                return Err(invalid("Invalid crypto padding"));
+            }
+            Err(_) => false,
+        },
+    };
+    if verified {
+        Ok(())
+    } else {
+        Err(invalid("Signature verification failed"))
+    }
+}
+
+/// The claim rules of a token's scope: this app's settings, or its remote issuer's.
+struct Rules<'a> {
+    issuer: Option<&'a OneOrMany>,
+    audience: Option<&'a OneOrMany>,
+    /// Flask's 422 for this app's own tokens, RFC 6750's 401 for a remote issuer's.
+    audience_error: fn(String) -> JwtError,
+}
+
+/// Each algorithm with its name as it appears in `alg`.
+fn named(algorithms: Vec<Algorithm>) -> Vec<(&'static str, Algorithm)> {
+    algorithms
+        .into_iter()
+        .map(|algorithm| (algorithm_name(algorithm), algorithm))
+        .collect()
 }
 
 /// PyJWT's audience rule: required when configured, a string or a list of strings, and
@@ -402,44 +422,6 @@ pub(crate) fn algorithm_name(algorithm: Algorithm) -> &'static str {
     }
 }
 
-/// Parses a JSON object, refusing duplicate member names (RFC 8725 §2.6: two parsers that
-/// resolve a duplicate differently read different claims from one token).
-fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, serde_json::Error> {
-    serde_json::from_slice::<UniqueKeys>(bytes).map(|object| object.0)
-}
-
-struct UniqueKeys(Map<String, Value>);
-
-impl<'de> Deserialize<'de> for UniqueKeys {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = UniqueKeys;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a json object")
-            }
-
-            fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<UniqueKeys, A::Error> {
-                let mut map = Map::new();
-                while let Some(key) = access.next_key::<String>()? {
-                    if map.contains_key(&key) {
-                        return Err(serde::de::Error::custom(format_args!(
-                            "duplicate member `{key}`"
-                        )));
-                    }
-                    let value: Value = access.next_value()?;
-                    map.insert(key, value);
-                }
-                Ok(UniqueKeys(map))
-            }
-        }
-
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -459,14 +441,6 @@ mod tests {
                 "{token}"
             );
         }
-    }
-
-    #[test]
-    fn duplicate_members_are_refused() {
-        let error = parse_object(br#"{"exp": 1, "exp": 2}"#).unwrap_err();
-        assert!(error.to_string().contains("duplicate member `exp`"));
-        assert!(parse_object(br"[1, 2]").is_err());
-        assert_eq!(parse_object(br#"{"a": {"b": 1}}"#).unwrap().len(), 1);
     }
 
     #[test]

@@ -125,8 +125,9 @@ fn load(
 
 /// The keys of a checked configuration.
 pub(crate) fn load_all(config: &Config) -> Result<Keys, ConfigError> {
-    if config.jwks_url.is_some() {
-        // Verify-only: the keys come from the remote JWKS, fetched by the fairing at ignite.
+    if config.verify_only_remote() {
+        // Verify-only: the keys come from the remote JWK Sets, fetched by the fairing at
+        // ignite.
         return Ok(Keys {
             signing: None,
             verifying: Vec::new(),

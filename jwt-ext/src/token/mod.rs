@@ -8,9 +8,16 @@
 pub(crate) mod cache;
 pub(crate) mod claims;
 pub(crate) mod decode;
+#[cfg(feature = "remote-jwks")]
+pub(crate) mod discovery;
 pub(crate) mod encode;
+#[cfg(feature = "remote-jwks")]
+pub(crate) mod fetch;
 pub(crate) mod hmac;
+pub(crate) mod issuers;
+pub(crate) mod json_object;
 pub(crate) mod jwk;
+pub(crate) mod key_slot;
 pub(crate) mod keys;
 pub mod kind;
 pub(crate) mod provider;

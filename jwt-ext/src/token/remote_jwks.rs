@@ -1,8 +1,10 @@
-//! The issuer's keys from a remote JWK Set (`jwt_jwks_url`): fetched at ignite, refreshed in
-//! the background, and refetched (at most once per `jwt_jwks_min_refetch_interval`) when a
-//! token names a `kid` the cached set lacks. A failed refresh keeps the cached keys.
+//! An issuer's keys from a remote JWK Set (`jwt_jwks_url`, or a `jwt_issuers` entry's):
+//! fetched at ignite, refreshed in the background, and refetched (at most once per
+//! `jwt_jwks_min_refetch_interval`) when a token names a `kid` the cached set lacks. A failed
+//! refresh keeps the cached keys.
 
 use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -14,53 +16,100 @@ use crate::config::Config;
 use crate::telemetry::record::Timer;
 use crate::token::cache::TokenCache;
 use crate::token::decode::Verifier;
+use crate::token::fetch::{default_client, fetch_json};
+use crate::token::key_slot::KeySlot;
 use crate::token::keys::VerifyingKey;
 
-/// The largest JWKS accepted: a few keys take a few kilobytes.
-const MAX_JWKS_BYTES: usize = 1024 * 1024;
+/// The HTTP client of discovery and JWKS fetches.
+pub(crate) type HttpClient = reqwest::Client;
 
-/// How long one fetch may take, connection included.
-const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
+/// Every remote key source of `config`, each filled once: `jwt_jwks_url` into the verifier's
+/// own keys, then each issuer's JWKS (discovered first when the entry has no `jwks_url`).
+/// `client`: the application's, else [`default_client`]. The error names the setting.
+pub(crate) async fn connect(
+    config: &Config,
+    verifier: &Verifier,
+    cache: &Arc<TokenCache>,
+    client: Option<HttpClient>,
+    strict: bool,
+) -> Result<Vec<Arc<RemoteJwks>>, String> {
+    let client = match client {
+        Some(client) => client,
+        None => default_client()?,
+    };
+    let remote = |setting: String, url: String, slot: &Arc<KeySlot>| {
+        Arc::new(RemoteJwks::new(
+            config,
+            setting,
+            url,
+            client.clone(),
+            Arc::clone(slot),
+            Arc::clone(cache),
+        ))
+    };
+    let mut remotes = Vec::new();
+    if let Some(url) = &config.jwks_url {
+        remotes.push(remote(
+            "jwt_jwks_url".into(),
+            url.clone(),
+            verifier.own_keys(),
+        ));
+    }
+    for ((setting, entry), keys) in config.remote_issuers().into_iter().zip(verifier.issuers()) {
+        let url = match entry.jwks_url {
+            Some(url) => url,
+            None => crate::token::discovery::jwks_uri(&client, &entry.issuer, strict)
+                .await
+                .map_err(|error| format!("`{setting}`: {error}"))?,
+        };
+        remotes.push(remote(setting, url, &keys.slot));
+    }
+    for remote in &remotes {
+        let count = remote
+            .refresh()
+            .await
+            .map_err(|error| format!("`{}`: {error}", remote.setting()))?;
+        log::info!("jwt-ext: {count} key(s) from {}", remote.url());
+    }
+    Ok(remotes)
+}
 
-/// A remote JWKS and what it takes to keep the verifier's keys in step with it.
+/// A remote JWKS and what it takes to keep one issuer's keys in step with it.
 pub(crate) struct RemoteJwks {
+    /// The setting it comes from, for messages (`jwt_jwks_url`, `jwt_issuers[1]`, ...).
+    setting: String,
     url: String,
     client: reqwest::Client,
-    family: AlgorithmFamily,
-    algorithms: Vec<Algorithm>,
     refresh_interval: Duration,
     min_refetch: Duration,
     /// When the last fetch for an unknown `kid` started; also serialises those fetches.
     last_refetch: Mutex<Option<Instant>>,
-    verifier: Arc<Verifier>,
+    /// Counts the installed key sets: a caller that waited for another's fetch retries.
+    generation: AtomicU64,
+    slot: Arc<KeySlot>,
     cache: Arc<TokenCache>,
 }
 
 impl RemoteJwks {
     pub(crate) fn new(
         config: &Config,
-        url: &str,
-        verifier: Arc<Verifier>,
+        setting: String,
+        url: String,
+        client: reqwest::Client,
+        slot: Arc<KeySlot>,
         cache: Arc<TokenCache>,
-    ) -> Result<Self, String> {
-        let client = reqwest::Client::builder()
-            .timeout(FETCH_TIMEOUT)
-            .connect_timeout(FETCH_TIMEOUT)
-            // A redirect could lead anywhere, plain HTTP included: the URL must be the JWKS.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|error| format!("cannot build the HTTP client: {error}"))?;
-        Ok(Self {
-            url: url.to_owned(),
+    ) -> Self {
+        Self {
+            setting,
+            url,
             client,
-            family: config.algorithm.family(),
-            algorithms: config.effective_decode_algorithms(),
             refresh_interval: Duration::from_secs(config.jwks_refresh_interval),
             min_refetch: Duration::from_secs(config.jwks_min_refetch_interval),
             last_refetch: Mutex::new(None),
-            verifier,
+            generation: AtomicU64::new(0),
+            slot,
             cache,
-        })
+        }
     }
 
     /// The URL, for messages.
@@ -68,9 +117,20 @@ impl RemoteJwks {
         &self.url
     }
 
+    /// The setting it comes from, for messages.
+    pub(crate) fn setting(&self) -> &str {
+        &self.setting
+    }
+
     /// How often the background task refreshes.
     pub(crate) fn refresh_interval(&self) -> Duration {
         self.refresh_interval
+    }
+
+    /// Whether a token named a `kid` its keys lack since the last look, or a refetch is under
+    /// way (which a caller may wait for).
+    pub(crate) fn wants_refetch(&self) -> bool {
+        self.slot.take_unknown_kid() || self.last_refetch.try_lock().is_err()
     }
 
     /// Fetches the set and installs its keys; on failure the current keys stay.
@@ -80,9 +140,10 @@ impl RemoteJwks {
         timer.jwks_fetched(fetched.is_ok());
         let (keys, key_set) = fetched?;
         let count = keys.len();
-        let before = self.verifier.key_ids();
+        let before = self.slot.key_ids();
         let after: Vec<Option<String>> = keys.iter().map(|(kid, _)| kid.clone()).collect();
-        self.verifier.replace_keys(keys, key_set);
+        self.slot.replace(keys, key_set);
+        self.generation.fetch_add(1, Ordering::Release);
         if before != after {
             // Tokens verified with a key that is gone must be verified again.
             self.cache.clear();
@@ -93,9 +154,14 @@ impl RemoteJwks {
 
     /// After a token named an unknown `kid`: refetches unless a refetch started less than
     /// `jwt_jwks_min_refetch_interval` ago. Concurrent callers wait for one fetch. Returns
-    /// whether the keys were refetched (so the token is worth another try).
+    /// whether the keys were refetched, by this call or one it waited for (so the token is
+    /// worth another try).
     pub(crate) async fn refetch_for_unknown_kid(&self) -> bool {
+        let seen = self.generation.load(Ordering::Acquire);
         let mut last = self.last_refetch.lock().await;
+        if self.generation.load(Ordering::Acquire) != seen {
+            return true;
+        }
         if last.is_some_and(|at| at.elapsed() < self.min_refetch) {
             return false;
         }
@@ -127,40 +193,15 @@ impl RemoteJwks {
 
     /// The usable keys of the remote set, and whether tokens must name theirs by `kid`.
     async fn fetch(&self) -> Result<(Vec<VerifyingKey>, bool), String> {
-        let mut response = self
-            .client
-            .get(&self.url)
-            .header(reqwest::header::ACCEPT, "application/json")
-            .send()
-            .await
-            .map_err(|error| format!("GET {}: {}", self.url, with_causes(&error)))?;
-        if !response.status().is_success() {
-            return Err(format!("GET {}: status {}", self.url, response.status()));
-        }
-        if response
-            .content_length()
-            .is_some_and(|length| length > MAX_JWKS_BYTES as u64)
-        {
-            return Err(format!("{} is larger than 1 MiB", self.url));
-        }
-        let mut body = Vec::new();
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|error| format!("GET {}: {}", self.url, with_causes(&error)))?
-        {
-            if body.len() + chunk.len() > MAX_JWKS_BYTES {
-                return Err(format!("{} is larger than 1 MiB", self.url));
-            }
-            body.extend_from_slice(&chunk);
-        }
+        let body = fetch_json(&self.client, &self.url).await?;
         let set: JwkSet = serde_json::from_slice(&body)
             .map_err(|error| format!("{} is not a JWK Set: {error}", self.url))?;
-        let keys = usable_keys(&set, self.family, &self.algorithms);
+        let algorithms: Vec<Algorithm> = self.slot.algorithms.iter().map(|(_, a)| *a).collect();
+        let keys = usable_keys(&set, &algorithms);
         if keys.is_empty() {
             return Err(format!(
-                "{} has no public signing key for {:?}",
-                self.url, self.algorithms
+                "{} has no public signing key for {algorithms:?}",
+                self.url
             ));
         }
         // One key without `kid`: tokens need not name it. Otherwise `kid` picks the key.
@@ -169,32 +210,15 @@ impl RemoteJwks {
     }
 }
 
-/// An error and its causes, as one line: reqwest's own message leaves out why (e.g.
-/// "connection refused").
-fn with_causes(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
-}
-
 /// The keys of `set` that can verify tokens of `algorithms`: public keys of the family, meant
 /// for signatures, with an algorithm (if they name one) on the allow-list. Symmetric (`oct`)
 /// keys are never taken: a published HMAC key would let anyone sign. With several keys, those
 /// without `kid` are left out, since no token could pick them.
-fn usable_keys(
-    set: &JwkSet,
-    family: AlgorithmFamily,
-    algorithms: &[Algorithm],
-) -> Vec<VerifyingKey> {
+fn usable_keys(set: &JwkSet, algorithms: &[Algorithm]) -> Vec<VerifyingKey> {
     let keys: Vec<VerifyingKey> = set
         .keys
         .iter()
-        .filter(|jwk| fits(jwk, family, algorithms))
+        .filter(|jwk| fits(jwk, algorithms))
         .filter_map(|jwk| {
             let key = DecodingKey::from_jwk(jwk)
                 .map_err(|error| {
@@ -211,14 +235,17 @@ fn usable_keys(
     }
 }
 
-fn fits(jwk: &Jwk, family: AlgorithmFamily, algorithms: &[Algorithm]) -> bool {
-    let of_family = match &jwk.algorithm {
-        AlgorithmParameters::RSA(_) => family == AlgorithmFamily::Rsa,
-        AlgorithmParameters::EllipticCurve(_) => family == AlgorithmFamily::Ec,
-        AlgorithmParameters::OctetKeyPair(_) => family == AlgorithmFamily::Ed,
+fn fits(jwk: &Jwk, algorithms: &[Algorithm]) -> bool {
+    let family = match &jwk.algorithm {
+        AlgorithmParameters::RSA(_) => AlgorithmFamily::Rsa,
+        AlgorithmParameters::EllipticCurve(_) => AlgorithmFamily::Ec,
+        AlgorithmParameters::OctetKeyPair(_) => AlgorithmFamily::Ed,
         // `oct` (a shared secret) and whatever later versions add: never.
-        _ => false,
+        _ => return false,
     };
+    let of_family = algorithms
+        .iter()
+        .any(|algorithm| algorithm.family() == family);
     let for_signatures = !matches!(
         jwk.common.public_key_use,
         Some(PublicKeyUse::Encryption | PublicKeyUse::Other(_))
@@ -250,13 +277,12 @@ mod tests {
             { "kty": "oct", "k": "c2VjcmV0", "kid": "hmac" },
             { "kty": "EC", "crv": "P-256", "x": X, "y": Y },
         ]}));
-        let kids: Vec<Option<String>> =
-            usable_keys(&jwks, AlgorithmFamily::Ec, &[Algorithm::ES256])
-                .into_iter()
-                .map(|(kid, _)| kid)
-                .collect();
+        let kids: Vec<Option<String>> = usable_keys(&jwks, &[Algorithm::ES256])
+            .into_iter()
+            .map(|(kid, _)| kid)
+            .collect();
         assert_eq!(kids, [Some("sig".to_owned())]);
-        assert!(usable_keys(&jwks, AlgorithmFamily::Rsa, &[Algorithm::RS256]).is_empty());
+        assert!(usable_keys(&jwks, &[Algorithm::RS256]).is_empty());
     }
 
     #[test]
@@ -264,9 +290,6 @@ mod tests {
         let jwks = set(serde_json::json!({ "keys": [
             { "kty": "EC", "crv": "P-256", "x": X, "y": Y },
         ]}));
-        assert_eq!(
-            usable_keys(&jwks, AlgorithmFamily::Ec, &[Algorithm::ES256]).len(),
-            1
-        );
+        assert_eq!(usable_keys(&jwks, &[Algorithm::ES256]).len(), 1);
     }
 }
