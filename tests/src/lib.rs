@@ -4,6 +4,7 @@
 
 #[path = "../needs.rs"]
 mod needs;
+pub mod oidc;
 pub mod proxy;
 pub mod redis_variants;
 
