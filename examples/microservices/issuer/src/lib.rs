@@ -65,12 +65,20 @@ fn refresh(jwt: &JwtManager, token: Jwt) -> Result<Value, EncodeError> {
     Ok(json!({ "access_token": jwt.create_access_token(token.identity())? }))
 }
 
-/// The issuer on `figment`: ES256 and port 8001, unless the figment says otherwise; in the
+/// The issuer on `figment`: ES256, port 8001 and `iss` `http://<address>:<port>`, unless the
+/// figment says otherwise; in the
 /// `debug` profile with the development key set (`kid` `dev-1`) when it names no key.
 pub fn rocket_with(figment: Figment) -> Rocket<Build> {
     let mut figment = figment
         .join(("port", 8001))
         .join(("jwt_algorithm", "ES256"));
+    // Its tokens name it (`iss`), so that a service trusting several issuers can tell them
+    // apart: the address it serves on, unless `jwt_encode_issuer` says otherwise.
+    let port: u16 = figment.extract_inner("port").unwrap_or(8001);
+    let address: String = figment
+        .extract_inner("address")
+        .unwrap_or_else(|_| "127.0.0.1".into());
+    figment = figment.join(("jwt_encode_issuer", format!("http://{address}:{port}")));
     if figment.profile() == rocket::Config::DEBUG_PROFILE {
         figment = figment.join(("jwt_signing_key_id", "dev-1")).join((
             "jwt_keys",
