@@ -214,24 +214,33 @@ impl OpenIdProvider {
     ///
     /// When the provider refuses.
     pub async fn client_credentials(&self, client: &ProviderClient, resource: &Resource) -> String {
-        let answer: Value = reqwest::Client::new()
-            .post(format!("{}/token", self.issuer))
-            .form(&[
+        self.token_endpoint(
+            &[
                 ("grant_type", "client_credentials"),
                 ("client_id", client.id.as_str()),
                 ("client_secret", client.secret.as_str()),
                 ("resource", resource.indicator),
                 ("scope", resource.scope),
-            ])
+            ],
+            "access_token",
+        )
+        .await
+    }
+
+    /// The `field` of the token endpoint's answer to `form`.
+    async fn token_endpoint(&self, form: &[(&str, &str)], field: &str) -> String {
+        let answer: Value = reqwest::Client::new()
+            .post(format!("{}/token", self.issuer))
+            .form(form)
             .send()
             .await
             .expect("the token endpoint answers")
             .json()
             .await
             .expect("a JSON answer");
-        answer["access_token"]
+        answer[field]
             .as_str()
-            .unwrap_or_else(|| panic!("no access token: {answer}"))
+            .unwrap_or_else(|| panic!("no `{field}` in the answer: {answer}"))
             .to_owned()
     }
 
@@ -299,25 +308,17 @@ impl OpenIdProvider {
                 panic!("an unexpected page at {url}: {page}");
             });
         };
-        let answer: Value = http
-            .post(format!("{}/token", self.issuer))
-            .form(&[
+        self.token_endpoint(
+            &[
                 ("grant_type", "authorization_code"),
                 ("code", code.as_str()),
                 ("redirect_uri", "http://127.0.0.1/callback"),
                 ("client_id", client.id.as_str()),
                 ("client_secret", client.secret.as_str()),
-            ])
-            .send()
-            .await
-            .expect("the token endpoint answers")
-            .json()
-            .await
-            .expect("a JSON answer");
-        answer["id_token"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no ID token: {answer}"))
-            .to_owned()
+            ],
+            "id_token",
+        )
+        .await
     }
 }
 

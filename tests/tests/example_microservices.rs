@@ -11,27 +11,9 @@ use serde_json::{json, Value};
 #[rocket::async_test]
 async fn the_resource_server_verifies_the_issuers_tokens_through_its_jwks() {
     let port = free_port();
-    let figment = rocket::Config::figment()
-        .merge(("address", "127.0.0.1"))
-        .merge(("port", port))
-        .merge(("log_level", "off"));
-    let issuer = issuer::rocket_with(figment).ignite().await.unwrap();
-    let shutdown = issuer.shutdown();
-    let server = rocket::tokio::spawn(issuer.launch());
-    wait_for_port_async(port, "the issuer").await;
-
     // Log in at the issuer, over HTTP.
+    let (shutdown, access) = example_issuer(port).await;
     let http = reqwest::Client::new();
-    let login = http
-        .post(format!("http://127.0.0.1:{port}/login"))
-        .header("Content-Type", "application/json")
-        .body(json!({ "username": "test", "password": "test" }).to_string())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(login.status().as_u16(), 200);
-    let tokens: Value = serde_json::from_slice(&login.bytes().await.unwrap()).unwrap();
-    let access = tokens["access_token"].as_str().unwrap().to_owned();
     let jwks = http
         .get(format!("http://127.0.0.1:{port}/.well-known/jwks.json"))
         .send()
@@ -69,7 +51,6 @@ async fn the_resource_server_verifies_the_issuers_tokens_through_its_jwks() {
     assert_eq!(anonymous.status(), Status::Unauthorized);
 
     shutdown.notify();
-    let _ = server.await;
 }
 
 /// The example issuer on loopback `port`, and an access token it issued for `test`.

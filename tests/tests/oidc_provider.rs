@@ -119,6 +119,18 @@ fn forged(alg: jsonwebtoken::Algorithm, typ: &str, kid: &str, pem: &str, claims:
     encode(&header, claims, &key).unwrap()
 }
 
+/// `token` gets Flask's invalid-token answer on `/orders`: 422 with `message`.
+async fn assert_invalid(client: &Client, token: &str, message: &str) {
+    let answer = call(client, "/orders", token).await;
+    assert_eq!(
+        answer.status,
+        Status::UnprocessableEntity,
+        "{}",
+        answer.body
+    );
+    assert_eq!(answer.body, json!({ "msg": message }));
+}
+
 fn rsa(kid: &'static str) -> ProviderKey {
     ProviderKey {
         kid,
@@ -248,6 +260,16 @@ async fn two_providers_side_by_side_each_token_verified_with_its_own_keys_only()
     assert_eq!(answer.status, Status::Ok, "{}", answer.body);
     // The staff provider's ES256 is not on its list.
     let claims = |iss: &str| json!({ "iss": iss, "sub": "mallory", "aud": "orders-api", "iat": now(), "exp": now() + 60 });
+    // Signed with the staff provider's own RSA key (`k1`).
+    let staff_signed = |typ: &str, iss: &str| {
+        forged(
+            jsonwebtoken::Algorithm::RS256,
+            typ,
+            "k1",
+            "rsa-private.pem",
+            &claims(iss),
+        )
+    };
     let es256_as_staff = forged(
         jsonwebtoken::Algorithm::ES256,
         "at+jwt",
@@ -255,52 +277,27 @@ async fn two_providers_side_by_side_each_token_verified_with_its_own_keys_only()
         "ec256-private.pem",
         &claims(&staff.issuer),
     );
-    let answer = call(&client, "/orders", &es256_as_staff).await;
-    assert_eq!(answer.status, Status::UnprocessableEntity);
-    assert_eq!(
-        answer.body,
-        json!({ "msg": "The specified alg value is not allowed" })
-    );
+    assert_invalid(
+        &client,
+        &es256_as_staff,
+        "The specified alg value is not allowed",
+    )
+    .await;
 
     // Signed with the staff provider's `k1`, claiming to be the partner's: the partner's `k1`
     // is another key, and only the partner's keys are tried.
-    let crossed = forged(
-        jsonwebtoken::Algorithm::RS256,
-        "at+jwt",
-        "k1",
-        "rsa-private.pem",
-        &claims(&partner.issuer),
-    );
-    let answer = call(&client, "/orders", &crossed).await;
-    assert_eq!(answer.status, Status::UnprocessableEntity);
-    assert_eq!(
-        answer.body,
-        json!({ "msg": "Signature verification failed" })
-    );
+    let crossed = staff_signed("at+jwt", &partner.issuer);
+    assert_invalid(&client, &crossed, "Signature verification failed").await;
     // The same token under the staff issuer's name passes: the key is the staff's.
-    let genuine = forged(
-        jsonwebtoken::Algorithm::RS256,
-        "application/AT+JWT",
-        "k1",
-        "rsa-private.pem",
-        &claims(&staff.issuer),
-    );
+    let genuine = staff_signed("application/AT+JWT", &staff.issuer);
     assert_eq!(call(&client, "/orders", &genuine).await.status, Status::Ok);
 
     // An unlisted issuer: refused as invalid, and never asked for keys.
     let stranger = TcpListener::bind("127.0.0.1:0").unwrap();
     stranger.set_nonblocking(true).unwrap();
     let stranger_issuer = format!("http://{}", stranger.local_addr().unwrap());
-    let unlisted = forged(
-        jsonwebtoken::Algorithm::RS256,
-        "at+jwt",
-        "k1",
-        "rsa-private.pem",
-        &claims(&stranger_issuer),
-    );
-    let answer = call(&client, "/orders", &unlisted).await;
-    assert_eq!(answer.status, Status::UnprocessableEntity);
-    assert_eq!(answer.body, json!({ "msg": "Invalid issuer" }));
+    let unlisted = staff_signed("at+jwt", &stranger_issuer);
+    assert_invalid(&client, &unlisted, "Invalid issuer").await;
     assert_eq!(
         stranger.accept().map_err(|error| error.kind()).unwrap_err(),
         std::io::ErrorKind::WouldBlock,
@@ -308,32 +305,21 @@ async fn two_providers_side_by_side_each_token_verified_with_its_own_keys_only()
     );
 
     // `typ`: a token typed as a plain JWT is refused though it is otherwise valid.
-    let plain = forged(
-        jsonwebtoken::Algorithm::RS256,
-        "JWT",
-        "k1",
-        "rsa-private.pem",
-        &claims(&staff.issuer),
-    );
-    let answer = call(&client, "/orders", &plain).await;
-    assert_eq!(answer.status, Status::UnprocessableEntity);
-    assert_eq!(
-        answer.body,
-        json!({ "msg": "Invalid token type: the \"typ\" header must be \"at+jwt\"" })
-    );
+    let plain = staff_signed("JWT", &staff.issuer);
+    assert_invalid(
+        &client,
+        &plain,
+        "Invalid token type: the \"typ\" header must be \"at+jwt\"",
+    )
+    .await;
     // A real ID token of the staff provider is not an access token.
     let id_token = staff.id_token(&service, "alice").await;
-    let answer = call(&client, "/orders", &id_token).await;
-    assert_eq!(
-        answer.status,
-        Status::UnprocessableEntity,
-        "{}",
-        answer.body
-    );
-    assert_eq!(
-        answer.body,
-        json!({ "msg": "Invalid token type: the \"typ\" header must be \"at+jwt\"" })
-    );
+    assert_invalid(
+        &client,
+        &id_token,
+        "Invalid token type: the \"typ\" header must be \"at+jwt\"",
+    )
+    .await;
 }
 
 #[rocket::async_test]
@@ -514,10 +500,5 @@ async fn an_app_with_keys_of_its_own_also_accepts_a_providers_tokens() {
         .claim("iss", provider.issuer.as_str())
         .create()
         .unwrap();
-    let answer = call(&client, "/orders", &posing).await;
-    assert_eq!(answer.status, Status::UnprocessableEntity);
-    assert_eq!(
-        answer.body,
-        json!({ "msg": "The specified alg value is not allowed" })
-    );
+    assert_invalid(&client, &posing, "The specified alg value is not allowed").await;
 }
