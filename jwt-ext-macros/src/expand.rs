@@ -138,9 +138,9 @@ fn claims_check(
     let token = Ident::new("token", Span::mixed_site().located_at(span));
     let claims_requirement = exports::claims_requirement(guard_kind);
     let audience = audience.map(|audiences| {
-        let has_audience = exports::has_audience(guard_kind);
+        let check_audience = exports::check_audience(guard_kind);
         quote! {
-            #claims_requirement::verdict(&#has_audience([#(#audiences),*]), #token)?;
+            #check_audience(&[#(#audiences),*], #token)?;
         }
     });
     // Spanned on the expression, so a type that is not a requirement is reported there.

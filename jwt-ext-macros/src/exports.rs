@@ -35,8 +35,8 @@ exports! {
     claims_check => ClaimsCheck;
     /// The trait a `claims = ...` expression must implement.
     claims_requirement => ClaimsRequirement;
-    /// The requirement `audience = ...` stands for.
-    has_audience => has_audience;
+    /// The check of `audience = ...`.
+    check_audience => check_audience;
     /// The error a claims check refuses with.
     jwt_error => JwtError;
     /// The verified token the claims check receives.

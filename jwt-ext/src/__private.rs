@@ -19,7 +19,6 @@ use crate::request::state::RequestState;
 pub use crate::error::JwtError;
 pub use crate::location::Location;
 pub use crate::request::authz::ClaimsRequirement;
-pub use crate::request::step_up::has_audience;
 pub use crate::token::claims::DecodedToken;
 pub use crate::token::requirement::Requirement;
 
@@ -32,6 +31,17 @@ pub fn last_fairing_config() -> Option<crate::Config> {
 /// Replaces [`last_fairing_config`], returning the previous one.
 pub fn replace_last_fairing_config(config: Option<crate::Config>) -> Option<crate::Config> {
     crate::fairing::BUILT_WITH.replace(config)
+}
+
+/// The check of a route's `audience = ...`: [`has_audience`](crate::has_audience)'s rule and
+/// refusal, on the attribute's literals.
+///
+/// # Errors
+///
+/// [`JwtError::WrongAudience`] when the token's `aud` names none of `audiences`.
+pub fn check_audience(audiences: &[&str], token: &DecodedToken) -> Result<(), JwtError> {
+    crate::request::step_up::audience_check(audiences.iter().copied(), token)
+        .map_err(JwtError::WrongAudience)
 }
 
 /// Packs a route's `locations` argument into the guard's const parameter.

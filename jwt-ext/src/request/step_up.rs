@@ -67,22 +67,24 @@ pub struct HasAudience(Vec<String>);
 
 impl ClaimsRequirement for HasAudience {
     fn check(&self, token: &DecodedToken) -> Result<(), String> {
-        match token.claims().get("aud") {
-            None | Some(Value::Null) => Err("Token is missing the \"aud\" claim".into()),
-            Some(_)
-                if self
-                    .0
-                    .iter()
-                    .any(|aud| claim_contains(token, "aud", aud, false)) =>
-            {
-                Ok(())
-            }
-            Some(_) => Err("Audience doesn't match".into()),
-        }
+        audience_check(self.0.iter().map(String::as_str), token)
     }
 
     fn verdict(&self, token: &DecodedToken) -> Result<(), JwtError> {
         self.check(token).map_err(JwtError::WrongAudience)
+    }
+}
+
+/// The audience rule of [`has_audience`], on borrowed names (what `audience = ...` on the
+/// attribute checks, without building a requirement per request).
+pub(crate) fn audience_check<'a>(
+    mut audiences: impl Iterator<Item = &'a str>,
+    token: &DecodedToken,
+) -> Result<(), String> {
+    match token.claims().get("aud") {
+        None | Some(Value::Null) => Err("Token is missing the \"aud\" claim".into()),
+        Some(_) if audiences.any(|aud| claim_contains(token, "aud", aud, false)) => Ok(()),
+        Some(_) => Err("Audience doesn't match".into()),
     }
 }
 
