@@ -331,11 +331,17 @@ impl StepUp {
     /// The body's message: RFC 9470's descriptions.
     pub(crate) fn message(&self) -> &'static str {
         if self.max_age.is_some() {
-            "More recent authentication is required"
+            StepUp::TOO_OLD
         } else {
-            "A different authentication level is required"
+            StepUp::TOO_WEAK
         }
     }
+
+    /// The message of a login older than a `max_age` allows (RFC 9470's description).
+    pub(crate) const TOO_OLD: &'static str = "More recent authentication is required";
+
+    /// The message of a login of another authentication class (RFC 9470's description).
+    pub(crate) const TOO_WEAK: &'static str = "A different authentication level is required";
 
     /// `Bearer error="insufficient_user_authentication", ...` with the description and what
     /// a new login must meet.

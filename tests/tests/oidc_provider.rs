@@ -119,6 +119,24 @@ fn forged(alg: jsonwebtoken::Algorithm, typ: &str, kid: &str, pem: &str, claims:
     encode(&header, claims, &key).unwrap()
 }
 
+/// `token` is refused on `path` for its login: 401 with `message`, and RFC 9470's challenge
+/// with that description and `requirement` (what a new login must meet).
+async fn assert_step_up(
+    client: &Client,
+    path: &str,
+    token: &str,
+    message: &str,
+    requirement: &str,
+) {
+    let answer = call(client, path, token).await;
+    assert_eq!(answer.status, Status::Unauthorized, "{}", answer.body);
+    assert_eq!(answer.body, json!({ "msg": message }));
+    let expected = format!(
+        r#"Bearer error="insufficient_user_authentication", error_description="{message}", {requirement}"#
+    );
+    assert_eq!(answer.challenge.as_deref(), Some(expected.as_str()));
+}
+
 /// `token` gets Flask's invalid-token answer on `/orders`: 422 with `message`.
 async fn assert_invalid(client: &Client, token: &str, message: &str) {
     let answer = call(client, "/orders", token).await;
@@ -372,30 +390,22 @@ async fn step_up_asks_for_a_stronger_or_more_recent_login() {
         Status::Ok
     );
 
-    let answer = call(&client, "/transfer", &weak_token).await;
-    assert_eq!(answer.status, Status::Unauthorized);
-    assert_eq!(
-        answer.body,
-        json!({ "msg": "A different authentication level is required" })
-    );
-    assert_eq!(
-        answer.challenge.as_deref(),
-        Some(
-            r#"Bearer error="insufficient_user_authentication", error_description="A different authentication level is required", acr_values="mfa""#
-        )
-    );
-    let answer = call(&client, "/settings", &weak_token).await;
-    assert_eq!(answer.status, Status::Unauthorized);
-    assert_eq!(
-        answer.body,
-        json!({ "msg": "More recent authentication is required" })
-    );
-    assert_eq!(
-        answer.challenge.as_deref(),
-        Some(
-            r#"Bearer error="insufficient_user_authentication", error_description="More recent authentication is required", max_age="300""#
-        )
-    );
+    assert_step_up(
+        &client,
+        "/transfer",
+        &weak_token,
+        "A different authentication level is required",
+        r#"acr_values="mfa""#,
+    )
+    .await;
+    assert_step_up(
+        &client,
+        "/settings",
+        &weak_token,
+        "More recent authentication is required",
+        r#"max_age="300""#,
+    )
+    .await;
 }
 
 #[rocket::async_test]
@@ -412,6 +422,12 @@ async fn a_discovery_document_naming_another_issuer_stops_the_launch() {
     // A provider that is not there.
     let gone = format!("jwt_oidc_issuer = \"http://127.0.0.1:{}\"", free_port());
     assert!(launch_fails(&gone).await);
+    // Keys the provider does not have for the issuer's algorithms (it publishes RSA only).
+    let no_usable_key = format!(
+        "[[jwt_issuers]]\nissuer = {:?}\nalgorithms = [\"ES256\"]",
+        provider.issuer
+    );
+    assert!(launch_fails(&no_usable_key).await);
     // The real one, for contrast.
     let right = format!("jwt_oidc_issuer = {:?}", provider.issuer);
     assert!(!launch_fails(&right).await);

@@ -49,7 +49,7 @@ use super::values::OneOrMany;
 ///         .jwks_url("https://partner.example/keys")
 ///         .algorithms(vec![Algorithm::ES256]),
 /// ]);
-/// assert!(config.validate(true).is_ok());
+/// assert_eq!(config.issuers[1].jwks_url.as_deref(), Some("https://partner.example/keys"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -195,6 +195,10 @@ mod tests {
             read(r#"[{issuer="https://a.example", algorithms=["RS999"]}]"#)
                 .unwrap_err()
                 .starts_with("[0].algorithms unknown algorithm `RS999`")
+        );
+        assert_eq!(
+            read(r#"["https://a.example"]"#).unwrap_err(),
+            "[0] must be a table with `issuer`, `jwks_url`, `audience`, `algorithms`"
         );
         assert!(read(r#""https://a.example""#)
             .unwrap_err()

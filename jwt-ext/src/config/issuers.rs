@@ -43,6 +43,11 @@ impl Config {
         }
     }
 
+    /// Whether `jwt_oidc_issuer` or `jwt_issuers` names an issuer.
+    pub(crate) fn has_remote_issuers(&self) -> bool {
+        self.oidc_issuer.is_some() || !self.issuers.is_empty()
+    }
+
     /// Whether the app verifies only tokens of remote issuers: `jwt_jwks_url`, or issuers and
     /// no key of its own.
     pub(crate) fn verify_only_remote(&self) -> bool {
@@ -52,7 +57,7 @@ impl Config {
             || self.public_key.is_some()
             || self.public_key_file.is_some()
             || !self.key_set.is_empty();
-        self.jwks_url.is_some() || (!own_keys && !self.remote_issuers().is_empty())
+        self.jwks_url.is_some() || (!own_keys && self.has_remote_issuers())
     }
 
     /// Checks `jwt_oidc_issuer`, `jwt_issuers` and `jwt_decode_typ`.

@@ -261,7 +261,7 @@ impl JwtManager {
     pub(crate) async fn refetch_for_unknown_kid(&self) -> bool {
         let mut refetched = false;
         for remote in &self.remotes {
-            if self.remotes.len() == 1 || remote.wants_refetch() {
+            if remote.wants_refetch() {
                 refetched |= remote.refetch_for_unknown_kid().await;
             }
         }

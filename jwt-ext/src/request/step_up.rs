@@ -120,21 +120,26 @@ pub struct AcrIn(Vec<String>);
 
 impl ClaimsRequirement for AcrIn {
     fn check(&self, token: &DecodedToken) -> Result<(), String> {
-        match token.claims().get("acr").and_then(Value::as_str) {
-            Some(acr) if self.0.iter().any(|class| class == acr) => Ok(()),
-            _ => Err(self.step_up().message().into()),
-        }
+        self.met(token)
+            .then_some(())
+            .ok_or_else(|| StepUp::TOO_WEAK.into())
     }
 
     fn verdict(&self, token: &DecodedToken) -> Result<(), JwtError> {
-        self.check(token)
-            .map_err(|_| JwtError::InsufficientUserAuthentication(self.step_up()))
+        self.met(token).then_some(()).ok_or_else(|| {
+            JwtError::InsufficientUserAuthentication(StepUp::new(self.0.clone(), None))
+        })
     }
 }
 
 impl AcrIn {
-    fn step_up(&self) -> StepUp {
-        StepUp::new(self.0.clone(), None)
+    /// Whether the token's `acr` is one of the classes.
+    fn met(&self, token: &DecodedToken) -> bool {
+        token
+            .claims()
+            .get("acr")
+            .and_then(Value::as_str)
+            .is_some_and(|acr| self.0.iter().any(|class| class == acr))
     }
 }
 
@@ -168,22 +173,27 @@ pub struct AuthMaxAge(u64);
 
 impl ClaimsRequirement for AuthMaxAge {
     fn check(&self, token: &DecodedToken) -> Result<(), String> {
-        #[allow(clippy::cast_precision_loss)]
-        let max_age = self.0 as f64;
-        match token.claims().get("auth_time").and_then(Value::as_f64) {
-            Some(auth_time) if now_seconds() - auth_time <= max_age => Ok(()),
-            _ => Err(self.step_up().message().into()),
-        }
+        self.met(token)
+            .then_some(())
+            .ok_or_else(|| StepUp::TOO_OLD.into())
     }
 
     fn verdict(&self, token: &DecodedToken) -> Result<(), JwtError> {
-        self.check(token)
-            .map_err(|_| JwtError::InsufficientUserAuthentication(self.step_up()))
+        self.met(token).then_some(()).ok_or_else(|| {
+            JwtError::InsufficientUserAuthentication(StepUp::new(Vec::new(), Some(self.0)))
+        })
     }
 }
 
 impl AuthMaxAge {
-    fn step_up(self) -> StepUp {
-        StepUp::new(Vec::new(), Some(self.0))
+    /// Whether the token's `auth_time` is at most `self.0` seconds ago.
+    fn met(self, token: &DecodedToken) -> bool {
+        #[allow(clippy::cast_precision_loss)]
+        let max_age = self.0 as f64;
+        token
+            .claims()
+            .get("auth_time")
+            .and_then(Value::as_f64)
+            .is_some_and(|auth_time| now_seconds() - auth_time <= max_age)
     }
 }

@@ -58,10 +58,21 @@ pub(crate) fn normalised_typ(typ: &str) -> String {
     }
 }
 
+/// Whether the header value `typ` names the `required` type (already normalised): without
+/// regard to case, with or without `application/`, and without allocating.
+fn typ_is(typ: &str, required: &str) -> bool {
+    const PREFIX: &str = "application/";
+    let short = match typ.get(..PREFIX.len()) {
+        Some(start) if start.eq_ignore_ascii_case(PREFIX) => &typ[PREFIX.len()..],
+        _ => typ,
+    };
+    short.eq_ignore_ascii_case(required)
+}
+
 /// The token's `typ` header is `required` (already normalised).
 pub(crate) fn check_typ(header: &Map<String, Value>, required: &str) -> Result<(), JwtError> {
     match header.get("typ").and_then(Value::as_str) {
-        Some(typ) if normalised_typ(typ) == required => Ok(()),
+        Some(typ) if typ_is(typ, required) => Ok(()),
         _ => Err(JwtError::Invalid(format!(
             "Invalid token type: the \"typ\" header must be \"{required}\""
         ))),

@@ -26,7 +26,7 @@ pub(crate) async fn connect(
     _: Option<HttpClient>,
     _: bool,
 ) -> Result<Vec<Arc<RemoteJwks>>, String> {
-    if config.jwks_url.is_some() || !config.remote_issuers().is_empty() {
+    if config.jwks_url.is_some() || config.has_remote_issuers() {
         return Err("remote keys need jwt-ext's `remote-jwks` cargo feature".into());
     }
     Ok(Vec::new())
